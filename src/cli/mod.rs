@@ -1,1 +1,137 @@
-//! placeholder
+//! The command line: Net-SNMP-compatible subcommands over the shared engine. One file per
+//! subcommand family; `options` holds the option groups they share.
+
+pub mod options;
+pub mod request;
+pub mod walk;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::proto::engine::{RequestError, Response};
+
+/// What a subcommand's run ended as; `main` turns it into the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: no answer, bad arguments, a walk that had to stop.
+    Failure,
+    /// Exit 2: the agent answered with an error-status.
+    AgentError,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Failure => 1,
+            Outcome::AgentError => 2,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Address(String),
+    #[error("{0}")]
+    Oid(String),
+    #[error("{0}")]
+    Value(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mibscope",
+    version,
+    about = "SNMP manager: get, walk and set with Net-SNMP's options, JSON output, a simulated agent",
+    after_help = "Exit status: 0 success; 1 no response, bad arguments or an aborted walk; 2 the agent returned an error-status."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// GetRequest for each OID (snmpget)
+    Get(request::GetArgs),
+    /// GetNextRequest for each OID (snmpgetnext)
+    #[command(name = "getnext")]
+    GetNext(request::GetArgs),
+    /// One GetBulkRequest (snmpbulkget)
+    #[command(name = "bulkget")]
+    BulkGet(request::BulkGetArgs),
+    /// Walk a subtree with GetNext (snmpwalk)
+    Walk(walk::WalkArgs),
+    /// Walk a subtree with GetBulk (snmpbulkwalk)
+    #[command(name = "bulkwalk")]
+    BulkWalk(walk::WalkArgs),
+    /// SetRequest: OID TYPE VALUE triples (snmpset)
+    Set(request::SetArgs),
+}
+
+/// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
+pub async fn main_with_args(args: Vec<String>) -> Outcome {
+    let args = options::join_detached_app_oids(args);
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Outcome::Failure
+            } else {
+                Outcome::Success
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Get(a) => request::run_get(a, request::GetKind::Get).await,
+        Command::GetNext(a) => request::run_get(a, request::GetKind::GetNext).await,
+        Command::BulkGet(a) => request::run_bulkget(a).await,
+        Command::Walk(a) => walk::run(a, false).await,
+        Command::BulkWalk(a) => walk::run(a, true).await,
+        Command::Set(a) => request::run_set(a).await,
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("mibscope: {e}");
+            Outcome::Failure
+        }
+    }
+}
+
+/// Prints an error-status reply the way snmpget does, to stderr.
+pub fn report_error_status(response: &Response, agent_label: &str, with_period: bool) {
+    let _ = agent_label;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "Error in packet{}\nReason: {}",
+        if with_period { "." } else { "" },
+        response.error_status.net_snmp_text()
+    );
+    if response.error_index > 0 {
+        if let Some(vb) = usize::try_from(response.error_index - 1)
+            .ok()
+            .and_then(|i| response.varbinds.get(i))
+        {
+            let _ = writeln!(err, "Failed object: {}\n", vb.oid);
+        }
+    }
+}
+
+/// Prints a failed request the way Net-SNMP does, to stderr.
+pub fn report_request_error(error: &RequestError, agent_label: &str) {
+    match error {
+        RequestError::Timeout { .. } => eprintln!("Timeout: No Response from {agent_label}."),
+        other => eprintln!("mibscope: {other}"),
+    }
+}

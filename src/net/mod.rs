@@ -1,1 +1,8 @@
-//! placeholder
+//! The tokio side: the socket task that drives `proto::engine`, client handles, walks as
+//! pull-based iterators, and agent address parsing. CLI, TUI, poller and trap daemon use it.
+
+pub mod driver;
+pub mod target;
+
+pub use driver::{Client, WalkItem, Walker};
+pub use target::{AddressError, resolve_agent};

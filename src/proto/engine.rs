@@ -128,6 +128,8 @@ pub enum RequestError {
     Empty,
     #[error("the request was cancelled")]
     Cancelled,
+    #[error("cannot send to {addr}: {reason}")]
+    Send { addr: SocketAddr, reason: String },
 }
 
 /// Identifies one operation started with `Engine::start`.
@@ -468,6 +470,28 @@ impl Engine {
         for id in ids {
             if let Some(f) = self.inflight.remove(&id) {
                 self.deadlines.remove(&(f.deadline, id));
+            }
+        }
+    }
+
+    /// The driver could not send to `dest` (no route, say): every operation waiting on it
+    /// fails now rather than at its timeout.
+    pub fn fail_destination(&mut self, dest: SocketAddr, reason: &str) {
+        let ops: Vec<OpId> = self
+            .inflight
+            .values()
+            .filter(|f| f.dest == dest)
+            .map(|f| f.op)
+            .collect();
+        for op in ops {
+            if self.ops.contains_key(&op) {
+                self.finish(
+                    op,
+                    Err(RequestError::Send {
+                        addr: dest,
+                        reason: reason.to_string(),
+                    }),
+                );
             }
         }
     }

@@ -180,6 +180,85 @@ impl Value {
     }
 }
 
+/// Net-SNMP's typed values carried inside an Opaque (draft-perkins-opaque-01): the Opaque's
+/// content is itself a TLV with tag 0x9f and a second tag byte 0x76..0x7b.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OpaqueValue {
+    Counter64(u64),
+    Float(f32),
+    Double(f64),
+    Int64(i64),
+    UInt64(u64),
+}
+
+const OPAQUE_TAG1: u8 = 0x9f;
+const OPAQUE_COUNTER64: u8 = 0x76;
+const OPAQUE_FLOAT: u8 = 0x78;
+const OPAQUE_DOUBLE: u8 = 0x79;
+const OPAQUE_INT64: u8 = 0x7a;
+const OPAQUE_UINT64: u8 = 0x7b;
+
+impl OpaqueValue {
+    /// Reads the content of an Opaque; `None` when it is not one of these special types.
+    pub fn decode(content: &[u8]) -> Option<OpaqueValue> {
+        let [OPAQUE_TAG1, kind, len, body @ ..] = content else {
+            return None;
+        };
+        if *len as usize != body.len() || body.is_empty() || body.len() > 9 {
+            return None;
+        }
+        let unsigned = || {
+            let b = if body.len() == 9 && body[0] == 0 {
+                &body[1..]
+            } else {
+                body
+            };
+            (b.len() <= 8).then(|| b.iter().fold(0u64, |a, x| (a << 8) | u64::from(*x)))
+        };
+        match *kind {
+            OPAQUE_COUNTER64 => unsigned().map(OpaqueValue::Counter64),
+            OPAQUE_UINT64 => unsigned().map(OpaqueValue::UInt64),
+            OPAQUE_INT64 if body.len() <= 8 => {
+                let init: i64 = if body[0] & 0x80 != 0 { -1 } else { 0 };
+                Some(OpaqueValue::Int64(
+                    body.iter().fold(init, |a, x| (a << 8) | i64::from(*x)),
+                ))
+            }
+            OPAQUE_FLOAT => <[u8; 4]>::try_from(body)
+                .ok()
+                .map(|b| OpaqueValue::Float(f32::from_be_bytes(b))),
+            OPAQUE_DOUBLE => <[u8; 8]>::try_from(body)
+                .ok()
+                .map(|b| OpaqueValue::Double(f64::from_be_bytes(b))),
+            _ => None,
+        }
+    }
+
+    /// The Opaque content bytes for this value.
+    pub fn encode(&self) -> Vec<u8> {
+        let (kind, body): (u8, Vec<u8>) = match *self {
+            OpaqueValue::Counter64(v) => (OPAQUE_COUNTER64, minimal_unsigned(v)),
+            OpaqueValue::UInt64(v) => (OPAQUE_UINT64, minimal_unsigned(v)),
+            OpaqueValue::Int64(v) => {
+                let mut w = Writer::new();
+                w.integer(tag::INTEGER, v);
+                (OPAQUE_INT64, w.as_bytes()[2..].to_vec())
+            }
+            OpaqueValue::Float(f) => (OPAQUE_FLOAT, f.to_be_bytes().to_vec()),
+            OpaqueValue::Double(d) => (OPAQUE_DOUBLE, d.to_be_bytes().to_vec()),
+        };
+        let mut out = vec![OPAQUE_TAG1, kind, body.len() as u8];
+        out.extend_from_slice(&body);
+        out
+    }
+}
+
+fn minimal_unsigned(v: u64) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.unsigned(tag::COUNTER64, v);
+    w.as_bytes()[2..].to_vec()
+}
+
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -303,6 +382,40 @@ mod tests {
                 "{value:?} decoded with quirks {quirks:?}"
             );
         }
+    }
+
+    #[test]
+    fn opaque_special_types_both_directions() {
+        // Layout per Net-SNMP's asn1.c (ASN_OPAQUE_TAG1, then ASN_OPAQUE_I64 and friends).
+        let table: Vec<(OpaqueValue, Vec<u8>)> = vec![
+            (
+                OpaqueValue::Int64(-1_234_567_890_123),
+                vec![0x9f, 0x7a, 0x06, 0xfe, 0xe0, 0x8e, 0x04, 0xfb, 0x35],
+            ),
+            (
+                OpaqueValue::UInt64(u64::MAX),
+                vec![
+                    0x9f, 0x7b, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                ],
+            ),
+            (
+                OpaqueValue::Float(1.5),
+                vec![0x9f, 0x78, 0x04, 0x3f, 0xc0, 0x00, 0x00],
+            ),
+            (
+                OpaqueValue::Double(-2.25),
+                vec![
+                    0x9f, 0x79, 0x08, 0xc0, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                ],
+            ),
+            (OpaqueValue::Counter64(5), vec![0x9f, 0x76, 0x01, 0x05]),
+        ];
+        for (value, bytes) in table {
+            assert_eq!(value.encode(), bytes, "{value:?}");
+            assert_eq!(OpaqueValue::decode(&bytes), Some(value));
+        }
+        assert_eq!(OpaqueValue::decode(&[0x9f, 0x78, 0x05, 0, 0, 0, 0]), None);
+        assert_eq!(OpaqueValue::decode(&[0x04, 0x01, 0x00]), None);
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! `walk` and `bulkwalk`: a subtree walk printed as snmpwalk / snmpbulkwalk print it, with
+//! their -C options (c i I p t E, and n r for GetBulk).
+
+use std::io::Write;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::options::{AgentOptions, AppFlag, MibArgs, OutputArgs, parse_app_flags, parse_oid};
+use super::{CliError, Outcome, report_request_error};
+use crate::net::{Client, WalkItem};
+use crate::output::write_varbind;
+use crate::proto::Oid;
+use crate::proto::engine::MaxRepetitions;
+use crate::proto::walk::{BulkParams, WalkEnd, WalkError, WalkOptions};
+
+#[derive(Args, Debug)]
+pub struct WalkArgs {
+    #[command(flatten)]
+    pub agent: AgentOptions,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub mib: MibArgs,
+    /// Application options: c (do not check OIDs increase), i (include the given OID),
+    /// I (no Get when nothing was found), p (print the count), t (print the time taken),
+    /// E OID (end before OID); bulkwalk also n<NUM> (non-repeaters), r<NUM> (max-repetitions)
+    #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
+    pub app: Vec<String>,
+    /// Subtree to walk (default: mib-2, .1.3.6.1.2.1, as Net-SNMP)
+    #[arg(value_name = "OID")]
+    pub root: Option<String>,
+}
+
+pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
+    let target = args.agent.target()?;
+    let output = args.output.options()?;
+    let numeric = if bulk { "nr" } else { "" };
+    let flags = parse_app_flags(&args.app, "ciIptT", numeric, "E")?;
+    let mut options = WalkOptions {
+        bulk: bulk.then(BulkParams::default),
+        ..WalkOptions::default()
+    };
+    let (mut print_count, mut print_time) = (false, false);
+    for flag in flags {
+        match flag {
+            AppFlag::Letter('c') => options.check_increasing = false,
+            AppFlag::Letter('i') => options.include_root = true,
+            AppFlag::Letter('I') => options.fallback_get = false,
+            AppFlag::Letter('p') => print_count = true,
+            AppFlag::Letter('t' | 'T') => print_time = true,
+            AppFlag::Oid('E', end) => options.end = Some(end),
+            AppFlag::Number('n', n) => {
+                if let Some(b) = options.bulk.as_mut() {
+                    b.non_repeaters = n;
+                }
+            }
+            AppFlag::Number('r', n) => {
+                if let Some(b) = options.bulk.as_mut() {
+                    b.max_repetitions = MaxRepetitions(n.max(1));
+                }
+            }
+            _ => {}
+        }
+    }
+    let root = match &args.root {
+        Some(text) => parse_oid(text)?,
+        None => Oid::from([1, 3, 6, 1, 2, 1]),
+    };
+    if bulk && args.agent.version()? == crate::proto::Version::V1 {
+        return Err(CliError::Usage(
+            "bulkwalk needs GetBulk, which SNMPv1 does not have: use -v 2c, or walk (GetNext) for v1 agents".into(),
+        ));
+    }
+
+    let client = Client::bind().await?;
+    let started = Instant::now();
+    let mut walker = client.walk(&target, root, options);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut outcome = Outcome::Success;
+    while let Some(item) = walker.next().await {
+        match item {
+            WalkItem::Step(step) => {
+                for vb in &step.yielded {
+                    write_varbind(&mut out, vb, &output)?;
+                }
+                match step.finished {
+                    None => {}
+                    Some(Ok(WalkEnd::Complete)) => break,
+                    Some(Ok(WalkEnd::EndOfMib)) => {
+                        writeln!(out, "End of MIB")?;
+                        break;
+                    }
+                    Some(Err(e)) => {
+                        out.flush()?;
+                        outcome = report_walk_error(&e);
+                        break;
+                    }
+                }
+            }
+            WalkItem::Failed(e) => {
+                out.flush()?;
+                report_request_error(&e, &args.agent.agent);
+                outcome = Outcome::Failure;
+                break;
+            }
+        }
+    }
+    if print_count {
+        writeln!(out, "Variables found: {}", walker.count())?;
+    }
+    out.flush()?;
+    if print_time {
+        eprintln!(
+            "Total traversal time = {:.6} seconds",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(outcome)
+}
+
+fn report_walk_error(e: &WalkError) -> Outcome {
+    match e {
+        WalkError::NotIncreasing { .. } => {
+            eprintln!("Error: {e}");
+            Outcome::Failure
+        }
+        WalkError::Loop { .. } => {
+            eprintln!("Error: {e}");
+            Outcome::Failure
+        }
+        WalkError::ErrorStatus { status, failed, .. } => {
+            eprintln!("Error in packet.\nReason: {}", status.net_snmp_text());
+            if let Some(oid) = failed {
+                eprintln!("Failed object: {oid}\n");
+            }
+            Outcome::AgentError
+        }
+    }
+}
