@@ -5,10 +5,13 @@
 //! - `output` renders varbinds as Net-SNMP text or JSON;
 //! - `agent` is the simulated agent used by tests and demos;
 //! - `net` is the tokio driver: one socket task owning the protocol engine;
+//! - `mib_store` finds MIB files (-m, -M, MIBS, MIBDIRS), embeds the standard ones, caches;
+//! - `mib` is the sans-IO MIB compiler (lexer, parser, resolver, OID tree);
 //! - `proto` is the sans-IO protocol core (BER, messages, engine and walk state machines).
 
 pub mod agent;
 pub mod cli;
+pub mod mib;
 pub mod net;
 pub mod output;
 pub mod proto;
