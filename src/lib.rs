@@ -12,6 +12,7 @@
 pub mod agent;
 pub mod cli;
 pub mod mib;
+pub mod mib_store;
 pub mod net;
 pub mod output;
 pub mod proto;

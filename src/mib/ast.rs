@@ -55,10 +55,22 @@ impl Slice {
 }
 
 /// A quoted string in a module's source: byte range of its contents, quotes excluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextSpan {
     pub start: u32,
     pub len: u32,
+}
+
+impl TextSpan {
+    /// "No text" (the clause is absent): a start no source reaches.
+    pub const NONE: TextSpan = TextSpan {
+        start: u32::MAX,
+        len: 0,
+    };
+
+    pub fn get(self) -> Option<TextSpan> {
+        (self.start != u32::MAX).then_some(self)
+    }
 }
 
 /// A quoted string in a given source file.
@@ -172,8 +184,8 @@ pub enum Access {
     WriteOnly,
     /// AGENT-CAPABILITIES only.
     NotImplemented,
-    /// A word the SMI does not define (kept as written).
-    Other(Sym),
+    /// A word the SMI does not define (the diagnostic quotes it).
+    Other,
 }
 
 impl Access {
@@ -199,7 +211,7 @@ impl Access {
             Access::ReadCreate => "read-create",
             Access::WriteOnly => "write-only",
             Access::NotImplemented => "not-implemented",
-            Access::Other(_) => "other",
+            Access::Other => "other",
         }
     }
 
@@ -228,8 +240,8 @@ pub enum Status {
     Mandatory,
     /// SMIv1.
     Optional,
-    /// A word the SMI does not define (kept as written).
-    Other(Sym),
+    /// A word the SMI does not define (the diagnostic quotes it).
+    Other,
 }
 
 impl Status {
@@ -251,7 +263,7 @@ impl Status {
             Status::Obsolete => "obsolete",
             Status::Mandatory => "mandatory",
             Status::Optional => "optional",
-            Status::Other(_) => "other",
+            Status::Other => "other",
         }
     }
 }
@@ -259,7 +271,8 @@ impl Status {
 /// One component of an OID value: `iso`, `org(3)`, `6`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OidComponent {
-    Name(Sym, Pos),
+    /// A name and the line it is on (for diagnostics).
+    Name(Sym, u32),
     Number(u32),
     /// `name(number)`: the number places it, the name labels the node.
     NamedNumber(Sym, u32),
@@ -318,7 +331,7 @@ pub enum BaseType {
     /// SEQUENCE OF (a table type).
     SequenceOf,
     /// Another `[APPLICATION n]` type (drafts had NsapAddress = 5, UInteger32 = 7).
-    Application(u32),
+    Application(u8),
     /// The type could not be resolved (unknown name, missing module).
     Unresolved,
 }
@@ -375,10 +388,11 @@ pub enum SyntaxKind {
     Named(Sym),
     /// `SEQUENCE OF Entry`.
     SequenceOf(Sym),
-    /// `SEQUENCE { name Type, ... }`: items in `Arenas::items`.
-    Sequence(Slice),
-    /// `CHOICE { ... }`: items in `Arenas::items`.
-    Choice(Slice),
+    /// `SEQUENCE { name Type, ... }`: a row type. Its items repeat the columns' own
+    /// SYNTAX, so they are checked by the parser but not kept.
+    Sequence,
+    /// `CHOICE { ... }` (only the base modules use it).
+    Choice,
 }
 
 /// Where a named type leads, once resolved.
@@ -396,22 +410,19 @@ pub enum TypeTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Syntax {
     pub kind: SyntaxKind,
-    /// `[APPLICATION n]` (base modules only).
-    pub app_tag: Option<u32>,
     /// Enumeration labels (INTEGER) or bit names (BITS).
     pub named: Slice,
-    pub constraint: ConstraintKind,
     pub ranges: Slice,
     pub target: TypeTarget,
-    pub pos: Pos,
+    /// The line of the SYNTAX (for diagnostics).
+    pub line: u32,
+    /// `[APPLICATION n]` (base modules only); `NO_TAG` when absent.
+    pub app_tag: u8,
+    pub constraint: ConstraintKind,
 }
 
-/// An item of a SEQUENCE or CHOICE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SeqItem {
-    pub name: Sym,
-    pub syntax: u32,
-}
+/// `Syntax::app_tag` when the type has no tag.
+pub const NO_TAG: u8 = u8::MAX;
 
 /// A name used in INDEX, AUGMENTS, OBJECTS, VARIABLES, NOTIFICATIONS, MANDATORY-GROUPS,
 /// with the definition it resolves to.
@@ -420,7 +431,8 @@ pub struct NameRef {
     pub name: Sym,
     /// INDEX { IMPLIED name } (RFC 2578 section 7.7).
     pub implied: bool,
-    pub pos: Pos,
+    /// The line of the name (for diagnostics).
+    pub line: u32,
     /// The definition, or `NONE`.
     pub(crate) target: u32,
 }
@@ -449,35 +461,33 @@ pub enum DefVal {
     Oid(Slice),
 }
 
+/// `Def::flags`: `refs` holds the AUGMENTS target rather than INDEX items.
+pub(crate) const FLAG_AUGMENTS: u8 = 1;
+
 /// One definition with its clauses. Fields that a kind does not have stay empty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Def {
     pub name: Sym,
     pub module: ModuleId,
     pub pos: Pos,
-    pub kind: DefKind,
     /// The OID value (`::= { parent 3 }`); for TRAP-TYPE, ENTERPRISE then 0 then the number.
     pub oid: Slice,
     /// Index into `Arenas::syntaxes`, or `NONE`.
     pub(crate) syntax: u32,
-    pub access: Option<Access>,
-    pub status: Option<Status>,
-    pub units: Option<Sym>,
-    pub display_hint: Option<Sym>,
-    pub description: Option<TextSpan>,
-    pub reference: Option<TextSpan>,
-    /// INDEX items (in `Arenas::refs`).
-    pub index: Slice,
-    /// AUGMENTS target (one item in `Arenas::refs`).
-    pub augments: Slice,
-    /// Index into `Arenas::defvals`, or `NONE`.
-    pub(crate) defval: u32,
-    /// OBJECTS / VARIABLES / NOTIFICATIONS / MANDATORY-GROUPS and GROUP (in `Arenas::refs`).
-    pub objects: Slice,
+    pub(crate) description: TextSpan,
+    /// Index into `Arenas::extras` (the clauses few definitions have), or `NONE`.
+    pub(crate) extra: u32,
+    /// Names in `Arenas::refs`: INDEX items or the AUGMENTS target (OBJECT-TYPE, see
+    /// `flags`), OBJECTS / VARIABLES / NOTIFICATIONS, MANDATORY-GROUPS and GROUP, INCLUDES.
+    pub(crate) refs: Slice,
     /// The tree node, once the OID is resolved; `NONE` otherwise.
     pub(crate) node: u32,
     /// The next definition of the same node (another module defining the same OID).
     pub(crate) next_at_node: u32,
+    pub kind: DefKind,
+    pub access: Option<Access>,
+    pub status: Option<Status>,
+    pub(crate) flags: u8,
 }
 
 impl Def {
@@ -486,26 +496,70 @@ impl Def {
             name,
             module,
             pos,
-            kind,
             oid: Slice::EMPTY,
             syntax: NONE,
-            access: None,
-            status: None,
-            units: None,
-            display_hint: None,
-            description: None,
-            reference: None,
-            index: Slice::EMPTY,
-            augments: Slice::EMPTY,
-            defval: NONE,
-            objects: Slice::EMPTY,
+            description: TextSpan::NONE,
+            extra: NONE,
+            refs: Slice::EMPTY,
             node: NONE,
             next_at_node: NONE,
+            kind,
+            access: None,
+            status: None,
+            flags: 0,
         }
     }
 
     pub fn node(&self) -> Option<NodeId> {
         (self.node != NONE).then_some(NodeId(self.node))
+    }
+
+    /// INDEX items (OBJECT-TYPE rows).
+    pub(crate) fn index(&self) -> Slice {
+        if self.kind == DefKind::ObjectType && self.flags & FLAG_AUGMENTS == 0 {
+            self.refs
+        } else {
+            Slice::EMPTY
+        }
+    }
+
+    /// The AUGMENTS item (OBJECT-TYPE rows).
+    pub(crate) fn augments(&self) -> Slice {
+        if self.flags & FLAG_AUGMENTS != 0 {
+            self.refs
+        } else {
+            Slice::EMPTY
+        }
+    }
+
+    /// OBJECTS, VARIABLES, NOTIFICATIONS, groups of other macros.
+    pub(crate) fn objects(&self) -> Slice {
+        if self.kind == DefKind::ObjectType {
+            Slice::EMPTY
+        } else {
+            self.refs
+        }
+    }
+}
+
+/// The clauses few definitions have, kept aside to keep `Def` small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DefExtra {
+    pub units: Option<Sym>,
+    pub display_hint: Option<Sym>,
+    pub reference: TextSpan,
+    /// Index into `Arenas::defvals`, or `NONE`.
+    pub defval: u32,
+}
+
+impl Default for DefExtra {
+    fn default() -> Self {
+        DefExtra {
+            units: None,
+            display_hint: None,
+            reference: TextSpan::NONE,
+            defval: NONE,
+        }
     }
 }
 
@@ -585,20 +639,30 @@ pub struct Arenas {
     pub named: Vec<NamedNumber>,
     pub ranges: Vec<Range>,
     pub syntaxes: Vec<Syntax>,
-    pub items: Vec<SeqItem>,
     pub refs: Vec<NameRef>,
     pub defvals: Vec<DefVal>,
+    pub extras: Vec<DefExtra>,
 }
 
 impl Arenas {
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.oids.shrink_to_fit();
+        self.named.shrink_to_fit();
+        self.ranges.shrink_to_fit();
+        self.syntaxes.shrink_to_fit();
+        self.refs.shrink_to_fit();
+        self.defvals.shrink_to_fit();
+        self.extras.shrink_to_fit();
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         self.oids.capacity() * size_of::<OidComponent>()
             + self.named.capacity() * size_of::<NamedNumber>()
             + self.ranges.capacity() * size_of::<Range>()
             + self.syntaxes.capacity() * size_of::<Syntax>()
-            + self.items.capacity() * size_of::<SeqItem>()
             + self.refs.capacity() * size_of::<NameRef>()
             + self.defvals.capacity() * size_of::<DefVal>()
+            + self.extras.capacity() * size_of::<DefExtra>()
     }
 }

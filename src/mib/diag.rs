@@ -30,7 +30,8 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A 1-based line and column (in bytes) in a source file. Line 0 means the file as a whole.
+/// A 1-based line and column (in bytes) in a source file. Line 0 means the file as a whole;
+/// column 0, the line as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 pub struct Pos {
     pub line: u32,
@@ -288,6 +289,8 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.pos.line == 0 {
             write!(f, "{}: ", self.file)?;
+        } else if self.pos.col == 0 {
+            write!(f, "{}:{}: ", self.file, self.pos.line)?;
         } else {
             write!(f, "{}:{}:{}: ", self.file, self.pos.line, self.pos.col)?;
         }

@@ -73,25 +73,25 @@ impl Interner {
 
     /// The symbol for `text`, when it has been interned.
     pub fn lookup(&self, text: &str) -> Option<Sym> {
-        let hash = self.hasher.hash_one(text);
-        self.table.find(hash, |&s| self.text_of(s) == text).copied()
+        self.find(text.as_bytes(), self.hasher.hash_one(text.as_bytes()))
     }
 
-    fn text_of(&self, sym: Sym) -> &str {
-        let (start, end) = self.spans[sym.index()];
-        &self.buf[start as usize..end as usize]
+    fn find(&self, bytes: &[u8], hash: u64) -> Option<Sym> {
+        self.table
+            .find(hash, |&s| {
+                let (start, end) = self.spans[s.index()];
+                &self.buf.as_bytes()[start as usize..end as usize] == bytes
+            })
+            .copied()
     }
 
     /// Interns `text`, returning its symbol (the existing one when already present).
     pub fn intern(&mut self, text: &str) -> Sym {
-        let hash = self.hasher.hash_one(text);
-        if let Some(&sym) = self.table.find(hash, |&s| {
-            let (start, end) = self.spans[s.index()];
-            &self.buf[start as usize..end as usize] == text
-        }) {
-            return sym;
+        let hash = self.hasher.hash_one(text.as_bytes());
+        match self.find(text.as_bytes(), hash) {
+            Some(sym) => sym,
+            None => self.push_new(text, hash),
         }
-        self.push_new(text, hash)
     }
 
     fn push_new(&mut self, text: &str, hash: u64) -> Sym {
@@ -109,16 +109,20 @@ impl Interner {
         let hasher = &self.hasher;
         self.table.insert_unique(hash, sym, |&s| {
             let (a, b) = spans[s.index()];
-            hasher.hash_one(&buf[a as usize..b as usize])
+            hasher.hash_one(&buf.as_bytes()[a as usize..b as usize])
         });
         sym
     }
 
     /// Interns bytes from MIB text: identifiers are ASCII; anything else is decoded as
-    /// UTF-8 when valid, else as Latin-1.
+    /// UTF-8 when valid, else as Latin-1. Known bytes are found without decoding.
     pub fn intern_bytes(&mut self, bytes: &[u8]) -> Sym {
+        let hash = self.hasher.hash_one(bytes);
+        if let Some(sym) = self.find(bytes, hash) {
+            return sym;
+        }
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.intern(text),
+            Ok(text) => self.push_new(text, hash),
             Err(_) => self.intern(&latin1(bytes)),
         }
     }
@@ -130,21 +134,44 @@ impl Interner {
             .map(|&(a, b)| &self.buf[a as usize..b as usize])
     }
 
-    /// Rebuilds a table from strings in symbol order. Returns `None` when the list holds a
-    /// duplicate (a corrupt cache).
-    pub(crate) fn from_strings<'a>(strings: impl IntoIterator<Item = &'a str>) -> Option<Self> {
-        let mut interner = Interner::new();
-        for (i, s) in strings.into_iter().enumerate() {
-            let hash = interner.hasher.hash_one(s);
-            if interner.lookup(s).is_some() {
-                return None;
-            }
-            let sym = interner.push_new(s, hash);
-            if sym.index() != i {
-                return None;
+    /// Rebuilds a table from its buffer and the (start, end) of each string, as the cache
+    /// stores them. Spans must lie within `buf` on character boundaries (checked: a bad
+    /// span becomes the empty string).
+    pub(crate) fn from_parts(buf: String, mut spans: Vec<(u32, u32)>) -> Self {
+        for span in &mut spans {
+            let (a, b) = (span.0 as usize, span.1 as usize);
+            if a > b || buf.get(a..b).is_none() {
+                *span = (0, 0);
             }
         }
-        Some(interner)
+        let mut interner = Interner {
+            buf,
+            table: HashTable::with_capacity(spans.len()),
+            spans: Vec::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+        };
+        for (i, &(a, b)) in spans.iter().enumerate() {
+            let Some(sym) = Sym::from_index(i) else {
+                break;
+            };
+            let hash = interner
+                .hasher
+                .hash_one(&interner.buf.as_bytes()[a as usize..b as usize]);
+            let spans = &spans;
+            let buf = &interner.buf;
+            let hasher = &interner.hasher;
+            interner.table.insert_unique(hash, sym, |&s| {
+                let (a, b) = spans[s.index()];
+                hasher.hash_one(&buf.as_bytes()[a as usize..b as usize])
+            });
+        }
+        interner.spans = spans;
+        interner
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+        self.spans.shrink_to_fit();
     }
 
     /// Bytes held by the table (for memory reports).
@@ -191,13 +218,19 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_through_string_list() {
+    fn rebuilds_from_buffer_and_spans() {
         let mut i = Interner::new();
         for name in ["a", "bb", "ccc"] {
             i.intern(name);
         }
-        let copy = Interner::from_strings(i.strings().collect::<Vec<_>>()).unwrap();
+        let copy = Interner::from_parts(i.buf.clone(), i.spans.clone());
         assert_eq!(copy.lookup("bb"), i.lookup("bb"));
-        assert!(Interner::from_strings(["x", "x"]).is_none());
+        assert_eq!(copy.get(i.lookup("ccc").unwrap()), "ccc");
+        // Spans outside the buffer or inside a character are emptied, never a panic.
+        let bad = Interner::from_parts("h\u{e9}".to_string(), vec![(0, 2), (0, 9), (1, 3)]);
+        assert_eq!(bad.len(), 3);
+        assert_eq!(bad.get(Sym::from_index(1).unwrap()), "");
+        assert_eq!(bad.get(Sym::from_index(2).unwrap()), "\u{e9}");
+        assert_eq!(bad.get(Sym::from_index(0).unwrap()), "");
     }
 }

@@ -45,7 +45,9 @@ pub use parser::scan_module_names;
 pub use resolve::{CompileOptions, Compiler};
 pub use search::SearchHit;
 pub use syntax::TypeInfo;
-pub use tree::{DefRef, IndexPart, LookupError, Mib, ModuleInfo, NodeRef, ObjectClass, Resolved};
+pub use tree::{
+    DefRef, IndexPart, LookupError, Mib, MibStats, ModuleInfo, NodeRef, ObjectClass, Resolved,
+};
 
 #[cfg(test)]
 mod tests;

@@ -10,9 +10,9 @@
 use std::sync::Arc;
 
 use super::ast::{
-    Access, Arenas, ConstraintKind, Def, DefKind, DefVal, Import, Language, Module, ModuleId,
-    ModuleStatus, NONE, NameRef, NamedNumber, OidComponent, Range, Revision, SeqItem, Slice,
-    SourceId, Status, Syntax, SyntaxKind, TextSpan, TypeTarget,
+    Access, Arenas, ConstraintKind, Def, DefExtra, DefKind, DefVal, FLAG_AUGMENTS, Import,
+    Language, Module, ModuleId, ModuleStatus, NO_TAG, NONE, NameRef, NamedNumber, OidComponent,
+    Range, Revision, Slice, SourceId, Status, Syntax, SyntaxKind, TextSpan, TypeTarget,
 };
 use super::diag::{Code, DiagSink, Pos, Relaxation, Severity};
 use super::intern::{Interner, Sym};
@@ -844,7 +844,7 @@ impl<'a> Parser<'a> {
                     pos_of(&t),
                     format!("'{word}' is not an SMI access value"),
                 );
-                Access::Other(self.interner.intern(&word))
+                Access::Other
             }
         };
         let clause_word = self.text(clause);
@@ -878,7 +878,7 @@ impl<'a> Parser<'a> {
                     pos_of(&t),
                     format!("'{word}' is not an SMI status"),
                 );
-                Status::Other(self.interner.intern(&word))
+                Status::Other
             }
         };
         if self.language == Language::Smiv2
@@ -896,6 +896,7 @@ impl<'a> Parser<'a> {
     /// The clauses of a macro invocation up to `::=`, then its value.
     fn parse_macro(&mut self, name_tok: &Token, kind: DefKind) -> PResult<()> {
         let mut def = self.new_def(name_tok, kind);
+        let mut extra = DefExtra::default();
         let mut enterprise: Option<Slice> = None;
         let mut in_revision: Option<usize> = None;
         loop {
@@ -918,7 +919,7 @@ impl<'a> Parser<'a> {
                 }
                 b"UNITS" => {
                     self.bump();
-                    def.units = Some(self.expect_short_string("a quoted UNITS text")?);
+                    extra.units = Some(self.expect_short_string("a quoted UNITS text")?);
                 }
                 b"MAX-ACCESS" | b"ACCESS" | b"MIN-ACCESS" => {
                     self.bump();
@@ -933,28 +934,30 @@ impl<'a> Parser<'a> {
                     let text = self.expect_string("a quoted DESCRIPTION")?;
                     match in_revision.take() {
                         Some(r) => self.header.revisions[r].description = Some(text),
-                        None => def.description = Some(text),
+                        None => def.description = text,
                     }
                 }
                 b"REFERENCE" => {
                     self.bump();
-                    def.reference = Some(self.expect_string("a quoted REFERENCE")?);
+                    extra.reference = self.expect_string("a quoted REFERENCE")?;
                 }
                 b"INDEX" => {
                     self.bump();
-                    def.index = self.parse_index()?;
+                    def.refs = self.parse_index()?;
+                    def.flags &= !FLAG_AUGMENTS;
                 }
                 b"AUGMENTS" => {
                     self.bump();
-                    def.augments = self.parse_name_list(true)?;
+                    def.refs = self.parse_name_list(true)?;
+                    def.flags |= FLAG_AUGMENTS;
                 }
                 b"DEFVAL" => {
                     self.bump();
-                    def.defval = self.parse_defval();
+                    extra.defval = self.parse_defval();
                 }
                 b"OBJECTS" | b"VARIABLES" | b"NOTIFICATIONS" => {
                     self.bump();
-                    def.objects = self.parse_name_list(false)?;
+                    def.refs = self.parse_name_list(false)?;
                 }
                 b"ENTERPRISE" if kind == DefKind::TrapType => {
                     self.bump();
@@ -962,7 +965,7 @@ impl<'a> Parser<'a> {
                 }
                 b"DISPLAY-HINT" => {
                     self.bump();
-                    def.display_hint = Some(self.expect_short_string("a quoted DISPLAY-HINT")?);
+                    extra.display_hint = Some(self.expect_short_string("a quoted DISPLAY-HINT")?);
                 }
                 b"LAST-UPDATED" => {
                     self.bump();
@@ -1005,7 +1008,7 @@ impl<'a> Parser<'a> {
         }
         if kind == DefKind::TextualConvention {
             self.check_required(&def, name_tok);
-            self.defs.push(def);
+            self.push_def(def, extra);
             return Ok(());
         }
         self.expect(Tok::Assign, "'::='")?;
@@ -1043,8 +1046,17 @@ impl<'a> Parser<'a> {
             def.oid = self.parse_oid_value()?;
         }
         self.check_required(&def, name_tok);
-        self.defs.push(def);
+        self.push_def(def, extra);
         Ok(())
+    }
+
+    /// Adds a definition, with its rarely used clauses aside.
+    fn push_def(&mut self, mut def: Def, extra: DefExtra) {
+        if extra != DefExtra::default() {
+            def.extra = self.arenas.extras.len() as u32;
+            self.arenas.extras.push(extra);
+        }
+        self.defs.push(def);
     }
 
     /// Reports clauses the macro requires but the definition lacks (RFC 2578 sections 5-8,
@@ -1070,7 +1082,7 @@ impl<'a> Parser<'a> {
         if needs_status && def.status.is_none() {
             missing.push("STATUS");
         }
-        if needs_description && def.description.is_none() {
+        if needs_description && def.description.get().is_none() {
             missing.push("DESCRIPTION");
         }
         if !missing.is_empty() {
@@ -1105,7 +1117,7 @@ impl<'a> Parser<'a> {
         }
         let start = self.arenas.refs.len();
         // Copy what a previous MODULE clause collected, to keep one contiguous slice.
-        let previous: Vec<NameRef> = self.arenas.refs[def.objects.range()].to_vec();
+        let previous: Vec<NameRef> = self.arenas.refs[def.refs.range()].to_vec();
         self.arenas.refs.extend(previous);
         if self.eat_kw(b"MANDATORY-GROUPS") {
             // Appended right after the copy: the slice stays contiguous.
@@ -1118,7 +1130,7 @@ impl<'a> Parser<'a> {
                 self.arenas.refs.push(NameRef {
                     name,
                     implied: false,
-                    pos: pos_of(&g),
+                    line: g.line,
                     target: NONE,
                 });
                 self.expect_kw(b"DESCRIPTION")?;
@@ -1130,7 +1142,7 @@ impl<'a> Parser<'a> {
                     match self.text(&t) {
                         b"SYNTAX" | b"WRITE-SYNTAX" if t.kind == Tok::Ident => {
                             self.bump();
-                            self.parse_syntax()?;
+                            self.skip_syntax()?;
                         }
                         b"MIN-ACCESS" if t.kind == Tok::Ident => {
                             self.bump();
@@ -1148,7 +1160,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        def.objects = Slice::of(&self.arenas.refs, start);
+        def.refs = Slice::of(&self.arenas.refs, start);
         Ok(())
     }
 
@@ -1161,10 +1173,10 @@ impl<'a> Parser<'a> {
         }
         self.expect_kw(b"INCLUDES")?;
         let start = self.arenas.refs.len();
-        let previous: Vec<NameRef> = self.arenas.refs[def.objects.range()].to_vec();
+        let previous: Vec<NameRef> = self.arenas.refs[def.refs.range()].to_vec();
         self.arenas.refs.extend(previous);
         self.parse_name_list(false)?;
-        def.objects = Slice::of(&self.arenas.refs, start);
+        def.refs = Slice::of(&self.arenas.refs, start);
         while self.eat_kw(b"VARIATION") {
             self.expect_ident("an object name after VARIATION")?;
             loop {
@@ -1175,7 +1187,7 @@ impl<'a> Parser<'a> {
                 match self.text(&t) {
                     b"SYNTAX" | b"WRITE-SYNTAX" => {
                         self.bump();
-                        self.parse_syntax()?;
+                        self.skip_syntax()?;
                     }
                     b"ACCESS" => {
                         self.bump();
@@ -1183,11 +1195,15 @@ impl<'a> Parser<'a> {
                     }
                     b"CREATION-REQUIRES" => {
                         self.bump();
+                        let mark = self.arenas.refs.len();
                         self.parse_name_list(false)?;
+                        self.arenas.refs.truncate(mark);
                     }
                     b"DEFVAL" => {
                         self.bump();
-                        self.parse_defval();
+                        if self.parse_defval() != NONE {
+                            self.arenas.defvals.pop();
+                        }
                     }
                     b"DESCRIPTION" => {
                         self.bump();
@@ -1210,7 +1226,7 @@ impl<'a> Parser<'a> {
         let t = self.expect_ident("an enterprise name")?;
         let name = self.intern(&t);
         let start = self.arenas.oids.len();
-        self.arenas.oids.push(OidComponent::Name(name, pos_of(&t)));
+        self.arenas.oids.push(OidComponent::Name(name, t.line));
         Ok(Slice::of(&self.arenas.oids, start))
     }
 
@@ -1268,9 +1284,9 @@ impl<'a> Parser<'a> {
                         self.bump();
                         let n = self.bump();
                         let name = self.intern(&n);
-                        self.arenas.oids.push(OidComponent::Name(name, pos_of(&n)));
+                        self.arenas.oids.push(OidComponent::Name(name, n.line));
                     } else {
-                        self.arenas.oids.push(OidComponent::Name(name, pos_of(&t)));
+                        self.arenas.oids.push(OidComponent::Name(name, t.line));
                     }
                 }
                 Tok::Comma => {
@@ -1415,13 +1431,13 @@ impl<'a> Parser<'a> {
     fn parse_syntax(&mut self) -> PResult<u32> {
         let first = self.peek();
         let pos = pos_of(&first);
-        let mut app_tag = None;
+        let mut app_tag = NO_TAG;
         if first.kind == Tok::LBracket {
             self.bump();
             let _class =
                 self.eat_kw(b"APPLICATION") || self.eat_kw(b"UNIVERSAL") || self.eat_kw(b"PRIVATE");
             let n = self.expect(Tok::Number, "a tag number")?;
-            app_tag = Some(self.parse_u32(&n)?);
+            app_tag = u8::try_from(self.parse_u32(&n)?).unwrap_or(NO_TAG - 1);
             self.expect(Tok::RBracket, "']'")?;
             let _ = self.eat_kw(b"IMPLICIT") || self.eat_kw(b"EXPLICIT");
         }
@@ -1455,10 +1471,14 @@ impl<'a> Parser<'a> {
                     let e = self.expect_ident("a row type after SEQUENCE OF")?;
                     SyntaxKind::SequenceOf(self.intern(&e))
                 } else {
-                    SyntaxKind::Sequence(self.parse_items()?)
+                    self.skip_items()?;
+                    SyntaxKind::Sequence
                 }
             }
-            b"CHOICE" => SyntaxKind::Choice(self.parse_items()?),
+            b"CHOICE" => {
+                self.skip_items()?;
+                SyntaxKind::Choice
+            }
             _ => {
                 let mut name_tok = t;
                 // `SNMPv2-TC.DisplayString`: a type from a named module.
@@ -1498,20 +1518,35 @@ impl<'a> Parser<'a> {
         }
         self.arenas.syntaxes.push(Syntax {
             kind,
-            app_tag,
             named,
-            constraint,
             ranges,
             target: TypeTarget::Unresolved,
-            pos,
+            line: pos.line,
+            app_tag,
+            constraint,
         });
         Ok((self.arenas.syntaxes.len() - 1) as u32)
     }
 
-    /// `{ name Type, ... }` of a SEQUENCE or CHOICE.
-    fn parse_items(&mut self) -> PResult<Slice> {
+    /// A SYNTAX that is checked but not kept (refinements in MODULE-COMPLIANCE and
+    /// AGENT-CAPABILITIES, SEQUENCE items).
+    fn skip_syntax(&mut self) -> PResult<()> {
+        let marks = (
+            self.arenas.syntaxes.len(),
+            self.arenas.named.len(),
+            self.arenas.ranges.len(),
+        );
+        let result = self.parse_syntax().map(|_| ());
+        self.arenas.syntaxes.truncate(marks.0);
+        self.arenas.named.truncate(marks.1);
+        self.arenas.ranges.truncate(marks.2);
+        result
+    }
+
+    /// `{ name Type, ... }` of a SEQUENCE or CHOICE: checked, not kept (the columns carry
+    /// their own SYNTAX).
+    fn skip_items(&mut self) -> PResult<()> {
         self.expect(Tok::LBrace, "'{'")?;
-        let mut items = Vec::new();
         loop {
             let t = self.peek();
             match t.kind {
@@ -1521,9 +1556,7 @@ impl<'a> Parser<'a> {
                 }
                 Tok::Ident => {
                     self.bump();
-                    let name = self.intern(&t);
-                    let syntax = self.parse_syntax()?;
-                    items.push(SeqItem { name, syntax });
+                    self.skip_syntax()?;
                     let sep = self.peek();
                     match sep.kind {
                         Tok::Comma => {
@@ -1548,9 +1581,7 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.unexpected(&t, "a SEQUENCE item name")),
             }
         }
-        let start = self.arenas.items.len();
-        self.arenas.items.extend(items);
-        Ok(Slice::of(&self.arenas.items, start))
+        Ok(())
     }
 
     /// INDEX { [IMPLIED] name, ... } (RFC 2578 section 7.7; SMIv1 allows type names).
@@ -1592,7 +1623,7 @@ impl<'a> Parser<'a> {
                     self.arenas.refs.push(NameRef {
                         name,
                         implied,
-                        pos: pos_of(&name_tok),
+                        line: name_tok.line,
                         target: NONE,
                     });
                 }
@@ -1629,7 +1660,7 @@ impl<'a> Parser<'a> {
                     self.arenas.refs.push(NameRef {
                         name,
                         implied: false,
-                        pos: pos_of(&t),
+                        line: t.line,
                         target: NONE,
                     });
                 }
@@ -1727,7 +1758,7 @@ impl<'a> Parser<'a> {
                     names.push(NameRef {
                         name: self.intern(&t),
                         implied: false,
-                        pos: pos_of(&t),
+                        line: t.line,
                         target: NONE,
                     });
                 }

@@ -8,7 +8,9 @@
 //! the others: each problem becomes a diagnostic on its module, and whatever can be linked
 //! is linked.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 use super::ast::{
@@ -363,8 +365,8 @@ struct Linker {
     diags: DiagSink,
     /// Names visible in each module: its definitions and its bound imports.
     scope: HashMap<(u32, Sym), u32>,
-    /// Every definition by name (for fallbacks and hints).
-    global: Indexes,
+    /// Every definition, sorted by name (for fallbacks and hints).
+    by_name: Vec<u32>,
     /// Symbols imported from modules that are missing: (module, symbol) to that module.
     from_missing: HashMap<(u32, Sym), Sym>,
     /// (module, symbol) pairs already reported as used without import.
@@ -409,28 +411,33 @@ impl Linker {
             });
         }
 
-        // Compact: selected modules in load order, then a record per missing module.
-        let mut old_modules: Vec<Option<Module>> = modules.into_iter().map(Some).collect();
-        let mut old_defs: Vec<Option<Def>> = defs.into_iter().map(Some).collect();
-        let mut new_modules: Vec<Module> = Vec::with_capacity(selected.len() + missing.len());
-        let mut new_defs: Vec<Def> = Vec::with_capacity(old_defs.len());
+        // Compact in place: the selected modules in load order (their definitions are
+        // contiguous and in module order), then a record per missing module.
+        let mut new_modules = modules;
+        let mut new_defs = defs;
+        let mut keep = vec![false; new_modules.len()];
         for id in &selected {
-            let Some(mut m) = old_modules[id.0 as usize].take() else {
-                continue;
-            };
-            let new_id = ModuleId(new_modules.len() as u32);
-            let start = new_defs.len() as u32;
-            for d in m.defs.clone() {
-                if let Some(mut def) = old_defs[d as usize].take() {
-                    def.module = new_id;
-                    new_defs.push(def);
-                }
-            }
-            m.defs = start..new_defs.len() as u32;
-            new_modules.push(m);
+            keep[id.0 as usize] = true;
         }
-        drop(old_defs);
-        drop(old_modules);
+        let mut next_def = 0usize;
+        let mut next_module = 0usize;
+        for old in 0..new_modules.len() {
+            if !keep[old] {
+                continue;
+            }
+            let range = new_modules[old].defs.clone();
+            let start = next_def;
+            for d in range {
+                new_defs.swap(next_def, d as usize);
+                new_defs[next_def].module = ModuleId(next_module as u32);
+                next_def += 1;
+            }
+            new_modules.swap(next_module, old);
+            new_modules[next_module].defs = start as u32..next_def as u32;
+            next_module += 1;
+        }
+        new_defs.truncate(next_def);
+        new_modules.truncate(next_module);
         let requested: HashSet<Sym> = requested.into_iter().collect();
         for (name, by) in &missing {
             new_modules.push(Module {
@@ -473,7 +480,7 @@ impl Linker {
             options,
             interner,
             arenas,
-            global: Indexes::build(&new_modules, &new_defs),
+            by_name: super::tree::sorted_by_name(&new_modules, &new_defs),
             state: vec![OidState::Todo; new_defs.len()],
             defs: new_defs,
             modules: new_modules,
@@ -548,25 +555,33 @@ impl Linker {
         )
     }
 
+    /// Names defined in each module. A name defined twice: the later definition wins and
+    /// the earlier one leaves the tree, as in Net-SNMP (vendors append corrected copies).
     fn build_scopes(&mut self) {
         self.scope
             .reserve(self.defs.len() + self.modules.len() * 16);
-        for (i, d) in self.defs.iter().enumerate() {
+        let mut superseded: Vec<u32> = Vec::new();
+        for i in 0..self.defs.len() {
+            let d = &self.defs[i];
             let key = (d.module.0, d.name);
-            if let Some(&first) = self.scope.get(&key) {
-                let first_line = self.defs[first as usize].pos.line;
+            if let Some(&earlier) = self.scope.get(&key) {
                 let (m, pos, name) = (d.module.0, d.pos, d.name);
-                // Base modules define both a macro and a type of some names; not a mistake.
-                if !self.modules[m as usize].builtin {
-                    let message = format!(
-                        "'{}' is defined twice in this module (first at line {first_line}); the first definition is used",
-                        self.interner.get(name)
-                    );
-                    self.pending_dups.push((m, pos, message));
+                // Base modules define a macro and a type of the same name; not a mistake.
+                if self.modules[m as usize].builtin {
+                    continue;
                 }
-                continue;
+                let earlier_line = self.defs[earlier as usize].pos.line;
+                let message = format!(
+                    "'{}' is defined twice in this module (also at line {earlier_line}); the later definition is used",
+                    self.interner.get(name)
+                );
+                self.pending_dups.push((m, pos, message));
+                superseded.push(earlier);
             }
             self.scope.insert(key, i as u32);
+        }
+        for d in superseded {
+            self.defs[d as usize].oid = Slice::EMPTY;
         }
         for (m, pos, message) in std::mem::take(&mut self.pending_dups) {
             self.relaxed(Relaxation::DuplicateDefinition, m, pos, message);
@@ -576,10 +591,15 @@ impl Linker {
     /// The best definition named `name` anywhere: base modules first, then SMIv2, then
     /// load order; only types when `want_type`.
     fn global_candidate(&self, name: Sym, want_type: Option<bool>) -> Option<u32> {
-        let mut cur = self.global.name_head.get(&name).copied().unwrap_or(NONE);
+        let lo = self
+            .by_name
+            .partition_point(|&d| self.defs[d as usize].name < name);
         let mut best: Option<(u8, u32)> = None;
-        while cur != NONE {
+        for &cur in &self.by_name[lo..] {
             let d = &self.defs[cur as usize];
+            if d.name != name {
+                break;
+            }
             let is_type = d.kind.is_type();
             if want_type.is_none_or(|w| w == is_type) {
                 let m = &self.modules[d.module.0 as usize];
@@ -594,7 +614,6 @@ impl Linker {
                     best = Some((rank, cur));
                 }
             }
-            cur = self.global.name_next[cur as usize];
         }
         best.map(|(_, d)| d)
     }
@@ -821,7 +840,8 @@ impl Linker {
         let mut node: u32;
         let mut rest = &comps[..];
         match comps.first() {
-            Some(&OidComponent::Name(name, pos)) => {
+            Some(&OidComponent::Name(name, line)) => {
+                let pos = Pos::new(line, 0);
                 rest = &comps[1..];
                 match self.parent_node(module, d, name, pos, depth) {
                     Some(n) => node = n,
@@ -848,7 +868,8 @@ impl Linker {
                         n.label_module = module;
                     }
                 }
-                OidComponent::Name(name, pos) => {
+                OidComponent::Name(name, line) => {
+                    let pos = Pos::new(line, 0);
                     let text = self.interner.get(name).to_string();
                     self.push(
                         Severity::Error,
@@ -996,15 +1017,10 @@ impl Linker {
         };
         match s.kind {
             SyntaxKind::Named(name) => {
-                let target = self.type_target(module, name, s.pos);
+                let target = self.type_target(module, name, Pos::new(s.line, 0));
                 self.arenas.syntaxes[idx as usize].target = target;
             }
-            SyntaxKind::Sequence(items) | SyntaxKind::Choice(items) => {
-                for i in items.range() {
-                    let item = self.arenas.items[i];
-                    self.resolve_syntax(module, item.syntax, depth + 1);
-                }
-            }
+
             SyntaxKind::SequenceOf(name) => {
                 // The row type must exist; a missing one is only worth a warning.
                 if matches!(self.find(module, name, Some(true)), Found::Missing) {
@@ -1012,7 +1028,7 @@ impl Linker {
                     self.relaxed(
                         Relaxation::UnknownType,
                         module,
-                        s.pos,
+                        Pos::new(s.line, 0),
                         format!("SEQUENCE OF names unknown row type '{text}'"),
                     );
                 }
@@ -1067,18 +1083,15 @@ impl Linker {
         for d in 0..self.defs.len() {
             let def = &self.defs[d];
             let module = def.module.0;
-            let lists: [(Slice, bool); 3] = [
-                (def.index, true),
-                (def.augments, false),
-                (def.objects, false),
-            ];
+            let is_index = !def.index().is_empty();
+            let lists: [(Slice, bool); 1] = [(def.refs, is_index)];
             for (slice, is_index) in lists {
                 for i in slice.range() {
                     let r = self.arenas.refs[i];
                     let target = match self.find(module, r.name, Some(false)) {
                         Found::InScope(t) => Some(t),
                         Found::Elsewhere(t) => {
-                            self.report_unimported(module, r.name, r.pos, t);
+                            self.report_unimported(module, r.name, Pos::new(r.line, 0), t);
                             Some(t)
                         }
                         Found::Missing => None,
@@ -1097,7 +1110,7 @@ impl Linker {
                                     Severity::Warning,
                                     Code::UnresolvedReference,
                                     module,
-                                    r.pos,
+                                    Pos::new(r.line, 0),
                                     format!("'{text}' is not defined in or imported by this module, nor by any loaded module"),
                                 );
                             }
@@ -1158,7 +1171,12 @@ impl Linker {
                 def.node = new_id[def.node as usize];
             }
         }
+        self.drop_oid_values();
         let index = Indexes::build(&self.modules, &self.defs);
+        self.defs.shrink_to_fit();
+        self.arenas.shrink_to_fit();
+        self.interner.shrink_to_fit();
+        self.diags.items.shrink_to_fit();
         Mib {
             interner: self.interner,
             sources: self.sources,
@@ -1169,6 +1187,25 @@ impl Linker {
             children,
             diagnostics: self.diags.items,
             index,
+        }
+    }
+}
+
+impl Linker {
+    /// OID values as written are only needed to build the tree; keep the components DEFVAL
+    /// values use and free the rest.
+    fn drop_oid_values(&mut self) {
+        let mut kept = Vec::new();
+        for v in &mut self.arenas.defvals {
+            if let super::ast::DefVal::Oid(sl) = v {
+                let start = kept.len();
+                kept.extend_from_slice(&self.arenas.oids[sl.range()]);
+                *sl = Slice::of(&kept, start);
+            }
+        }
+        self.arenas.oids = kept;
+        for d in &mut self.defs {
+            d.oid = Slice::EMPTY;
         }
     }
 }

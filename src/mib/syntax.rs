@@ -2,7 +2,9 @@
 //! textual conventions (RFC 2579 section 3) down to the SMI base type, with the enumeration
 //! or bit names, the constraint and the DISPLAY-HINT that apply on the way.
 
-use super::ast::{BaseType, ConstraintKind, NONE, NamedNumber, Range, SyntaxKind, TypeTarget};
+use super::ast::{
+    BaseType, ConstraintKind, NO_TAG, NONE, NamedNumber, Range, SyntaxKind, TypeTarget,
+};
 use super::tree::{DefRef, Mib};
 
 /// Bound on TC chains (`A ::= B`, `B ::= A` must not loop).
@@ -62,7 +64,7 @@ impl<'a> TypeInfo<'a> {
     }
 }
 
-fn base_of_tag(tag: u32) -> BaseType {
+fn base_of_tag(tag: u8) -> BaseType {
     // RFC 2578 section 7.1 and RFC 1155 section 3.2.3: the application types by tag.
     match tag {
         0 => BaseType::IpAddress,
@@ -109,13 +111,15 @@ impl<'a> DefRef<'a> {
                 info.ranges = &mib.arenas.ranges[s.ranges.range()];
             }
             info.base = match s.kind {
-                SyntaxKind::Integer => s.app_tag.map_or(BaseType::Integer32, base_of_tag),
-                SyntaxKind::OctetString => s.app_tag.map_or(BaseType::OctetString, base_of_tag),
+                SyntaxKind::Integer if s.app_tag != NO_TAG => base_of_tag(s.app_tag),
+                SyntaxKind::Integer => BaseType::Integer32,
+                SyntaxKind::OctetString if s.app_tag != NO_TAG => base_of_tag(s.app_tag),
+                SyntaxKind::OctetString => BaseType::OctetString,
                 SyntaxKind::ObjectIdentifier => BaseType::ObjectIdentifier,
                 SyntaxKind::Bits => BaseType::Bits,
-                SyntaxKind::Sequence(_) => BaseType::Sequence,
+                SyntaxKind::Sequence => BaseType::Sequence,
                 SyntaxKind::SequenceOf(_) => BaseType::SequenceOf,
-                SyntaxKind::Null | SyntaxKind::Choice(_) => BaseType::Unresolved,
+                SyntaxKind::Null | SyntaxKind::Choice => BaseType::Unresolved,
                 SyntaxKind::Named(name) => {
                     if info.type_name.is_none() {
                         info.type_name = Some(mib.interner.get(name));

@@ -70,42 +70,53 @@ impl std::fmt::Debug for Mib {
     }
 }
 
-/// Lookup tables, rebuilt from the stored records (never serialised).
+/// Lookup tables derived from the stored records.
 #[derive(Debug, Default)]
 pub(crate) struct Indexes {
     pub(crate) module_by_name: HashMap<Sym, ModuleId>,
-    /// (module, name) to its definition.
-    pub(crate) qualified: HashMap<(u32, Sym), u32>,
-    /// name to the first definition of that name; others follow `name_next`.
-    pub(crate) name_head: HashMap<Sym, u32>,
-    pub(crate) name_next: Vec<u32>,
+    /// Definitions (of modules not dropped) sorted by name symbol, then load order: the
+    /// name lookups binary-search it.
+    pub(crate) by_name: Vec<u32>,
 }
 
 impl Indexes {
     pub(crate) fn build(modules: &[Module], defs: &[Def]) -> Indexes {
-        let mut ix = Indexes {
-            module_by_name: HashMap::with_capacity(modules.len()),
-            qualified: HashMap::with_capacity(defs.len()),
-            name_head: HashMap::with_capacity(defs.len()),
-            name_next: vec![NONE; defs.len()],
-        };
-        for (i, m) in modules.iter().enumerate() {
-            ix.module_by_name
-                .entry(m.name)
-                .or_insert(ModuleId(i as u32));
-        }
-        // Walk backwards so each chain lists definitions in load order.
-        for (i, d) in defs.iter().enumerate().rev() {
-            if modules.get(d.module.0 as usize).is_none_or(|m| m.dropped) {
-                continue;
-            }
-            ix.qualified.insert((d.module.0, d.name), i as u32);
-            let head = ix.name_head.entry(d.name).or_insert(NONE);
-            ix.name_next[i] = *head;
-            *head = i as u32;
-        }
-        ix
+        let by_name = sorted_by_name(modules, defs);
+        Indexes::with_sorted(modules, by_name)
     }
+
+    /// With a `by_name` array already sorted (as stored in the cache).
+    pub(crate) fn with_sorted(modules: &[Module], by_name: Vec<u32>) -> Indexes {
+        let mut module_by_name = HashMap::with_capacity(modules.len());
+        for (i, m) in modules.iter().enumerate() {
+            module_by_name.entry(m.name).or_insert(ModuleId(i as u32));
+        }
+        Indexes {
+            module_by_name,
+            by_name,
+        }
+    }
+
+    /// The definitions named `name`, in load order.
+    pub(crate) fn named<'a>(&'a self, defs: &'a [Def], name: Sym) -> &'a [u32] {
+        let lo = self
+            .by_name
+            .partition_point(|&d| defs[d as usize].name < name);
+        let hi = lo + self.by_name[lo..].partition_point(|&d| defs[d as usize].name == name);
+        &self.by_name[lo..hi]
+    }
+}
+
+/// Definitions of modules not dropped, sorted by (name symbol, load order).
+pub(crate) fn sorted_by_name(modules: &[Module], defs: &[Def]) -> Vec<u32> {
+    let mut v: Vec<u32> = (0..defs.len() as u32)
+        .filter(|&i| {
+            let d = &defs[i as usize];
+            modules.get(d.module.0 as usize).is_some_and(|m| !m.dropped)
+        })
+        .collect();
+    v.sort_unstable_by_key(|&i| (defs[i as usize].name, i));
+    v
 }
 
 /// Errors of name and OID lookups.
@@ -144,6 +155,22 @@ pub enum ObjectClass {
     Column,
     /// Not an OBJECT-TYPE.
     Other,
+}
+
+/// Record counts of a compiled MIB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct MibStats {
+    pub modules: usize,
+    pub definitions: usize,
+    pub nodes: usize,
+    pub strings: usize,
+    pub oid_components: usize,
+    pub named_numbers: usize,
+    pub ranges: usize,
+    pub syntaxes: usize,
+    pub references: usize,
+    pub diagnostics: usize,
+    pub heap_bytes: usize,
 }
 
 /// Facts about one module, for listings.
@@ -268,33 +295,26 @@ impl Mib {
         DefRef { mib: self, id }
     }
 
-    /// The definition `name` in `module`.
+    /// The definition `name` in `module` (the later one when the module defines it twice,
+    /// as the resolver uses it).
     pub fn find_in_module(&self, module: &str, name: &str) -> Option<DefId> {
         let m = self.module_id(module)?;
         let sym = self.interner.lookup(name)?;
-        self.index.qualified.get(&(m.0, sym)).map(|&d| DefId(d))
+        self.index
+            .named(&self.defs, sym)
+            .iter()
+            .rev()
+            .find(|&&d| self.defs[d as usize].module == m)
+            .map(|&d| DefId(d))
     }
 
     /// Every definition named `name`, in load order.
     pub fn defs_named(&self, name: &str) -> impl Iterator<Item = DefId> + '_ {
-        let mut cur = self
-            .interner
-            .lookup(name)
-            .and_then(|s| self.index.name_head.get(&s).copied())
-            .unwrap_or(NONE);
-        std::iter::from_fn(move || {
-            if cur == NONE {
-                return None;
-            }
-            let d = cur;
-            cur = self
-                .index
-                .name_next
-                .get(d as usize)
-                .copied()
-                .unwrap_or(NONE);
-            Some(DefId(d))
-        })
+        let found: &[u32] = match self.interner.lookup(name) {
+            Some(sym) => self.index.named(&self.defs, sym),
+            None => &[],
+        };
+        found.iter().map(|&d| DefId(d))
     }
 
     /// The preferred definition named `name` that has a place in the tree: SMIv2 modules
@@ -493,6 +513,23 @@ impl Mib {
         })
     }
 
+    /// Record counts, for reports and benchmarks.
+    pub fn stats(&self) -> MibStats {
+        MibStats {
+            modules: self.modules.len(),
+            definitions: self.defs.len(),
+            nodes: self.nodes.len(),
+            strings: self.interner.len(),
+            oid_components: self.arenas.oids.len(),
+            named_numbers: self.arenas.named.len(),
+            ranges: self.arenas.ranges.len(),
+            syntaxes: self.arenas.syntaxes.len(),
+            references: self.arenas.refs.len(),
+            diagnostics: self.diagnostics.len(),
+            heap_bytes: self.heap_bytes(),
+        }
+    }
+
     /// Heap memory held (approximate), for reports.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
@@ -502,15 +539,13 @@ impl Mib {
             + self.children.capacity() * 4
             + self.arenas.heap_bytes()
             + self.modules.capacity() * size_of::<Module>()
-            + self.index.qualified.capacity() * 16
-            + self.index.name_head.capacity() * 12
-            + self.index.name_next.capacity() * 4
+            + self.index.by_name.capacity() * 4
     }
 }
 
 /// Decodes a quoted string's contents from its source: `""` becomes `"`, Latin-1 bytes
 /// become their characters.
-pub(crate) fn text_from_source(bytes: &[u8], span: TextSpan) -> String {
+pub fn text_from_source(bytes: &[u8], span: TextSpan) -> String {
     let start = span.start as usize;
     let end = start.saturating_add(span.len as usize).min(bytes.len());
     let raw = bytes.get(start.min(end)..end).unwrap_or_default();
@@ -582,12 +617,16 @@ impl<'a> NodeRef<'a> {
     pub fn defs(&self) -> impl Iterator<Item = DefRef<'a>> + 'a {
         let mib = self.mib;
         let mut cur = self.raw().first_def;
+        // A handful of modules at most define one OID; the bound only guards against a
+        // looping chain from a damaged cache.
+        let mut left = 1024;
         std::iter::from_fn(move || {
-            if cur == NONE {
+            if cur == NONE || left == 0 {
                 return None;
             }
+            left -= 1;
             let d = cur;
-            cur = mib.defs[d as usize].next_at_node;
+            cur = mib.defs.get(d as usize).map_or(NONE, |x| x.next_at_node);
             Some(mib.def(DefId(d)))
         })
     }
@@ -703,14 +742,18 @@ impl<'a> DefRef<'a> {
         self.raw().status
     }
 
+    fn extra(&self) -> Option<&'a super::ast::DefExtra> {
+        self.mib.arenas.extras.get(self.raw().extra as usize)
+    }
+
     pub fn units(&self) -> Option<&'a str> {
-        self.raw().units.map(|s| self.mib.interner.get(s))
+        self.extra()?.units.map(|s| self.mib.interner.get(s))
     }
 
     /// The DISPLAY-HINT written on this definition (a TC); see `syntax()` for the hint an
     /// object inherits.
     pub fn own_display_hint(&self) -> Option<&'a str> {
-        self.raw().display_hint.map(|s| self.mib.interner.get(s))
+        self.extra()?.display_hint.map(|s| self.mib.interner.get(s))
     }
 
     fn source(&self) -> Option<SourceId> {
@@ -718,7 +761,7 @@ impl<'a> DefRef<'a> {
     }
 
     pub fn description_ref(&self) -> Option<TextRef> {
-        let span = self.raw().description?;
+        let span = self.raw().description.get()?;
         Some(TextRef {
             source: self.source()?,
             span,
@@ -726,7 +769,7 @@ impl<'a> DefRef<'a> {
     }
 
     pub fn reference_ref(&self) -> Option<TextRef> {
-        let span = self.raw().reference?;
+        let span = self.extra()?.reference.get()?;
         Some(TextRef {
             source: self.source()?,
             span,
@@ -743,8 +786,8 @@ impl<'a> DefRef<'a> {
         let mut def = *self;
         for _ in 0..8 {
             let raw = def.raw();
-            if !raw.index.is_empty() {
-                return self.mib.arenas.refs[raw.index.range()]
+            if !raw.index().is_empty() {
+                return self.mib.arenas.refs[raw.index().range()]
                     .iter()
                     .map(|r| IndexPart {
                         name: self.mib.interner.get(r.name),
@@ -763,21 +806,21 @@ impl<'a> DefRef<'a> {
 
     /// The row this row AUGMENTS.
     pub fn augments(&self) -> Option<DefRef<'a>> {
-        let r = self.mib.arenas.refs[self.raw().augments.range()].first()?;
+        let r = self.mib.arenas.refs[self.raw().augments().range()].first()?;
         r.target().map(|d| self.mib.def(d))
     }
 
     /// OBJECTS / VARIABLES / NOTIFICATIONS / groups, with what each resolves to.
     pub fn objects(&self) -> impl Iterator<Item = (&'a str, Option<DefRef<'a>>)> + 'a {
         let mib = self.mib;
-        mib.arenas.refs[self.raw().objects.range()]
+        mib.arenas.refs[self.raw().objects().range()]
             .iter()
             .map(move |r: &NameRef| (mib.interner.get(r.name), r.target().map(|d| mib.def(d))))
     }
 
     /// DEFVAL as written (`5`, `"text"`, `'00'H`, `up`, `{ a, b }`, `{ 0 0 }`).
     pub fn defval(&self) -> Option<String> {
-        let idx = self.raw().defval;
+        let idx = self.extra()?.defval;
         let v = self.mib.arenas.defvals.get(idx as usize)?;
         let i = &self.mib.interner;
         Some(match *v {
@@ -820,7 +863,7 @@ impl<'a> DefRef<'a> {
                 return ObjectClass::Table;
             }
         }
-        if !raw.index.is_empty() || !raw.augments.is_empty() {
+        if !raw.refs.is_empty() {
             return ObjectClass::Row;
         }
         if self.syntax().is_some_and(|s| s.base == BaseType::Sequence) {
