@@ -79,7 +79,8 @@ pub enum Relaxation {
     MissingClause,
     /// An ACCESS/MAX-ACCESS or STATUS value that is not one of the keywords of the SMI.
     UnknownKeywordValue,
-    /// The same name defined twice in one module; the first definition is kept.
+    /// The same name defined twice in one module; both are placed, references mean the
+    /// later one (as in Net-SNMP).
     DuplicateDefinition,
     /// Items of an enumeration or SEQUENCE not separated by commas.
     MissingComma,

@@ -169,6 +169,17 @@ impl Interner {
         interner
     }
 
+    /// Room for about `strings` more strings of `bytes` in total.
+    pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.buf.reserve(bytes);
+        self.spans.reserve(strings);
+        let (spans, buf, hasher) = (&self.spans, &self.buf, &self.hasher);
+        self.table.reserve(strings, |&s| {
+            let (a, b) = spans[s.index()];
+            hasher.hash_one(&buf.as_bytes()[a as usize..b as usize])
+        });
+    }
+
     pub(crate) fn shrink_to_fit(&mut self) {
         self.buf.shrink_to_fit();
         self.spans.shrink_to_fit();

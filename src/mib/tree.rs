@@ -295,16 +295,16 @@ impl Mib {
         DefRef { mib: self, id }
     }
 
-    /// The definition `name` in `module` (the later one when the module defines it twice,
-    /// as the resolver uses it).
+    /// The definition `name` in `module`. When a module defines a name twice (a vendor
+    /// mistake), the one first in OID order, as Net-SNMP answers `MODULE::name`.
     pub fn find_in_module(&self, module: &str, name: &str) -> Option<DefId> {
         let m = self.module_id(module)?;
         let sym = self.interner.lookup(name)?;
         self.index
             .named(&self.defs, sym)
             .iter()
-            .rev()
-            .find(|&&d| self.defs[d as usize].module == m)
+            .filter(|&&d| self.defs[d as usize].module == m)
+            .min_by_key(|&&d| self.defs[d as usize].node)
             .map(|&d| DefId(d))
     }
 

@@ -130,6 +130,7 @@ pub fn compile(config: &MibConfig, files: &[SourceFile], report: &mut LoadReport
     let mut c = Compiler::new(compile_options(config));
     match &config.modules {
         ModuleSelection::All => {
+            c.reserve_for_source_bytes(files.iter().map(|f| f.size).sum());
             // Highest precedence first: the compiler keeps the first module of a name.
             for f in files.iter().rev() {
                 if let Some(bytes) = read_file(f, report) {

@@ -67,3 +67,23 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Every directory under `dir` (not `dir` itself), as Net-SNMP needs them listed.
+pub fn dirs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.push(p.clone());
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
