@@ -109,8 +109,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
 }
 
 /// Prints an error-status reply the way snmpget does, to stderr.
-pub fn report_error_status(response: &Response, agent_label: &str, with_period: bool) {
-    let _ = agent_label;
+/// snmpget prints "Error in packet", snmpset and snmpwalk "Error in packet.".
+pub fn report_error_status(response: &Response, with_period: bool) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
@@ -128,10 +128,14 @@ pub fn report_error_status(response: &Response, agent_label: &str, with_period: 
     }
 }
 
-/// Prints a failed request the way Net-SNMP does, to stderr.
-pub fn report_request_error(error: &RequestError, agent_label: &str) {
+/// Prints a failed request the way Net-SNMP does, to stderr. snmpget ends its timeout line
+/// with a period, snmpwalk does not.
+pub fn report_request_error(error: &RequestError, agent_label: &str, with_period: bool) {
     match error {
-        RequestError::Timeout { .. } => eprintln!("Timeout: No Response from {agent_label}."),
+        RequestError::Timeout { .. } => eprintln!(
+            "Timeout: No Response from {agent_label}{}",
+            if with_period { "." } else { "" }
+        ),
         other => eprintln!("mibscope: {other}"),
     }
 }

@@ -97,7 +97,7 @@ pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> 
         let response = match client.request(&target, op).await {
             Ok(r) => r,
             Err(e) => {
-                report_request_error(&e, &args.agent.agent);
+                report_request_error(&e, &args.agent.agent, true);
                 return Ok(Outcome::Failure);
             }
         };
@@ -105,7 +105,7 @@ pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> 
             print_all(&response.varbinds, &output)?;
             return Ok(outcome);
         }
-        report_error_status(&response, &args.agent.agent, false);
+        report_error_status(&response, false);
         outcome = Outcome::AgentError;
         // snmpget's default: drop the failed varbind and ask again for the rest.
         match fixed_request(&oids, &response) {
@@ -159,11 +159,11 @@ pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
             Ok(Outcome::Success)
         }
         Ok(r) => {
-            report_error_status(&r, &args.agent.agent, false);
+            report_error_status(&r, false);
             Ok(Outcome::AgentError)
         }
         Err(e) => {
-            report_request_error(&e, &args.agent.agent);
+            report_request_error(&e, &args.agent.agent, true);
             Ok(Outcome::Failure)
         }
     }
@@ -195,11 +195,11 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
             Ok(Outcome::Success)
         }
         Ok(r) => {
-            report_error_status(&r, &args.agent.agent, false);
+            report_error_status(&r, true);
             Ok(Outcome::AgentError)
         }
         Err(e) => {
-            report_request_error(&e, &args.agent.agent);
+            report_request_error(&e, &args.agent.agent, true);
             Ok(Outcome::Failure)
         }
     }

@@ -101,7 +101,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
             }
             WalkItem::Failed(e) => {
                 out.flush()?;
-                report_request_error(&e, &args.agent.agent);
+                report_request_error(&e, &args.agent.agent, false);
                 outcome = Outcome::Failure;
                 break;
             }
