@@ -60,10 +60,10 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("codec");
     g.throughput(Throughput::Elements(25));
     g.bench_function("encode getbulk request", |b| {
-        b.iter(|| black_box(&request).encode())
+        b.iter(|| black_box(&request).encode());
     });
     g.bench_function("encode 25-varbind response", |b| {
-        b.iter(|| black_box(&response).encode())
+        b.iter(|| black_box(&response).encode());
     });
     g.bench_function("decode 25-varbind response", |b| {
         b.iter(|| Message::decode(black_box(&response_bytes)).unwrap())
