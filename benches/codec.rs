@@ -66,14 +66,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(&response).encode());
     });
     g.bench_function("decode 25-varbind response", |b| {
-        b.iter(|| Message::decode(black_box(&response_bytes)).unwrap())
+        b.iter(|| Message::decode(black_box(&response_bytes)).unwrap());
     });
     g.bench_function("encode request + decode response", |b| {
         b.iter(|| {
             let out = black_box(&request).encode();
             black_box(out);
             Message::decode(black_box(&response_bytes)).unwrap()
-        })
+        });
     });
     g.finish();
 }
