@@ -71,6 +71,7 @@ fn every_user_conversation() {
             panic!("{name}: not probe/report/request/response");
         };
         let mut creds = f.credentials();
+        let mut table = table_of(&f);
 
         // Our discovery probe is Net-SNMP's, given the same msgID and request-id.
         let probe_msg = v3(probe);
@@ -99,7 +100,7 @@ fn every_user_conversation() {
         let mut agent = LocalEngine::new(f.engine_id.clone(), discovered.boots, 0);
         agent.stats.unknown_engine_ids = count - 1;
         let rejected = agent
-            .receive(probe, discovered.time, &mut table_of(&f))
+            .receive(probe, discovered.time, &mut table)
             .unwrap_err();
         assert!(
             matches!(rejected.error, UsmError::UnknownEngineId { .. }),
@@ -115,7 +116,7 @@ fn every_user_conversation() {
         // Our agent accepts the request: HMAC verified, PDU decrypted.
         let mut agent = LocalEngine::new(f.engine_id.clone(), discovered.boots, 0);
         let accepted = agent
-            .receive(request, request_params.time, &mut table_of(&f))
+            .receive(request, request_params.time, &mut table)
             .unwrap_or_else(|r| panic!("{name}: {}", r.error));
         assert_eq!(Some(accepted.level), f.level, "{name}");
         assert_eq!(accepted.user, f.user);
@@ -447,7 +448,7 @@ fn wrong_key_extension_and_the_other_one() {
     let mut agent = LocalEngine::new(f.engine_id.clone(), p.boots, 0);
     let rejected = agent.receive(request, p.time, &mut users).unwrap_err();
     let text = rejected.error.to_string();
-    assert!(text.contains("try -x AES-192"), "{text}");
+    assert!(text.contains("try -x AES-192)"), "{text}");
     let mut agent = LocalEngine::new(f.engine_id.clone(), p.boots, 0);
     let ok = agent.receive(request, p.time, &mut table_of(&f)).unwrap();
     assert_eq!(ok.scoped_pdu.pdu.kind(), PduType::GetRequest);
@@ -708,4 +709,40 @@ fn hex_v2c() -> Vec<u8> {
         "30 29 02 01 01 04 06 70 75 62 6c 69 63 a0 1c 02 04 35 94 cf 6e 02 01 00 02 01 00
          30 0e 30 0c 06 08 2b 06 01 02 01 01 05 00 05 00",
     )
+}
+
+/// Received messages carry their keys; their Debug output must not show them.
+#[test]
+fn received_debug_hides_keys() {
+    let f = fixture("sha-aes256c");
+    let response = f.sent(Direction::ToManager).nth(1).unwrap();
+    let got = receive(response, &mut f.credentials()).unwrap();
+    let keys = got.keys.clone().unwrap();
+    let text = format!("{got:?}");
+    let auth = keys.auth.as_ref().unwrap().1.as_bytes();
+    let privacy = keys.privacy.as_ref().unwrap().1.as_bytes();
+    for secret in [auth, privacy] {
+        assert!(
+            !text.contains(format!("{:?}", &secret[..6]).trim_end_matches(']')),
+            "{text}"
+        );
+        let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(!text.to_lowercase().contains(&hex[..12]), "{text}");
+    }
+    assert!(!text.contains("_authpass") && !text.contains("_privpass"));
+    assert!(text.contains("redacted"));
+}
+
+/// `inspect` shows header and security parameters of a message it cannot verify.
+#[test]
+fn inspect_without_keys() {
+    let f = fixture("sha512-aes256");
+    let request = f.sent(Direction::ToAgent).nth(1).unwrap();
+    let i = inspect(request).unwrap();
+    assert_eq!(i.level, SecurityLevel::AuthPriv);
+    assert_eq!(i.params.user, f.user);
+    assert_eq!(i.params.engine_id, f.engine_id);
+    assert_eq!(i.auth_at.len(), 48);
+    assert_eq!(request[i.auth_at.clone()], i.params.auth_params[..]);
+    assert!(matches!(i.msg.data, ScopedPduData::Encrypted(_)));
 }

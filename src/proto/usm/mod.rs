@@ -269,7 +269,7 @@ pub enum UsmError {
     )]
     WrongDigest { user: UserName, reason: AuthError },
     #[error(
-        "not in time window: engine {engine_id} sent boots {boots} time {time} but boots {expected_boots} time {expected_time} (±150 s) was expected; the agent restarted or its clock jumped: discover its boots/time again and retry"
+        "not in time window: the message carries boots {boots} time {time} for engine {engine_id}, but boots {expected_boots} time {expected_time} (±150 s) was expected; the agent restarted or the clocks drifted apart: discover its boots/time again and retry"
     )]
     NotInTimeWindow {
         engine_id: EngineId,
@@ -313,7 +313,10 @@ pub enum UsmError {
 fn extension_hint(protocol: &PrivProtocol) -> String {
     match protocol.with_other_extension() {
         Some(other) => {
-            format!("; {protocol} and {other} extend the key differently, try -x {other}")
+            format!(
+                " ({protocol} and {other} extend the key differently and both sides must use \
+                 the same: also try -x {other})"
+            )
         }
         None => String::new(),
     }
@@ -541,19 +544,27 @@ impl Received {
     }
 }
 
-/// A parsed v3 message before its security checks.
-struct Parsed {
-    msg: V3Message,
-    quirks: Quirks,
-    params: UsmSecurityParameters,
-    /// msgAuthenticationParameters in the message bytes.
-    auth_at: Range<usize>,
-    level: SecurityLevel,
+/// A v3 message taken apart before any security check: what `mibscope decode` shows even
+/// when verification fails.
+#[derive(Clone, Debug)]
+pub struct Inspected {
+    pub msg: V3Message,
+    pub quirks: Quirks,
+    pub params: UsmSecurityParameters,
+    /// Where msgAuthenticationParameters lie in the message bytes.
+    pub auth_at: Range<usize>,
+    pub level: SecurityLevel,
+}
+
+/// Takes a v3 message apart without checking its HMAC or decrypting it (RFC 3412 7.2 steps
+/// 1-5, RFC 3414 3.2 step 1).
+pub fn inspect(bytes: &[u8]) -> Result<Inspected, UsmError> {
+    parse(bytes)
 }
 
 /// RFC 3412 7.2 steps 1-5 and RFC 3414 3.2 step 1: the header, msgFlags and
 /// UsmSecurityParameters.
-fn parse(bytes: &[u8]) -> Result<Parsed, UsmError> {
+fn parse(bytes: &[u8]) -> Result<Inspected, UsmError> {
     let (message, quirks, layout) = Message::decode_with_layout(bytes)?;
     let (msg, layout) = match (message, layout) {
         (Message::V3(m), Some(l)) => (m, l),
@@ -588,7 +599,7 @@ fn parse(bytes: &[u8]) -> Result<Parsed, UsmError> {
             }));
         }
     }
-    Ok(Parsed {
+    Ok(Inspected {
         msg,
         quirks: q.get(),
         params,
@@ -597,7 +608,7 @@ fn parse(bytes: &[u8]) -> Result<Parsed, UsmError> {
     })
 }
 
-impl Parsed {
+impl Inspected {
     /// RFC 3414 3.2 step 5.
     fn check_level(&self, keys: &UserKeys) -> Result<(), UsmError> {
         if self.level > keys.max_level() {
@@ -711,7 +722,7 @@ pub fn receive(bytes: &[u8], users: &mut impl UserLookup) -> Result<Received, Us
 
 fn receive_parsed(
     bytes: &[u8],
-    parsed: Parsed,
+    parsed: Inspected,
     users: &mut impl UserLookup,
 ) -> Result<Received, UsmError> {
     if parsed.level == SecurityLevel::NoAuthNoPriv {
@@ -899,7 +910,7 @@ impl LocalEngine {
     /// noAuthNoPriv, or authNoPriv when `keys` are given (notInTimeWindow).
     fn reject(
         &mut self,
-        parsed: &Parsed,
+        parsed: &Inspected,
         report: &UsmReport,
         error: UsmError,
         keys: Option<&UserKeys>,
