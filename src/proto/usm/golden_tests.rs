@@ -3,7 +3,7 @@
 //! loopback proxy: tests/fixtures/usm/*.txt. Each message is verified and decrypted with our
 //! code, and rebuilt by our code byte for byte (with Net-SNMP's msgID and salt).
 
-use super::test_util::{Direction, Fixture, all_fixtures, fixture};
+use super::test_util::{Direction, Fixture, all_fixtures, fixture, user};
 use super::*;
 use crate::proto::message::Version;
 use crate::proto::oid::Oid;
@@ -211,20 +211,11 @@ fn wrong_auth_passphrase() {
     let report = f.sent(Direction::ToManager).nth(1).unwrap();
     // The agent's real user: the right pass phrases.
     let mut real = UserTable::new();
-    real.insert(
-        Credentials::from_passphrases(
-            f.user.clone(),
-            Some((
-                AuthProtocol::Sha1,
-                Passphrase::new("a", "sha-aes_authpass").unwrap(),
-            )),
-            Some((
-                PrivProtocol::Aes128,
-                Passphrase::new("p", "sha-aes_privpass").unwrap(),
-            )),
-        )
-        .unwrap(),
-    );
+    real.insert(user(
+        &f.user.to_string(),
+        (AuthProtocol::Sha1, "sha-aes_authpass"),
+        Some((PrivProtocol::Aes128, "sha-aes_privpass")),
+    ));
     let params = usm_params(request);
     let mut agent = LocalEngine::new(f.engine_id.clone(), params.boots, 0);
     let (kind, count) = report_count(report, &mut f.credentials());
@@ -319,17 +310,7 @@ fn our_agent_reports_like_net_snmp() {
     let p = usm_params(request);
     let (_, count) = report_count(report, &mut f.credentials());
     let mut users = UserTable::new();
-    users.insert(
-        Credentials::from_passphrases(
-            UserName::new("md5"),
-            Some((
-                AuthProtocol::Md5,
-                Passphrase::new("a", "md5_authpass").unwrap(),
-            )),
-            None,
-        )
-        .unwrap(),
-    );
+    users.insert(user("md5", (AuthProtocol::Md5, "md5_authpass"), None));
     let mut agent = LocalEngine::new(f.engine_id.clone(), p.boots, 0);
     agent.stats.unsupported_sec_levels = count - 1;
     let rejected = agent.receive(request, p.time, &mut users).unwrap_err();
@@ -397,20 +378,11 @@ fn wrong_privacy_passphrase() {
     let request = f.sent(Direction::ToAgent).nth(1).unwrap();
     let p = usm_params(request);
     let mut real = UserTable::new();
-    real.insert(
-        Credentials::from_passphrases(
-            f.user.clone(),
-            Some((
-                AuthProtocol::Sha1,
-                Passphrase::new("a", "sha-aes_authpass").unwrap(),
-            )),
-            Some((
-                PrivProtocol::Aes128,
-                Passphrase::new("p", "sha-aes_privpass").unwrap(),
-            )),
-        )
-        .unwrap(),
-    );
+    real.insert(user(
+        &f.user.to_string(),
+        (AuthProtocol::Sha1, "sha-aes_authpass"),
+        Some((PrivProtocol::Aes128, "sha-aes_privpass")),
+    ));
     let mut agent = LocalEngine::new(f.engine_id.clone(), p.boots, 0);
     let rejected = agent.receive(request, p.time, &mut real).unwrap_err();
     assert!(
@@ -533,18 +505,11 @@ fn v3_inform_to_an_authoritative_receiver() {
 fn wrong_key_is_wrong_digest() {
     let f = fixture("sha512-aes256");
     let response = f.sent(Direction::ToManager).nth(1).unwrap();
-    let mut wrong = Credentials::from_passphrases(
-        f.user.clone(),
-        Some((
-            AuthProtocol::Sha512,
-            Passphrase::new("a", "not the passphrase").unwrap(),
-        )),
-        Some((
-            PrivProtocol::Aes256,
-            Passphrase::new("p", "sha512-aes256_privpass").unwrap(),
-        )),
-    )
-    .unwrap();
+    let mut wrong = user(
+        &f.user.to_string(),
+        (AuthProtocol::Sha512, "not the passphrase"),
+        Some((PrivProtocol::Aes256, "sha512-aes256_privpass")),
+    );
     let err = receive(response, &mut wrong).unwrap_err();
     assert!(
         matches!(
@@ -557,18 +522,11 @@ fn wrong_key_is_wrong_digest() {
         "{err}"
     );
     // The right pass phrase with the wrong protocol: the HMAC length already differs.
-    let mut wrong_protocol = Credentials::from_passphrases(
-        f.user.clone(),
-        Some((
-            AuthProtocol::Sha256,
-            Passphrase::new("a", "sha512-aes256_authpass").unwrap(),
-        )),
-        Some((
-            PrivProtocol::Aes256,
-            Passphrase::new("p", "sha512-aes256_privpass").unwrap(),
-        )),
-    )
-    .unwrap();
+    let mut wrong_protocol = user(
+        &f.user.to_string(),
+        (AuthProtocol::Sha256, "sha512-aes256_authpass"),
+        Some((PrivProtocol::Aes256, "sha512-aes256_privpass")),
+    );
     let err = receive(response, &mut wrong_protocol).unwrap_err();
     assert!(
         matches!(
@@ -587,15 +545,11 @@ fn wrong_key_is_wrong_digest() {
         Err(UsmError::UnknownUser { .. })
     ));
     // Keys without privacy for an authPriv message.
-    let mut auth_only = Credentials::from_passphrases(
-        f.user.clone(),
-        Some((
-            AuthProtocol::Sha512,
-            Passphrase::new("a", "sha512-aes256_authpass").unwrap(),
-        )),
+    let mut auth_only = user(
+        &f.user.to_string(),
+        (AuthProtocol::Sha512, "sha512-aes256_authpass"),
         None,
-    )
-    .unwrap();
+    );
     assert!(matches!(
         receive(response, &mut auth_only),
         Err(UsmError::UnsupportedSecurityLevel { .. })

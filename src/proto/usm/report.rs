@@ -52,19 +52,18 @@ impl UsmReport {
         UsmReport::DecryptionErrors,
     ];
 
-    const KNOWN: [UsmReport; 11] = [
-        UsmReport::UnsupportedSecLevels,
-        UsmReport::NotInTimeWindows,
-        UsmReport::UnknownUserNames,
-        UsmReport::UnknownEngineIds,
-        UsmReport::WrongDigests,
-        UsmReport::DecryptionErrors,
+    /// The Report counters of RFC 3412 and RFC 3413 that are not USM's.
+    const OTHERS: [UsmReport; 5] = [
         UsmReport::UnknownSecurityModels,
         UsmReport::InvalidMsgs,
         UsmReport::UnknownPduHandlers,
         UsmReport::UnavailableContexts,
         UsmReport::UnknownContexts,
     ];
+
+    fn known() -> impl Iterator<Item = UsmReport> {
+        Self::USM.into_iter().chain(Self::OTHERS)
+    }
 
     /// The counter's instance OID (with its `.0`), as agents put it in the Report.
     pub fn oid(&self) -> Oid {
@@ -91,8 +90,7 @@ impl UsmReport {
             [rest @ .., 0] => Oid::from_slice(rest),
             _ => oid.clone(),
         };
-        Self::KNOWN
-            .into_iter()
+        Self::known()
             .find(|r| r.oid() == *oid || r.oid().parent().as_ref() == Some(&bare))
             .unwrap_or_else(|| UsmReport::Unknown(oid.clone()))
     }
@@ -239,7 +237,7 @@ mod tests {
 
     #[test]
     fn oids_classify_both_ways() {
-        for r in UsmReport::KNOWN {
+        for r in UsmReport::known() {
             assert_eq!(UsmReport::from_oid(&r.oid()), r);
             assert_eq!(
                 UsmReport::from_oid(&r.oid().parent().unwrap()),

@@ -15,6 +15,20 @@ pub fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// A user with pass phrases, as the test bed configures them.
+pub fn user(
+    name: &str,
+    auth: (AuthProtocol, &str),
+    privacy: Option<(PrivProtocol, &str)>,
+) -> Credentials {
+    Credentials::from_passphrases(
+        UserName::new(name),
+        Some((auth.0, Passphrase::new("authentication", auth.1).unwrap())),
+        privacy.map(|(p, pass)| (p, Passphrase::new("privacy", pass).unwrap())),
+    )
+    .unwrap()
+}
+
 /// Who sent a captured datagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
