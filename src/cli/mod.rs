@@ -1,6 +1,7 @@
 //! The command line: Net-SNMP-compatible subcommands over the shared engine. One file per
 //! subcommand family; `options` holds the option groups they share.
 
+pub mod agent;
 pub mod options;
 pub mod request;
 pub mod walk;
@@ -75,6 +76,8 @@ pub enum Command {
     BulkWalk(walk::WalkArgs),
     /// SetRequest: OID TYPE VALUE triples (snmpset)
     Set(request::SetArgs),
+    /// Simulated agent: serve a snapshot over UDP, with moving counters and faults
+    Agent(agent::AgentArgs),
 }
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
@@ -98,6 +101,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Walk(a) => walk::run(a, false).await,
         Command::BulkWalk(a) => walk::run(a, true).await,
         Command::Set(a) => request::run_set(a).await,
+        Command::Agent(a) => agent::run(a).await,
     };
     match result {
         Ok(outcome) => outcome,
