@@ -166,7 +166,8 @@ impl Reader<'_> {
 
     /// RFC 3416 section 4.2.3. The response is cut to fit `max_size` ("the ordered set of
     /// variable bindings with some of the variable bindings at the end of the set
-    /// removed"), and ends early once every repeater is at endOfMibView.
+    /// removed"), and ends early once every repeater is at endOfMibView. When not one
+    /// varbind fits, the answer is tooBig rather than an empty list.
     fn get_bulk(&self, pdu: &Pdu, max_size: usize, encoded_len: &dyn Fn(&Pdu) -> usize) -> Answer {
         let n = (pdu.non_repeaters() as usize).min(pdu.varbinds.len());
         let m = pdu.max_repetitions();
@@ -223,10 +224,12 @@ impl Reader<'_> {
                     hi = mid - 1;
                 }
             }
-            response.varbinds = all[..lo].to_vec();
-            if encoded_len(&response) > max_size {
-                return Answer::SilentDrop;
+            // Not even one varbind fits: an empty Response would read as "nothing there",
+            // so say tooBig, which a manager can act on.
+            if lo == 0 {
+                return too_big(pdu, Semantics::V2, max_size, encoded_len);
             }
+            response.varbinds = all[..lo].to_vec();
         }
         Answer::Response(response)
     }
@@ -582,6 +585,17 @@ mod tests {
             .push(full.varbinds[cut.varbinds.len()].clone());
         assert!(message_len(&more) > 300);
         assert_eq!(cut.error_status, ErrorStatus::NoError);
+        // Room for the header but not for one varbind: tooBig, not an empty answer.
+        let empty = pdu_len_without_varbinds(&full);
+        c.max_size = empty + 5;
+        let r = c.response(&bulk(0, 100, &["1.3"]));
+        assert_eq!((r.error_status, r.varbinds.len()), (ErrorStatus::TooBig, 0));
+    }
+
+    fn pdu_len_without_varbinds(p: &Pdu) -> usize {
+        let mut empty = p.clone();
+        empty.varbinds.clear();
+        message_len(&empty)
     }
 
     #[test]
