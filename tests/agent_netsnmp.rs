@@ -552,3 +552,52 @@ fn the_agent_binary_reports_bad_snapshots_with_file_and_line() {
     assert_eq!(ran.status, Some(0));
     assert!(ran.stdout.contains("2873 objects"), "{}", ran.stdout);
 }
+
+#[test]
+fn serves_ipv6_loopback_to_both_managers() {
+    if !have_tool("snmpget") {
+        return;
+    }
+    use mibscope::agent::Agent;
+    use mibscope::agent::runner::{BackgroundAgent, LogLevel, RunnerOptions};
+    let agent = Agent::from_snapshot(
+        &Snapshot::embedded_switch(),
+        &frozen(),
+        AgentConfig::default(),
+        Instant::now(),
+    );
+    let options = RunnerOptions {
+        listen: vec!["[::1]:0".parse().unwrap()],
+        log: LogLevel::Quiet,
+        skip_unavailable: false,
+    };
+    let running = match BackgroundAgent::start(agent, options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("skipped: this host has no IPv6 loopback ({e})");
+            return;
+        }
+    };
+    let target = format!("udp6:{}", running.local_addr());
+    let want = ".1.3.6.1.2.1.1.5.0 = STRING: \"acc-sw-b2-01\"\n";
+    let theirs = run(
+        "snmpget",
+        &[
+            "-m",
+            "",
+            "-On",
+            "-v2c",
+            "-c",
+            "public",
+            &target,
+            ".1.3.6.1.2.1.1.5.0",
+        ],
+    );
+    assert_eq!(theirs.stdout, want, "{}", theirs.stderr);
+    let ours = run(
+        mibscope(),
+        &["get", "-v2c", "-c", "public", &target, ".1.3.6.1.2.1.1.5.0"],
+    );
+    assert_eq!(ours.stdout, want, "{}", ours.stderr);
+    assert_eq!(running.shutdown().answered, 2);
+}

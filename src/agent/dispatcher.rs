@@ -253,9 +253,14 @@ impl Agent {
 
     /// Restarts now: sysUpTime, counters and the snmp group from 0, one more boot.
     pub fn restart(&mut self, now: Instant) {
-        self.store.restart(now);
-        self.boots = BootCount(self.boots.0.saturating_add(1));
-        self.stats.restarts += 1;
+        self.restart_times(now, 1);
+    }
+
+    /// `times` restarts, the last one at `at`.
+    fn restart_times(&mut self, at: Instant, times: u32) {
+        self.store.restart(at);
+        self.boots = BootCount(self.boots.0.saturating_add(times));
+        self.stats.restarts += u64::from(times);
         self.answered_since_boot = 0;
     }
 
@@ -264,8 +269,13 @@ impl Agent {
         self.stats.datagrams += 1;
         let mut restarted = false;
         if let Some(RestartSchedule::Every(period)) = self.config.faults.restart {
-            if !period.is_zero() && now.saturating_duration_since(self.store.booted()) >= period {
-                self.restart(now);
+            // The restarts happened on schedule, whether or not anyone was asking then.
+            let since = now.saturating_duration_since(self.store.booted());
+            if !period.is_zero() && since >= period {
+                let missed =
+                    (since.as_nanos() / period.as_nanos()).min(u128::from(u32::MAX)) as u32;
+                let last = self.store.booted() + period * missed;
+                self.restart_times(last, missed);
                 restarted = true;
             }
         }
@@ -880,14 +890,19 @@ mod tests {
             uptime(&mut a, t0 + Duration::from_secs(29)).0,
             Value::TimeTicks(2900)
         );
+        // The restart happened at 30 s: one second of uptime and counting since.
         let (ticks, counter, restarted) = uptime(&mut a, t0 + Duration::from_secs(31));
         assert_eq!(
             (ticks, counter, restarted),
-            (Value::TimeTicks(0), Value::Counter32(0), true)
+            (Value::TimeTicks(100), Value::Counter32(10), true)
         );
         assert_eq!(a.stats().restarts, 1);
-        a.restart(t0 + Duration::from_secs(40));
-        assert_eq!(a.boots(), BootCount(3));
+        // Nobody asked for a while: the restarts at 60 s and 90 s both happened.
+        let (ticks, _, restarted) = uptime(&mut a, t0 + Duration::from_secs(95));
+        assert_eq!((ticks, restarted), (Value::TimeTicks(500), true));
+        assert_eq!(a.boots(), BootCount(4));
+        a.restart(t0 + Duration::from_secs(96));
+        assert_eq!(a.boots(), BootCount(5));
     }
 
     #[test]

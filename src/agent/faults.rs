@@ -12,7 +12,7 @@
 //! | wrong request id | `--wrong-request-id PCT` | a reply carries another request-id with this probability |
 //! | non-increasing OIDs | `--non-increasing-at OID [--non-increasing-back-to OID]` | a GetNext/GetBulk whose next object is at or after OID answers with an earlier object: the one asked about (or the nearest before it), or the given one |
 //! | tooBig | `--too-big-above BYTES` | any response over BYTES becomes tooBig, GetBulk included |
-//! | restart | `--restart-every DUR`, `--restart-after-requests N` | sysUpTime, counters and the snmp group start again from 0; the boot count goes up |
+//! | restart | `--restart-every DUR`, `--restart-after-requests N` | at every multiple of DUR after the start, or after every N answers: sysUpTime, counters and the snmp group start again from 0; the boot count goes up |
 //!
 //! The generator is SplitMix64 (Steele, Lea, Flood: "Fast splittable pseudorandom number
 //! generators", OOPSLA 2014): the same seed and the same requests give the same faults.
@@ -110,7 +110,8 @@ pub struct NonIncreasing {
 pub enum RestartSchedule {
     /// After answering every N requests.
     AfterRequests(NonZeroU64),
-    /// Whenever this long has passed since the last (re)start.
+    /// Every this long after the start: the agent behaves as if it rebooted at those
+    /// instants (several, if no request came in between).
     Every(Duration),
 }
 

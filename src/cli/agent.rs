@@ -112,7 +112,7 @@ pub struct AgentArgs {
     #[arg(long, value_name = "BYTES", help_heading = "Faults")]
     pub too_big_above: Option<usize>,
 
-    /// Fault: restart (sysUpTime, counters from 0) whenever this long has passed
+    /// Fault: restart (sysUpTime, counters from 0) every DURATION after the start
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Faults")]
     pub restart_every: Option<Duration>,
 
