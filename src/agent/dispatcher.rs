@@ -201,6 +201,15 @@ pub struct AgentStats {
     pub restarts: u64,
 }
 
+/// A v1/v2c request the message layer accepted.
+struct CommunityRequest {
+    version: Version,
+    community: Community,
+    semantics: Semantics,
+    rights: Rights,
+    pdu: Pdu,
+}
+
 /// The simulated agent, without sockets.
 pub struct Agent {
     store: ObjectStore,
@@ -267,95 +276,120 @@ impl Agent {
     /// Handles one datagram that arrived at `now` from `from`.
     pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) -> Handled {
         self.stats.datagrams += 1;
-        let mut restarted = false;
-        if let Some(RestartSchedule::Every(period)) = self.config.faults.restart {
-            // The restarts happened on schedule, whether or not anyone was asking then.
-            let since = now.saturating_duration_since(self.store.booted());
-            if !period.is_zero() && since >= period {
-                let missed =
-                    (since.as_nanos() / period.as_nanos()).min(u128::from(u32::MAX)) as u32;
-                let last = self.store.booted() + period * missed;
-                self.restart_times(last, missed);
-                restarted = true;
+        let restarted = self.restart_on_schedule(now);
+        let answered = self
+            .lose_on_the_way_in()
+            .and_then(|()| {
+                self.store.snmp_mut().bump(SnmpCounter::InPkts);
+                self.accept_community_message(bytes)
+            })
+            .and_then(|request| self.answer(now, from, request));
+        match answered {
+            Ok((transmits, event)) => Handled {
+                transmits,
+                event,
+                restarted,
+            },
+            Err(dropped) => {
+                self.count_drop(&dropped);
+                Handled {
+                    transmits: Vec::new(),
+                    event: Event::Dropped(dropped),
+                    restarted,
+                }
             }
         }
-        let dropped = |d: Dropped| Handled {
-            transmits: Vec::new(),
-            event: Event::Dropped(d),
-            restarted,
+    }
+
+    /// `RestartSchedule::Every`: the restarts happened on schedule, whether or not anyone
+    /// was asking then. True when there was one since the last datagram.
+    fn restart_on_schedule(&mut self, now: Instant) -> bool {
+        let Some(RestartSchedule::Every(period)) = self.config.faults.restart else {
+            return false;
         };
-        // Faults that lose the request on its way in.
-        if self
-            .config
-            .faults
-            .drop_every
-            .is_some_and(|n| self.stats.datagrams % n.get() == 0)
-        {
-            self.stats.lost += 1;
-            return dropped(Dropped::EveryNth);
+        let since = now.saturating_duration_since(self.store.booted());
+        if period.is_zero() || since < period {
+            return false;
+        }
+        let missed = (since.as_nanos() / period.as_nanos()).min(u128::from(u32::MAX)) as u32;
+        let last = self.store.booted() + period * missed;
+        self.restart_times(last, missed);
+        true
+    }
+
+    /// The faults that lose a request before the agent reads it.
+    fn lose_on_the_way_in(&mut self) -> Result<(), Dropped> {
+        let nth = self.config.faults.drop_every;
+        if nth.is_some_and(|n| self.stats.datagrams % n.get() == 0) {
+            return Err(Dropped::EveryNth);
         }
         if self.rng.chance(self.config.faults.loss) {
-            self.stats.lost += 1;
-            return dropped(Dropped::Loss);
+            return Err(Dropped::Loss);
         }
+        Ok(())
+    }
 
-        let snmp = self.store.snmp_mut();
-        snmp.bump(SnmpCounter::InPkts);
-        let message = match Message::decode(bytes) {
-            Ok((m, _quirks)) => m,
-            Err(e) => {
-                snmp.bump(SnmpCounter::InAsnParseErrs);
-                self.stats.malformed += 1;
-                return dropped(Dropped::Malformed(e));
-            }
-        };
+    /// The v1/v2c message layer (RFC 1157 section 4, RFC 1901, RFC 3584 section 5.2.1):
+    /// decode, check the version and the community, find the PDU. A v3 message layer
+    /// would produce the same kind of result (semantics, rights, PDU) after USM.
+    fn accept_community_message(&mut self, bytes: &[u8]) -> Result<CommunityRequest, Dropped> {
+        let message = Message::decode(bytes).map_err(Dropped::Malformed)?.0;
         let CommunityMessage {
             version,
             community,
             pdu,
         } = match message {
             Message::Community(m) => m,
-            Message::V3(_) => {
-                snmp.bump(SnmpCounter::InBadVersions);
-                self.stats.bad_version += 1;
-                return dropped(Dropped::BadVersion(Version::V3));
-            }
+            Message::V3(_) => return Err(Dropped::BadVersion(Version::V3)),
         };
         let semantics = match version {
             Version::V1 => Semantics::V1,
             Version::V2c => Semantics::V2,
-            other => {
-                snmp.bump(SnmpCounter::InBadVersions);
-                self.stats.bad_version += 1;
-                return dropped(Dropped::BadVersion(other));
-            }
+            other => return Err(Dropped::BadVersion(other)),
         };
-        // RFC 3584 section 5.2.1: an unknown community is counted and not answered.
-        let Some(rights) = self
+        let rights = self
             .config
             .communities
             .iter()
             .find(|c| c.community == community)
             .map(|c| c.rights)
-        else {
-            snmp.bump(SnmpCounter::InBadCommunityNames);
-            self.stats.bad_community += 1;
-            return dropped(Dropped::BadCommunity(version));
-        };
+            .ok_or(Dropped::BadCommunity(version))?;
         let PduBody::Pdu(pdu) = pdu else {
-            self.stats.not_requests += 1;
-            return dropped(Dropped::NotARequest(version, PduType::TrapV1));
+            return Err(Dropped::NotARequest(version, PduType::TrapV1));
         };
+        Ok(CommunityRequest {
+            version,
+            community,
+            semantics,
+            rights,
+            pdu,
+        })
+    }
+
+    /// Answers an accepted request: the responder, the tooBig fault, the reply faults.
+    fn answer(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        request: CommunityRequest,
+    ) -> Result<(Vec<Transmit>, Event), Dropped> {
+        let CommunityRequest {
+            version,
+            community,
+            semantics,
+            rights,
+            pdu,
+        } = request;
+        let snmp = self.store.snmp_mut();
         match pdu.kind {
             PduType::GetRequest => snmp.bump(SnmpCounter::InGetRequests),
             PduType::GetNextRequest => snmp.bump(SnmpCounter::InGetNexts),
             PduType::SetRequest => snmp.bump(SnmpCounter::InSetRequests),
             _ => {}
         }
-
         let max_size = self.config.max_message_size.0;
         let encoded_len = |p: &Pdu| community_message(version, &community, p.clone()).len();
-        let request = Request {
+        let responder_request = Request {
             pdu: &pdu,
             semantics,
             rights,
@@ -363,34 +397,28 @@ impl Agent {
             max_size,
         };
         let non_increasing = self.config.faults.non_increasing.as_ref();
-        let mut response =
-            match responder::respond(&mut self.store, &request, &encoded_len, non_increasing) {
-                Answer::Response(p) => p,
-                Answer::NotARequest => {
-                    self.stats.not_requests += 1;
-                    return dropped(Dropped::NotARequest(version, pdu.kind));
-                }
-                Answer::SilentDrop => {
-                    self.store.snmp_mut().bump(SnmpCounter::SilentDrops);
-                    self.stats.silent_drops += 1;
-                    return dropped(Dropped::TooBigToSend(pdu.kind));
-                }
-            };
+        let answer = responder::respond(
+            &mut self.store,
+            &responder_request,
+            &encoded_len,
+            non_increasing,
+        );
+        let mut response = match answer {
+            Answer::Response(p) => p,
+            Answer::NotARequest => return Err(Dropped::NotARequest(version, pdu.kind)),
+            Answer::SilentDrop => return Err(Dropped::TooBigToSend(pdu.kind)),
+        };
         // The tooBig fault: a response over the limit is refused, whatever the request.
         if let Some(limit) = self.config.faults.too_big_above {
             if response.error_status != ErrorStatus::TooBig && encoded_len(&response) > limit {
                 self.stats.too_big_faults += 1;
                 match responder::too_big(&pdu, semantics, max_size, &encoded_len) {
                     Answer::Response(p) => response = p,
-                    _ => {
-                        self.stats.silent_drops += 1;
-                        return dropped(Dropped::TooBigToSend(pdu.kind));
-                    }
+                    _ => return Err(Dropped::TooBigToSend(pdu.kind)),
                 }
             }
         }
         self.count_response(&pdu, &response);
-
         let (varbinds, error_status) = (response.varbinds.len(), response.error_status);
         let transmits = self.send(now, from, version, &community, response);
         let event = Event::Answered {
@@ -408,10 +436,31 @@ impl Agent {
                 self.restart(now);
             }
         }
-        Handled {
-            transmits,
-            event,
-            restarted,
+        Ok((transmits, event))
+    }
+
+    /// The agent's counts and the snmp group's for a datagram that got no answer.
+    fn count_drop(&mut self, dropped: &Dropped) {
+        let snmp = self.store.snmp_mut();
+        match dropped {
+            Dropped::Loss | Dropped::EveryNth => self.stats.lost += 1,
+            Dropped::Malformed(_) => {
+                snmp.bump(SnmpCounter::InAsnParseErrs);
+                self.stats.malformed += 1;
+            }
+            Dropped::BadVersion(_) => {
+                snmp.bump(SnmpCounter::InBadVersions);
+                self.stats.bad_version += 1;
+            }
+            Dropped::BadCommunity(_) => {
+                snmp.bump(SnmpCounter::InBadCommunityNames);
+                self.stats.bad_community += 1;
+            }
+            Dropped::NotARequest(..) => self.stats.not_requests += 1,
+            Dropped::TooBigToSend(_) => {
+                snmp.bump(SnmpCounter::SilentDrops);
+                self.stats.silent_drops += 1;
+            }
         }
     }
 
