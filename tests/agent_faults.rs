@@ -7,7 +7,9 @@ mod agent_support;
 use std::num::NonZeroU64;
 use std::time::Duration;
 
-use agent_support::{Ran, frozen_switch, have_tool, mibscope, run, spec};
+use agent_support::{
+    Ran, frozen_switch, have_tool, mibscope, net_snmp, run, size_limited_switch, spec,
+};
 use mibscope::agent::Faults;
 use mibscope::agent::faults::{NonIncreasing, Probability, RestartSchedule};
 use mibscope::agent::runner::BackgroundAgent;
@@ -173,20 +175,7 @@ fn a_get_too_big_for_the_agent_is_split_and_recovers() {
     assert_eq!(ok(&want).lines().count(), 114);
 
     // The RFC limit (the agent's largest message) and the fault (any answer over N bytes).
-    let limited = {
-        let snapshot = mibscope::agent::Snapshot::embedded_switch();
-        agent_support::start(
-            &snapshot,
-            &mibscope::agent::StoreOptions {
-                rates: false,
-                ..Default::default()
-            },
-            mibscope::agent::AgentConfig {
-                max_message_size: mibscope::agent::dispatcher::MessageSize(484),
-                ..Default::default()
-            },
-        )
-    };
+    let limited = size_limited_switch(484);
     let faulty = frozen_switch(Faults {
         too_big_above: Some(700),
         ..Faults::default()
@@ -200,9 +189,9 @@ fn a_get_too_big_for_the_agent_is_split_and_recovers() {
     // Net-SNMP's snmpget does not split: it shows the agent really said tooBig.
     if have_tool("snmpget") {
         let target = spec(limited.local_addr());
-        let mut args = vec!["-m", "", "-On", "-v2c", "-c", "public", target.as_str()];
+        let mut args = vec!["-v2c", "-c", "public", target.as_str()];
         args.extend_from_slice(&oids);
-        let ran = run("snmpget", &args);
+        let ran = net_snmp("snmpget", &args);
         assert!(
             ran.stderr
                 .contains("Reason: (tooBig) Response message would have been too large."),
@@ -219,20 +208,7 @@ fn a_bulkwalk_against_a_size_limit_recovers() {
     // 2873 objects (sysDescr takes 4 lines) and the endOfMibView line.
     assert_eq!(ok(&want).lines().count(), 2877);
     // The agent cuts GetBulk answers to its largest message (RFC 3416 4.2.3) ...
-    let limited = {
-        let snapshot = mibscope::agent::Snapshot::embedded_switch();
-        agent_support::start(
-            &snapshot,
-            &mibscope::agent::StoreOptions {
-                rates: false,
-                ..Default::default()
-            },
-            mibscope::agent::AgentConfig {
-                max_message_size: mibscope::agent::dispatcher::MessageSize(484),
-                ..Default::default()
-            },
-        )
-    };
+    let limited = size_limited_switch(484);
     let got = mib(&limited, "bulkwalk", &["-Cr50"], &[".1"]);
     assert_same_walk(ok(&got), &want.stdout, "bulkwalk, 484-byte agent");
     // ... or, with the fault, refuses them with tooBig; the client asks for fewer.

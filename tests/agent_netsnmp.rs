@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use agent_support::{have_tool, mibscope, run, spec, start};
+use agent_support::{have_tool, mibscope, net_snmp, run, spec, start};
 use mibscope::agent::snapshot::Initial;
 use mibscope::agent::{AgentConfig, ObjectStore, Snapshot, StoreOptions};
 use mibscope::proto::value::ValueKind;
@@ -50,6 +50,16 @@ fn assert_same(got: &[(Oid, Value)], expected: &[VarBind], store: &ObjectStore, 
     eprintln!("{what}: {} objects equal to the snapshot", got.len());
 }
 
+/// `tool` (snmpwalk or snmpbulkwalk) over the whole tree, which must succeed.
+fn walk_all(tool: &str, version: &str, extra: &[&str], target: &str) -> agent_support::Ran {
+    let mut args = vec![version, "-c", "public", "-t", "2", "-r", "2"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[target, ".1"]);
+    let ran = net_snmp(tool, &args);
+    assert_eq!(ran.status, Some(0), "{tool} {extra:?}: {}", ran.stderr);
+    ran
+}
+
 fn switch_store() -> (Snapshot, ObjectStore) {
     let snapshot = Snapshot::embedded_switch();
     let store = ObjectStore::build(&snapshot, &frozen(), Instant::now());
@@ -63,24 +73,7 @@ fn snmpwalk_v2c_prints_exactly_the_snapshot() {
     }
     let (snapshot, store) = switch_store();
     let agent = start(&snapshot, &frozen(), AgentConfig::default());
-    let ran = run(
-        "snmpwalk",
-        &[
-            "-m",
-            "",
-            "-On",
-            "-v2c",
-            "-c",
-            "public",
-            "-t",
-            "2",
-            "-r",
-            "2",
-            &spec(agent.local_addr()),
-            ".1",
-        ],
-    );
-    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    let ran = walk_all("snmpwalk", "-v2c", &[], &spec(agent.local_addr()));
     let expected = store.values_at(Instant::now());
     assert_same(
         &printed(&ran.stdout, "snmpwalk -v2c"),
@@ -100,25 +93,12 @@ fn snmpbulkwalk_prints_exactly_the_snapshot() {
     let agent = start(&snapshot, &frozen(), AgentConfig::default());
     let expected = store.values_at(Instant::now());
     for repetitions in ["-Cr10", "-Cr60"] {
-        let ran = run(
+        let ran = walk_all(
             "snmpbulkwalk",
-            &[
-                "-m",
-                "",
-                "-On",
-                "-v2c",
-                "-c",
-                "public",
-                repetitions,
-                "-t",
-                "2",
-                "-r",
-                "2",
-                &spec(agent.local_addr()),
-                ".1",
-            ],
+            "-v2c",
+            &[repetitions],
+            &spec(agent.local_addr()),
         );
-        assert_eq!(ran.status, Some(0), "{}", ran.stderr);
         let what = format!("snmpbulkwalk {repetitions}");
         assert_same(&printed(&ran.stdout, &what), &expected, &store, &what);
     }
@@ -143,24 +123,16 @@ fn snmpget_and_snmpwalk_v1_see_the_snapshot_without_counter64() {
     let mut got = Vec::new();
     for chunk in expected.chunks(100) {
         let oids: Vec<String> = chunk.iter().map(|vb| vb.oid.to_string()).collect();
-        let mut args = vec![
-            "-m", "", "-On", "-v1", "-c", "public", "-t", "2", "-r", "2", &target,
-        ];
+        let mut args = vec!["-v1", "-c", "public", "-t", "2", "-r", "2", &target];
         args.extend(oids.iter().map(String::as_str));
-        let ran = run("snmpget", &args);
+        let ran = net_snmp("snmpget", &args);
         assert_eq!(ran.status, Some(0), "{}", ran.stderr);
         got.extend(printed(&ran.stdout, "snmpget -v1"));
     }
     assert_same(&got, &expected, &store, "snmpget -v1");
 
     // A v1 walk skips the Counter64 objects and ends with noSuchName ("End of MIB").
-    let ran = run(
-        "snmpwalk",
-        &[
-            "-m", "", "-On", "-v1", "-c", "public", "-t", "2", "-r", "2", &target, ".1",
-        ],
-    );
-    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    let ran = walk_all("snmpwalk", "-v1", &[], &target);
     assert_same(
         &printed(&ran.stdout, "snmpwalk -v1"),
         &expected,
@@ -169,12 +141,9 @@ fn snmpget_and_snmpwalk_v1_see_the_snapshot_without_counter64() {
     );
 
     // A v1 Get of a Counter64 is noSuchName.
-    let ran = run(
+    let ran = net_snmp(
         "snmpget",
         &[
-            "-m",
-            "",
-            "-On",
             "-v1",
             "-c",
             "public",
@@ -202,17 +171,11 @@ fn snmpset_writes_reads_back_and_fails_like_snmpd() {
     let agent = start(&snapshot, &frozen(), AgentConfig::default());
     let target = spec(agent.local_addr());
     let set = |args: &[&str]| {
-        let mut all = vec!["-m", "", "-On", "-t", "2", "-r", "1"];
+        let mut all = vec!["-t", "2", "-r", "1"];
         all.extend_from_slice(args);
-        run("snmpset", &all)
+        net_snmp("snmpset", &all)
     };
-    let get = |oid: &str| {
-        run(
-            "snmpget",
-            &["-m", "", "-On", "-v2c", "-c", "public", &target, oid],
-        )
-        .stdout
-    };
+    let get = |oid: &str| net_snmp("snmpget", &["-v2c", "-c", "public", &target, oid]).stdout;
 
     let ran = set(&[
         "-v2c",
@@ -389,12 +352,9 @@ fn snmpset_writes_reads_back_and_fails_like_snmpd() {
     );
 
     // A community the agent does not know gets no answer at all, and is counted.
-    let ran = run(
+    let ran = net_snmp(
         "snmpget",
         &[
-            "-m",
-            "",
-            "-On",
             "-v2c",
             "-c",
             "guess",
@@ -422,14 +382,7 @@ fn a_walk_of_the_agent_serves_again_as_a_snapshot() {
     }
     let (snapshot, _) = switch_store();
     let first = start(&snapshot, &frozen(), AgentConfig::default());
-    let walk = |addr| {
-        let ran = run(
-            "snmpwalk",
-            &["-m", "", "-On", "-v2c", "-c", "public", &spec(addr), ".1"],
-        );
-        assert_eq!(ran.status, Some(0), "{}", ran.stderr);
-        ran.stdout
-    };
+    let walk = |addr| walk_all("snmpwalk", "-v2c", &[], &spec(addr)).stdout;
     let original = walk(first.local_addr());
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("switch48.walk");
     std::fs::write(&path, &original).unwrap();
@@ -471,18 +424,9 @@ fn the_agent_binary_prints_its_address_serves_and_stops_on_sigterm() {
         });
     let addr = first.trim().to_string();
     assert!(addr.starts_with("udp:127.0.0.1:"), "{addr}");
-    let ran = run(
+    let ran = net_snmp(
         "snmpget",
-        &[
-            "-m",
-            "",
-            "-On",
-            "-v2c",
-            "-c",
-            "public",
-            &addr,
-            ".1.3.6.1.2.1.1.5.0",
-        ],
+        &["-v2c", "-c", "public", &addr, ".1.3.6.1.2.1.1.5.0"],
     );
     assert_eq!(
         ran.stdout,
@@ -580,18 +524,9 @@ fn serves_ipv6_loopback_to_both_managers() {
     };
     let target = format!("udp6:{}", running.local_addr());
     let want = ".1.3.6.1.2.1.1.5.0 = STRING: \"acc-sw-b2-01\"\n";
-    let theirs = run(
+    let theirs = net_snmp(
         "snmpget",
-        &[
-            "-m",
-            "",
-            "-On",
-            "-v2c",
-            "-c",
-            "public",
-            &target,
-            ".1.3.6.1.2.1.1.5.0",
-        ],
+        &["-v2c", "-c", "public", &target, ".1.3.6.1.2.1.1.5.0"],
     );
     assert_eq!(theirs.stdout, want, "{}", theirs.stderr);
     let ours = run(

@@ -4,7 +4,7 @@
 
 mod agent_support;
 
-use agent_support::{frozen_switch, have_tool, mibscope, run, spec};
+use agent_support::{frozen_switch, have_tool, mibscope, net_snmp, run, spec};
 use mibscope::agent::Faults;
 
 /// `mibscope get` and `snmpget -On` of the same OIDs, with the same extra options.
@@ -13,13 +13,13 @@ fn both(target: &str, options: &[&str], oids: &[&str]) -> (String, String) {
     ours.extend_from_slice(options);
     ours.push(target);
     ours.extend_from_slice(oids);
-    let mut theirs = vec!["-m", "", "-On", "-v2c", "-c", "public"];
+    let mut theirs = vec!["-v2c", "-c", "public"];
     theirs.extend_from_slice(options);
     theirs.push(target);
     theirs.extend_from_slice(oids);
     (
         run(mibscope(), &ours).stdout,
-        run("snmpget", &theirs).stdout,
+        net_snmp("snmpget", &theirs).stdout,
     )
 }
 

@@ -99,23 +99,40 @@ pub fn start(snapshot: &Snapshot, store: &StoreOptions, config: AgentConfig) -> 
     BackgroundAgent::start(agent, RunnerOptions::loopback_ephemeral()).expect("start the agent")
 }
 
-/// The embedded switch with frozen counters (values stay put between walks) and `faults`.
+/// The embedded switch with frozen counters (values stay put between walks).
+pub fn frozen_switch_with(config: AgentConfig) -> BackgroundAgent {
+    let frozen = StoreOptions {
+        rates: false,
+        ..StoreOptions::default()
+    };
+    start(&Snapshot::embedded_switch(), &frozen, config)
+}
+
+/// The frozen switch with `faults`, on a fixed seed.
 pub fn frozen_switch(faults: Faults) -> BackgroundAgent {
-    start(
-        &Snapshot::embedded_switch(),
-        &StoreOptions {
-            rates: false,
-            ..StoreOptions::default()
-        },
-        AgentConfig {
-            faults,
-            seed: 20_260_601,
-            ..AgentConfig::default()
-        },
-    )
+    frozen_switch_with(AgentConfig {
+        faults,
+        seed: 20_260_601,
+        ..AgentConfig::default()
+    })
 }
 
 /// `udp:127.0.0.1:PORT`, as Net-SNMP and mibscope take it.
 pub fn spec(addr: SocketAddr) -> String {
     format!("udp:{addr}")
+}
+
+/// The frozen switch whose largest response is `bytes` (RFC 3416's local limit).
+pub fn size_limited_switch(bytes: usize) -> BackgroundAgent {
+    frozen_switch_with(AgentConfig {
+        max_message_size: mibscope::agent::dispatcher::MessageSize(bytes),
+        ..AgentConfig::default()
+    })
+}
+
+/// A Net-SNMP tool without MIBs, numeric OIDs (`-m '' -On`), then `args`.
+pub fn net_snmp(tool: &str, args: &[&str]) -> Ran {
+    let mut all = vec!["-m", "", "-On"];
+    all.extend_from_slice(args);
+    run(tool, &all)
 }
