@@ -1,6 +1,7 @@
 //! The command line: Net-SNMP-compatible subcommands over the shared engine. One file per
 //! subcommand family; `options` holds the option groups they share.
 
+pub mod agent;
 pub mod decode;
 pub mod options;
 pub mod request;
@@ -78,6 +79,8 @@ pub enum Command {
     Set(request::SetArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
     Decode(decode::DecodeArgs),
+    /// Simulated agent: serve a snapshot over UDP, with moving counters and faults
+    Agent(agent::AgentArgs),
 }
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
@@ -102,6 +105,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::BulkWalk(a) => walk::run(a, true).await,
         Command::Set(a) => request::run_set(a).await,
         Command::Decode(a) => decode::run(&a),
+        Command::Agent(a) => agent::run(a).await,
     };
     match result {
         Ok(outcome) => outcome,
