@@ -126,7 +126,7 @@ fn report_walk_error(e: &WalkError) -> Outcome {
             eprintln!("Error: {e}");
             Outcome::Failure
         }
-        WalkError::Loop { .. } => {
+        WalkError::Loop { .. } | WalkError::EmptyResponse { .. } => {
             eprintln!("Error: {e}");
             Outcome::Failure
         }

@@ -66,6 +66,11 @@ pub enum WalkError {
     NotIncreasing { previous: Oid, current: Oid },
     #[error("OID loop: the agent returned {oid} a second time; stopping the walk")]
     Loop { oid: Oid },
+    /// Net-SNMP would ask again forever; the agent cannot be walked further from here.
+    #[error(
+        "the agent answered the request after {after} with no variables and no error; it cannot be walked further (try a smaller -Cr, or walk with GetNext)"
+    )]
+    EmptyResponse { after: Oid },
     /// The agent answered with an error-status other than noSuchName.
     #[error("{}", .status.net_snmp_text())]
     ErrorStatus {
@@ -220,11 +225,16 @@ impl Walk {
                 })),
             };
         }
-        let mut yielded = Vec::with_capacity(response.varbinds.len());
         if response.varbinds.is_empty() {
-            // An agent that answers with nothing cannot be walked further.
-            return self.end_of_walk(yielded);
+            self.phase = Phase::Done;
+            return Step {
+                yielded: vec![],
+                finished: Some(Err(WalkError::EmptyResponse {
+                    after: self.last.clone(),
+                })),
+            };
         }
+        let mut yielded = Vec::with_capacity(response.varbinds.len());
         for vb in response.varbinds {
             if !vb.oid.starts_with(&self.root) {
                 return self.end_of_walk(yielded);
@@ -525,6 +535,26 @@ mod tests {
                 oid: oid("1.3.6.1.2.1.2.2.1.1.2")
             }))
         );
+    }
+
+    #[test]
+    fn an_empty_response_is_an_error_not_the_end() {
+        let mut walk = Walk::new(oid("1.3.6.1.2.1.2"), WalkOptions::default());
+        walk.handle_response(ok(vec![vb("1.3.6.1.2.1.2.1.0", 1)]));
+        let step = walk.handle_response(ok(vec![]));
+        assert_eq!(
+            step.finished,
+            Some(Err(WalkError::EmptyResponse {
+                after: oid("1.3.6.1.2.1.2.1.0")
+            }))
+        );
+        // Not even on the first request does it fall back to a Get.
+        let mut walk = Walk::new(oid("1.3.6.1.2.1.2"), WalkOptions::default());
+        assert!(matches!(
+            walk.handle_response(ok(vec![])).finished,
+            Some(Err(WalkError::EmptyResponse { .. }))
+        ));
+        assert!(walk.next_operation().is_none());
     }
 
     #[test]
