@@ -12,7 +12,9 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::proto::Oid;
-use crate::proto::engine::{Engine, EngineStats, OpId, Operation, RequestError, Response, Target};
+use crate::proto::engine::{
+    Engine, EngineStats, Notice, OpId, Operation, RequestError, Response, Target,
+};
 use crate::proto::walk::{Step, Walk, WalkOptions};
 
 type Reply = oneshot::Sender<Result<Response, RequestError>>;
@@ -86,6 +88,7 @@ impl Client {
             client: self.clone(),
             target: Arc::clone(target),
             walk: Walk::new(root, options),
+            notices: Vec::new(),
         }
     }
 }
@@ -95,6 +98,7 @@ pub struct Walker {
     client: Client,
     target: Arc<Target>,
     walk: Walk,
+    notices: Vec<Notice>,
 }
 
 /// The outcome of one walk request.
@@ -108,7 +112,14 @@ impl Walker {
     pub async fn next(&mut self) -> Option<WalkItem> {
         let op = self.walk.next_operation()?;
         Some(match self.client.request(&self.target, op).await {
-            Ok(response) => WalkItem::Step(self.walk.handle_response(response)),
+            Ok(mut response) => {
+                for n in response.notices.drain(..) {
+                    if !self.notices.contains(&n) {
+                        self.notices.push(n);
+                    }
+                }
+                WalkItem::Step(self.walk.handle_response(response))
+            }
             Err(e) => WalkItem::Failed(e),
         })
     }
@@ -116,6 +127,11 @@ impl Walker {
     /// Varbinds yielded so far.
     pub fn count(&self) -> usize {
         self.walk.count()
+    }
+
+    /// What the engine noted along the way, each once.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
     }
 }
 

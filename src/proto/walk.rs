@@ -309,6 +309,7 @@ mod tests {
             error_index: 0,
             varbinds,
             quirks: Quirks::default(),
+            notices: vec![],
         }
     }
 
