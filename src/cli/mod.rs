@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod decode;
+pub mod demo;
 pub mod options;
 pub mod request;
 pub mod snmpconf;
@@ -78,6 +79,8 @@ pub enum Command {
     BulkWalk(walk::WalkArgs),
     /// SetRequest: OID TYPE VALUE triples (snmpset)
     Set(request::SetArgs),
+    /// Start the simulated 48-port switch and watch its interfaces (no device needed)
+    Demo(demo::DemoArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
     Decode(decode::DecodeArgs),
     /// Simulated agent: serve a snapshot over UDP, with moving counters and faults
@@ -106,6 +109,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::BulkWalk(a) => walk::run(a, true).await,
         Command::Set(a) => request::run_set(a).await,
         Command::Decode(a) => decode::run(&a),
+        Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,
     };
     match result {

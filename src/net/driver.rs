@@ -11,11 +11,12 @@ use std::time::Instant;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::proto::Oid;
+use crate::proto::engine::MaxRepetitions;
 use crate::proto::engine::{
     Engine, EngineStats, Notice, OpId, Operation, RequestError, Response, Target,
 };
-use crate::proto::walk::{Step, Walk, WalkOptions};
+use crate::proto::walk::{Step, TableWalk, Walk, WalkError, WalkOptions};
+use crate::proto::{Oid, VarBind};
 
 type Reply = oneshot::Sender<Result<Response, RequestError>>;
 
@@ -82,6 +83,28 @@ impl Client {
         rx.await.unwrap_or_default()
     }
 
+    /// Walks table columns in lock step (GetBulk, or GetNext for v1) and returns every
+    /// value found, column by column in the order they came.
+    pub async fn walk_table(
+        &self,
+        target: &Arc<Target>,
+        columns: Vec<Oid>,
+        max_repetitions: u32,
+    ) -> Result<Vec<VarBind>, TableWalkError> {
+        let bulk = (target.security.version() != crate::proto::Version::V1)
+            .then_some(MaxRepetitions(max_repetitions.max(1)));
+        let mut walk = TableWalk::new(columns, bulk);
+        while let Some(op) = walk.next_operation() {
+            let response = self
+                .request(target, op)
+                .await
+                .map_err(TableWalkError::Request)?;
+            walk.handle_response(response)
+                .map_err(TableWalkError::Walk)?;
+        }
+        Ok(walk.into_varbinds())
+    }
+
     /// Starts a walk of `root`; pull its results with `Walker::next`.
     pub fn walk(&self, target: &Arc<Target>, root: Oid, options: WalkOptions) -> Walker {
         Walker {
@@ -91,6 +114,15 @@ impl Client {
             notices: Vec::new(),
         }
     }
+}
+
+/// Why a table walk stopped short.
+#[derive(Debug, thiserror::Error)]
+pub enum TableWalkError {
+    #[error(transparent)]
+    Request(RequestError),
+    #[error(transparent)]
+    Walk(WalkError),
 }
 
 /// A walk in progress: each `next` makes one request and returns what it yielded.
