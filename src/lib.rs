@@ -3,6 +3,7 @@
 //! Layers, top to bottom (arrows only point down):
 //! - `cli` parses Net-SNMP-style command lines and runs a subcommand;
 //! - `output` renders varbinds as Net-SNMP text or JSON;
+//! - `monitor` turns polls into rates and tables (sans-IO);
 //! - `agent` is the simulated agent used by tests and demos;
 //! - `net` is the tokio driver: one socket task owning the protocol engine;
 //! - `mib_store` finds MIB files (-m, -M, MIBS, MIBDIRS), embeds the standard ones, caches;
@@ -13,6 +14,7 @@ pub mod agent;
 pub mod cli;
 pub mod mib;
 pub mod mib_store;
+pub mod monitor;
 pub mod net;
 pub mod output;
 pub mod proto;

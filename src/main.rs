@@ -15,6 +15,16 @@ fn main() -> ExitCode {
         }
     };
     let args: Vec<String> = std::env::args().collect();
-    let outcome = runtime.block_on(mibscope::cli::main_with_args(args));
-    ExitCode::from(outcome.exit_code())
+    // The command runs as a spawned task rather than as block_on's root future: waking a
+    // task from the runtime's own thread is a queue push, while waking the root future
+    // writes to the driver's eventfd, one more syscall for every reply of a walk.
+    let outcome =
+        runtime.block_on(async { tokio::spawn(mibscope::cli::main_with_args(args)).await });
+    match outcome {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(e) => {
+            eprintln!("mibscope: internal error: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

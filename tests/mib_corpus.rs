@@ -9,10 +9,10 @@ use mibscope::mib::{CompileOptions, Compiler, ModuleStatus, Severity};
 
 #[test]
 fn corpus_compiles_and_every_failure_is_explained() {
-    let Some(dir) = common::corpus_dir() else {
+    let Some(dir) = common::corpus::corpus_dir() else {
         return;
     };
-    let files = common::files_under(&dir);
+    let files = common::corpus::files_under(&dir);
     assert!(
         files.len() > 2000,
         "corpus looks incomplete: {} files",

@@ -59,13 +59,13 @@ fn netsnmp_pairs(dirs: &str) -> BTreeSet<(String, String)> {
 
 #[test]
 fn oids_agree_with_net_snmp() {
-    let Some(corpus) = common::corpus_dir() else {
+    let Some(corpus) = common::corpus::corpus_dir() else {
         return;
     };
     if !snmptranslate_available() {
         return;
     }
-    let mut dir_list: Vec<String> = common::dirs_under(&corpus)
+    let mut dir_list: Vec<String> = common::corpus::dirs_under(&corpus)
         .into_iter()
         .map(|d| d.display().to_string())
         .collect();

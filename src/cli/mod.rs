@@ -1,8 +1,12 @@
 //! The command line: Net-SNMP-compatible subcommands over the shared engine. One file per
 //! subcommand family; `options` holds the option groups they share.
 
+pub mod agent;
+pub mod decode;
+pub mod demo;
 pub mod options;
 pub mod request;
+pub mod snmpconf;
 pub mod walk;
 
 use std::io::Write;
@@ -75,11 +79,17 @@ pub enum Command {
     BulkWalk(walk::WalkArgs),
     /// SetRequest: OID TYPE VALUE triples (snmpset)
     Set(request::SetArgs),
+    /// Start the simulated 48-port switch and watch its interfaces (no device needed)
+    Demo(demo::DemoArgs),
+    /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
+    Decode(decode::DecodeArgs),
+    /// Simulated agent: serve a snapshot over UDP, with moving counters and faults
+    Agent(agent::AgentArgs),
 }
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
 pub async fn main_with_args(args: Vec<String>) -> Outcome {
-    let args = options::join_detached_app_oids(args);
+    let args = options::normalize_net_snmp_args(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -98,6 +108,9 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Walk(a) => walk::run(a, false).await,
         Command::BulkWalk(a) => walk::run(a, true).await,
         Command::Set(a) => request::run_set(a).await,
+        Command::Decode(a) => decode::run(&a),
+        Command::Demo(a) => demo::run(a).await,
+        Command::Agent(a) => agent::run(a).await,
     };
     match result {
         Ok(outcome) => outcome,
@@ -109,8 +122,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
 }
 
 /// Prints an error-status reply the way snmpget does, to stderr.
-pub fn report_error_status(response: &Response, agent_label: &str, with_period: bool) {
-    let _ = agent_label;
+/// snmpget prints "Error in packet", snmpset and snmpwalk "Error in packet.".
+pub fn report_error_status(response: &Response, with_period: bool) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
@@ -128,10 +141,26 @@ pub fn report_error_status(response: &Response, agent_label: &str, with_period: 
     }
 }
 
-/// Prints a failed request the way Net-SNMP does, to stderr.
-pub fn report_request_error(error: &RequestError, agent_label: &str) {
+/// Prints what the engine wants the user to know (a key extension that worked, say).
+pub fn report_notices(notices: &[crate::proto::engine::Notice]) {
+    for n in notices {
+        eprintln!("mibscope: note: {n}");
+    }
+}
+
+/// Prints a failed request the way Net-SNMP does, to stderr. snmpget ends its timeout line
+/// with a period, snmpwalk does not.
+pub fn report_request_error(error: &RequestError, agent_label: &str, with_period: bool) {
     match error {
-        RequestError::Timeout { .. } => eprintln!("Timeout: No Response from {agent_label}."),
+        RequestError::Timeout { hint, .. } => {
+            eprintln!(
+                "Timeout: No Response from {agent_label}{}",
+                if with_period { "." } else { "" }
+            );
+            if let Some(hint) = hint {
+                eprintln!("mibscope: {hint}");
+            }
+        }
         other => eprintln!("mibscope: {other}"),
     }
 }

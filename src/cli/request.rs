@@ -97,15 +97,16 @@ pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> 
         let response = match client.request(&target, op).await {
             Ok(r) => r,
             Err(e) => {
-                report_request_error(&e, &args.agent.agent);
+                report_request_error(&e, &args.agent.agent, true);
                 return Ok(Outcome::Failure);
             }
         };
+        super::report_notices(&response.notices);
         if response.error_status == ErrorStatus::NoError {
             print_all(&response.varbinds, &output)?;
             return Ok(outcome);
         }
-        report_error_status(&response, &args.agent.agent, false);
+        report_error_status(&response, false);
         outcome = Outcome::AgentError;
         // snmpget's default: drop the failed varbind and ask again for the rest.
         match fixed_request(&oids, &response) {
@@ -155,15 +156,16 @@ pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
     };
     match client.request(&target, op).await {
         Ok(r) if r.error_status == ErrorStatus::NoError => {
+            super::report_notices(&r.notices);
             print_all(&r.varbinds, &output)?;
             Ok(Outcome::Success)
         }
         Ok(r) => {
-            report_error_status(&r, &args.agent.agent, false);
+            report_error_status(&r, false);
             Ok(Outcome::AgentError)
         }
         Err(e) => {
-            report_request_error(&e, &args.agent.agent);
+            report_request_error(&e, &args.agent.agent, true);
             Ok(Outcome::Failure)
         }
     }
@@ -191,15 +193,16 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
     let client = Client::bind().await?;
     match client.request(&target, Operation::Set(varbinds)).await {
         Ok(r) if r.error_status == ErrorStatus::NoError => {
+            super::report_notices(&r.notices);
             print_all(&r.varbinds, &output)?;
             Ok(Outcome::Success)
         }
         Ok(r) => {
-            report_error_status(&r, &args.agent.agent, false);
+            report_error_status(&r, true);
             Ok(Outcome::AgentError)
         }
         Err(e) => {
-            report_request_error(&e, &args.agent.agent);
+            report_request_error(&e, &args.agent.agent, true);
             Ok(Outcome::Failure)
         }
     }

@@ -76,8 +76,8 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     let client = Client::bind().await?;
     let started = Instant::now();
     let mut walker = client.walk(&target, root, options);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    // Not a StdoutLock: the walk awaits while holding it, and the task must be Send.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut outcome = Outcome::Success;
     while let Some(item) = walker.next().await {
         match item {
@@ -101,12 +101,13 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
             }
             WalkItem::Failed(e) => {
                 out.flush()?;
-                report_request_error(&e, &args.agent.agent);
+                report_request_error(&e, &args.agent.agent, false);
                 outcome = Outcome::Failure;
                 break;
             }
         }
     }
+    super::report_notices(walker.notices());
     if print_count {
         writeln!(out, "Variables found: {}", walker.count())?;
     }
@@ -126,7 +127,7 @@ fn report_walk_error(e: &WalkError) -> Outcome {
             eprintln!("Error: {e}");
             Outcome::Failure
         }
-        WalkError::Loop { .. } => {
+        WalkError::Loop { .. } | WalkError::EmptyResponse { .. } => {
             eprintln!("Error: {e}");
             Outcome::Failure
         }

@@ -227,10 +227,8 @@ impl Message {
                 w.octets(tag::OCTET_STRING, &[m.flags.0]);
                 w.integer(tag::INTEGER, m.security_model.code());
                 w.end(global);
-                let params = w.begin(tag::OCTET_STRING);
-                let security_parameters_at = w.len();
-                w.encoded(&m.security_parameters);
-                w.end(params);
+                w.octets(tag::OCTET_STRING, &m.security_parameters);
+                let security_parameters_at = w.len() - m.security_parameters.len();
                 match &m.data {
                     ScopedPduData::Plaintext(s) => s.encode(w),
                     ScopedPduData::Encrypted(bytes) => w.octets(tag::OCTET_STRING, bytes),
@@ -249,7 +247,16 @@ impl Message {
 
     /// Decodes one message, tolerating the deviations `Quirks` lists.
     pub fn decode(bytes: &[u8]) -> Result<(Message, Quirks), DecodeError> {
+        Self::decode_with_layout(bytes).map(|(m, q, _)| (m, q))
+    }
+
+    /// Like `decode`, and for v3 also where msgSecurityParameters' content is in `bytes`,
+    /// so that USM can check the HMAC in place.
+    pub fn decode_with_layout(
+        bytes: &[u8],
+    ) -> Result<(Message, Quirks, Option<V3Layout>), DecodeError> {
         let quirks = Cell::new(Quirks::default());
+        let mut layout = None;
         let mut top = Reader::new(bytes, &quirks);
         let mut m = top.read_constructed(tag::SEQUENCE, "SNMP message")?;
         top.finish_message();
@@ -281,7 +288,12 @@ impl Message {
                 };
                 let security_model = SecurityModel::from_code(g.read_integer("msgSecurityModel")?);
                 g.expect_end("msgGlobalData")?;
-                let security_parameters = m.read_octets("msgSecurityParameters")?.to_vec();
+                let (at, security_parameters) =
+                    m.read_tagged(tag::OCTET_STRING, "msgSecurityParameters")?;
+                layout = Some(V3Layout {
+                    security_parameters_at: at,
+                });
+                let security_parameters = security_parameters.to_vec();
                 let data = match m.peek_tag()? {
                     tag::OCTET_STRING => {
                         ScopedPduData::Encrypted(m.read_octets("encryptedPDU")?.to_vec())
@@ -310,7 +322,7 @@ impl Message {
             }
         };
         m.expect_end("SNMP message")?;
-        Ok((message, quirks.get()))
+        Ok((message, quirks.get(), layout))
     }
 }
 
@@ -477,6 +489,21 @@ mod tests {
         let mut w = Writer::new();
         let at = big.encode_into(&mut w).unwrap().security_parameters_at;
         assert_eq!(&w.as_bytes()[at..at + 5], &hex("30 03 04 01 aa")[..]);
+        // Security parameters of 128 bytes or more need a long-form length of their own.
+        let mut long_params = hex("30 81 9d");
+        long_params.extend(std::iter::repeat_n(0x55, 0x9d));
+        let long = Message::V3(V3Message {
+            security_parameters: long_params.clone(),
+            ..match big {
+                Message::V3(v3) => v3,
+                Message::Community(_) => unreachable!(),
+            }
+        });
+        let mut w = Writer::new();
+        let at = long.encode_into(&mut w).unwrap().security_parameters_at;
+        assert_eq!(&w.as_bytes()[at..at + long_params.len()], &long_params[..]);
+        let (_, _, layout) = Message::decode_with_layout(w.as_bytes()).unwrap();
+        assert_eq!(layout.unwrap().security_parameters_at, at);
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod engine;
 pub mod message;
 pub mod oid;
 pub mod pdu;
+pub mod strict;
+pub mod usm;
 pub mod value;
 pub mod walk;
 

@@ -1,89 +1,404 @@
-//! Helpers shared by the integration tests: the vendor MIB corpus, unpacked on demand.
+//! Test harness: a real Net-SNMP snmpd started on 127.0.0.1 with a free port, the Net-SNMP
+//! and mibscope binaries run as subprocesses, and walk outputs compared record by record.
+//!
+//! Under `CI=true` a missing Net-SNMP binary fails the test; elsewhere the test is skipped
+//! with a message on stderr.
 
 #![allow(dead_code)]
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
-/// Where the corpus tarball may be: `$MIBSCOPE_MIB_CORPUS_TARBALL`, else the shared folder
-/// next to the checkout.
-fn tarball() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("MIBSCOPE_MIB_CORPUS_TARBALL") {
-        return Some(PathBuf::from(p));
+pub mod corpus;
+
+pub const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
+
+/// True when a required tool is missing and the test should be skipped (not under CI).
+pub fn missing(tool: &str) -> bool {
+    let found = [
+        "/usr/sbin",
+        "/usr/bin",
+        "/sbin",
+        "/bin",
+        "/usr/local/bin",
+        "/usr/local/sbin",
+    ]
+    .iter()
+    .any(|d| Path::new(d).join(tool).exists());
+    if found {
+        return false;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared", "../../shared", "/work/shared"]
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{tool} is not installed; CI must install Debian packages snmp and snmpd (see .ci/run)"
+        );
+    }
+    eprintln!("skipping: {tool} is not installed (apt-get install snmp snmpd)");
+    true
+}
+
+/// A UDP port on 127.0.0.1 that was free a moment ago.
+pub fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct Snmpd {
+    child: Child,
+    pub port: u16,
+    pub dir: PathBuf,
+    conf: PathBuf,
+}
+
+/// SNMPv3 users of every level and algorithm, named as the shared test bed names them:
+/// `noauth`, `<auth>` (authNoPriv), `<auth>-<priv>` (authPriv), passphrases
+/// `<user>_authpass` / `<user>_privpass`.
+pub const AUTHS: [(&str, &str); 6] = [
+    ("md5", "MD5"),
+    ("sha", "SHA"),
+    ("sha224", "SHA-224"),
+    ("sha256", "SHA-256"),
+    ("sha384", "SHA-384"),
+    ("sha512", "SHA-512"),
+];
+pub const PRIVS: [(&str, &str); 6] = [
+    ("des", "DES"),
+    ("aes", "AES"),
+    ("aes192", "AES-192"),
+    ("aes256", "AES-256"),
+    ("aes192c", "AES-192-C"),
+    ("aes256c", "AES-256-C"),
+];
+
+/// (user, level, auth protocol, priv protocol) for every test user.
+pub fn v3_users() -> Vec<(
+    String,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+)> {
+    let mut users = vec![("noauth".to_string(), "noAuthNoPriv", None, None)];
+    for (a, auth) in AUTHS {
+        users.push((a.to_string(), "authNoPriv", Some(auth), None));
+        for (p, privacy) in PRIVS {
+            users.push((format!("{a}-{p}"), "authPriv", Some(auth), Some(privacy)));
+        }
+    }
+    users
+}
+
+/// Net-SNMP's (and mibscope's) command-line options for a test user.
+pub fn v3_args(user: &str) -> Vec<String> {
+    let (name, level, auth, privacy) = v3_users()
+        .into_iter()
+        .find(|u| u.0 == user)
+        .unwrap_or_else(|| panic!("no test user {user}"));
+    let mut args = vec![
+        "-v3".to_string(),
+        "-u".into(),
+        name.clone(),
+        "-l".into(),
+        level.into(),
+    ];
+    if let Some(a) = auth {
+        args.extend([
+            "-a".into(),
+            a.into(),
+            "-A".into(),
+            format!("{name}_authpass"),
+        ]);
+    }
+    if let Some(p) = privacy {
+        args.extend([
+            "-x".into(),
+            p.into(),
+            "-X".into(),
+            format!("{name}_privpass"),
+        ]);
+    }
+    args
+}
+
+/// snmpd.conf lines creating every test user with read-write access.
+pub fn v3_user_config() -> String {
+    let mut conf = String::new();
+    for (name, level, auth, privacy) in v3_users() {
+        let mut line = format!("createUser {name}");
+        if let Some(a) = auth {
+            line.push_str(&format!(" {a} {name}_authpass"));
+        }
+        if let Some(p) = privacy {
+            line.push_str(&format!(" {p} {name}_privpass"));
+        }
+        let min = match level {
+            "noAuthNoPriv" => "noauth",
+            "authNoPriv" => "auth",
+            _ => "priv",
+        };
+        conf.push_str(&format!("{line}\nrwuser {name} {min}\n"));
+    }
+    conf
+}
+
+impl Snmpd {
+    /// Starts snmpd with communities `public` (read-only) and `private` (read-write), and
+    /// writable sysContact/sysName/sysLocation. `None` when snmpd is missing outside CI.
+    pub fn start(extra_config: &str) -> Option<Snmpd> {
+        Self::start_on(extra_config, false)
+    }
+
+    /// As `start`, also listening on [::1] at the same port.
+    pub fn start_with_ipv6() -> Option<Snmpd> {
+        Self::start_on("rocommunity6 public ::1", true)
+    }
+
+    fn start_on(extra_config: &str, ipv6: bool) -> Option<Snmpd> {
+        if missing("snmpd") || missing("snmpget") {
+            return None;
+        }
+        let dir = tempdir("snmpd");
+        std::fs::create_dir_all(dir.join("persist")).unwrap();
+        for attempt in 0..5 {
+            let port = free_udp_port();
+            let conf = dir.join("snmpd.conf");
+            std::fs::write(
+                &conf,
+                format!(
+                    "agentaddress udp:127.0.0.1:{port}{v6}\n\
+                     rocommunity public 127.0.0.1\n\
+                     rwcommunity private 127.0.0.1\n\
+                     rocommunity sysonly 127.0.0.1 .1.3.6.1.2.1.1\n\
+                     psyscontact original contact\n\
+                     psyslocation original location\n\
+                     psysname interop-agent\n\
+                     {extra_config}\n",
+                    v6 = if ipv6 {
+                        format!(",udp6:[::1]:{port}")
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .unwrap();
+            let child = spawn_snmpd(&dir, &conf);
+            let mut agent = Snmpd {
+                child,
+                port,
+                dir: dir.clone(),
+                conf: conf.clone(),
+            };
+            if agent.wait_ready() {
+                return Some(agent);
+            }
+            let _ = agent.child.kill();
+            eprintln!("snmpd did not come up on port {port} (attempt {attempt}), retrying");
+        }
+        panic!(
+            "snmpd would not start; see {}",
+            dir.join("snmpd.log").display()
+        );
+    }
+
+    /// Stops and starts snmpd again on the same port with the same persistent store, as a
+    /// reboot does: its snmpEngineBoots grows by one.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn_snmpd(&self.dir, &self.conf);
+        assert!(
+            self.wait_ready(),
+            "snmpd did not come back; see {}",
+            self.dir.join("snmpd.log").display()
+        );
+    }
+
+    fn wait_ready(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            let out = net_snmp(
+                "snmpget",
+                &[
+                    "-v2c",
+                    "-c",
+                    "public",
+                    "-t",
+                    "0.3",
+                    "-r",
+                    "0",
+                    &self.agent(),
+                    ".1.3.6.1.2.1.1.5.0",
+                ],
+            );
+            if out.status.success() {
+                return true;
+            }
+        }
+        false
+    }
+
+    pub fn agent(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+fn spawn_snmpd(dir: &Path, conf: &Path) -> Child {
+    Command::new("snmpd")
+        .args(["-f", "-C", "-c"])
+        .arg(conf)
+        .args(["-m", "", "-M", "/dev/null", "-Lf"])
+        .arg(dir.join("snmpd.log"))
+        .arg("-p")
+        .arg(dir.join("snmpd.pid"))
+        .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start snmpd")
+}
+
+impl Drop for Snmpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn tempdir(tag: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("mibscope-test-{tag}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs a Net-SNMP tool with no MIBs and numeric OIDs.
+pub fn net_snmp(tool: &str, args: &[&str]) -> Output {
+    Command::new(tool)
+        .args(["-m", "", "-M", "/dev/null", "-On"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {tool}: {e}"))
+}
+
+/// Runs the mibscope binary.
+pub fn mibscope(args: &[&str]) -> Output {
+    Command::new(MIBSCOPE)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run mibscope: {e}"))
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Splits walk output into records keyed by OID; a value that spans lines (Hex-STRING,
+/// strings with newlines) stays one record.
+pub fn records(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        let starts_record = line.starts_with('.') && line.contains(" = ");
+        if starts_record {
+            if let Some((k, v)) = current.take() {
+                out.insert(k, v);
+            }
+            let (oid, value) = line.split_once(" = ").unwrap();
+            current = Some((oid.to_string(), value.to_string()));
+        } else if let Some((_, v)) = current.as_mut() {
+            v.push('\n');
+            v.push_str(line);
+        }
+    }
+    if let Some((k, v)) = current {
+        out.insert(k, v);
+    }
+    out
+}
+
+/// Values that move between two walks of a live agent: counters, gauges, clocks.
+pub fn is_volatile_value(value: &str) -> bool {
+    ["Counter32: ", "Counter64: ", "Timeticks: ", "Gauge32: "]
         .iter()
-        .map(|base| root.join(base).join("mibs/vendor-corpus.tar.xz"))
-        .find(|p| p.is_file())
+        .any(|p| value.starts_with(p))
 }
 
-/// The unpacked corpus (`target/mib-corpus`), unpacking the tarball the first time.
-/// Without a tarball: `None` and a message, or a failure when `CI=true`.
-pub fn corpus_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("target/mib-corpus");
-    if dir.join("rfc").is_dir() {
-        return Some(dir);
-    }
-    let Some(tar) = tarball().filter(|p| p.is_file()) else {
-        let msg =
-            "MIB corpus tarball not found (set MIBSCOPE_MIB_CORPUS_TARBALL); corpus test skipped";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("{msg}");
-        return None;
+/// Compares our walk against two Net-SNMP walks taken before and after it. Every record
+/// both Net-SNMP walks agree on must appear in ours with the same value (values of
+/// counters, gauges and clocks only need the same type); every OID we print must appear in
+/// one of theirs. OIDs under `churn` (tables of sockets and processes that change from walk
+/// to walk) are left out. Returns the number of records compared.
+pub fn assert_walks_agree(ours: &str, before: &str, after: &str, churn: &[&str]) -> usize {
+    let in_churn = |oid: &str| {
+        churn
+            .iter()
+            .any(|p| oid.starts_with(p) && oid[p.len()..].starts_with('.'))
     };
-    std::fs::create_dir_all(&dir).expect("create target/mib-corpus");
-    let status = Command::new("tar")
-        .arg("-xJf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(&dir)
-        .status()
-        .expect("run tar");
-    assert!(status.success(), "tar -xJf {} failed", tar.display());
-    Some(dir)
-}
-
-/// Every file under `dir`, sorted (directories in name order).
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
+    let (ours, before, after) = (records(ours), records(before), records(after));
+    assert!(
+        before.len() > 10,
+        "Net-SNMP walk returned only {} records",
+        before.len()
+    );
+    let type_of = |v: &str| v.split(": ").next().unwrap_or("").to_string();
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for (oid, first) in &before {
+        // A row present in only one of their walks came or went meanwhile.
+        let Some(second) = after.get(oid) else {
             continue;
         };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
+        if in_churn(oid) {
+            continue;
         }
-    }
-    out.sort();
-    out
-}
-
-/// Every directory under `dir` (not `dir` itself), as Net-SNMP needs them listed.
-pub fn dirs_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
+        let Some(mine) = ours.get(oid) else {
+            problems.push(format!("missing {oid} = {first}"));
             continue;
         };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.push(p.clone());
-                stack.push(p);
-            }
+        compared += 1;
+        // Exact where their two walks agree on a value that does not move by nature.
+        let exact = first == second && !is_volatile_value(first);
+        let same = if exact {
+            mine == first
+        } else {
+            type_of(mine) == type_of(first)
+        };
+        if !same {
+            problems.push(format!("{oid}\n   ours: {mine}\n theirs: {first}"));
         }
     }
-    out.sort();
-    out
+    let known: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for oid in ours.keys() {
+        if !in_churn(oid) && !known.contains(oid) {
+            problems.push(format!("extra {oid} = {}", ours[oid]));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} differences (of {compared} compared), first ones:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    compared
 }

@@ -1,0 +1,138 @@
+//! Shared by the tests that run the simulated agent in-process and point a manager at it
+//! (Net-SNMP's tools or the mibscope binary). Every command runs with a time limit and
+//! every agent listens on 127.0.0.1 only.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mibscope::agent::runner::{BackgroundAgent, RunnerOptions};
+use mibscope::agent::{Agent, AgentConfig, Faults, Snapshot, StoreOptions};
+
+/// The longest any one command may run before the test fails.
+pub const COMMAND_LIMIT: Duration = Duration::from_secs(60);
+
+/// Whether Net-SNMP's `tool` is installed. Missing: a failure under `CI=true` (CI installs
+/// it), otherwise the test is skipped with the reason printed.
+pub fn have_tool(tool: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()));
+    if found {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "Net-SNMP's {tool} is not installed, and CI=true makes that a failure (install the Debian package snmp)"
+        );
+    }
+    eprintln!("skipped: Net-SNMP's {tool} is not installed (Debian package snmp)");
+    false
+}
+
+/// What a finished command printed.
+#[derive(Debug)]
+pub struct Ran {
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+/// Runs `program args` to completion, killing it and failing the test past `limit`.
+pub fn run_limited(program: &str, args: &[&str], limit: Duration) -> Ran {
+    let started = Instant::now();
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{program} {args:?} ran longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    Ran {
+        status: status.code(),
+        stdout,
+        stderr,
+        took: started.elapsed(),
+    }
+}
+
+pub fn run(program: &str, args: &[&str]) -> Ran {
+    run_limited(program, args, COMMAND_LIMIT)
+}
+
+/// The mibscope binary built for these tests.
+pub fn mibscope() -> &'static str {
+    env!("CARGO_BIN_EXE_mibscope")
+}
+
+/// An agent serving `snapshot` on 127.0.0.1 with `config`.
+pub fn start(snapshot: &Snapshot, store: &StoreOptions, config: AgentConfig) -> BackgroundAgent {
+    let agent = Agent::from_snapshot(snapshot, store, config, Instant::now());
+    BackgroundAgent::start(agent, RunnerOptions::loopback_ephemeral()).expect("start the agent")
+}
+
+/// The embedded switch with frozen counters (values stay put between walks).
+pub fn frozen_switch_with(config: AgentConfig) -> BackgroundAgent {
+    let frozen = StoreOptions {
+        rates: false,
+        ..StoreOptions::default()
+    };
+    start(&Snapshot::embedded_switch(), &frozen, config)
+}
+
+/// The frozen switch with `faults`, on a fixed seed.
+pub fn frozen_switch(faults: Faults) -> BackgroundAgent {
+    frozen_switch_with(AgentConfig {
+        faults,
+        seed: 20_260_601,
+        ..AgentConfig::default()
+    })
+}
+
+/// `udp:127.0.0.1:PORT`, as Net-SNMP and mibscope take it.
+pub fn spec(addr: SocketAddr) -> String {
+    format!("udp:{addr}")
+}
+
+/// The frozen switch whose largest response is `bytes` (RFC 3416's local limit).
+pub fn size_limited_switch(bytes: usize) -> BackgroundAgent {
+    frozen_switch_with(AgentConfig {
+        max_message_size: mibscope::agent::dispatcher::MessageSize(bytes),
+        ..AgentConfig::default()
+    })
+}
+
+/// A Net-SNMP tool without MIBs, numeric OIDs (`-m '' -On`), then `args`.
+pub fn net_snmp(tool: &str, args: &[&str]) -> Ran {
+    let mut all = vec!["-m", "", "-On"];
+    all.extend_from_slice(args);
+    run(tool, &all)
+}
