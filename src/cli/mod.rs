@@ -4,9 +4,11 @@
 pub mod agent;
 pub mod decode;
 pub mod demo;
+pub mod mibs;
 pub mod options;
 pub mod request;
 pub mod snmpconf;
+pub mod translate;
 pub mod walk;
 
 use std::io::Write;
@@ -85,6 +87,25 @@ pub enum Command {
     Decode(decode::DecodeArgs),
     /// Simulated agent: serve a snapshot over UDP, with moving counters and faults
     Agent(agent::AgentArgs),
+    /// Names to OIDs and back, object details, the MIB tree (snmptranslate)
+    Translate(translate::TranslateArgs),
+    /// MIB modules loaded, their status and problems (-d), as text or JSON
+    Mibs(mibs::MibsArgs),
+}
+
+impl Command {
+    /// The -m and -M of the subcommand, when it has them.
+    pub fn mib_args(&self) -> Option<&options::MibArgs> {
+        match self {
+            Command::Get(a) | Command::GetNext(a) => Some(&a.mib),
+            Command::BulkGet(a) => Some(&a.mib),
+            Command::Walk(a) | Command::BulkWalk(a) => Some(&a.mib),
+            Command::Set(a) => Some(&a.mib),
+            Command::Translate(a) => Some(&a.mib),
+            Command::Mibs(a) => Some(&a.mib),
+            Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
+        }
+    }
 }
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
@@ -101,6 +122,10 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
             };
         }
     };
+    // Names in OID arguments are resolved against the MIBs these options choose.
+    if let Some(m) = cli.command.mib_args() {
+        options::use_mib_args(m);
+    }
     let result = match cli.command {
         Command::Get(a) => request::run_get(a, request::GetKind::Get).await,
         Command::GetNext(a) => request::run_get(a, request::GetKind::GetNext).await,
@@ -111,6 +136,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,
+        Command::Translate(a) => translate::run(&a),
+        Command::Mibs(a) => mibs::run(&a),
     };
     match result {
         Ok(outcome) => outcome,

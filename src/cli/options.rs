@@ -2,13 +2,15 @@
 //! spells them (-v -c -t -r -O -C -m -M), and what they turn into: a `Target`, output options,
 //! and the application flags of `-C`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use clap::Args;
 
-use super::CliError;
 use super::snmpconf::SnmpConf;
+use super::{CliError, Outcome};
+use crate::mib::Mib;
+use crate::mib_store::{self, Loaded, MibConfig};
 use crate::output::OutputOptions;
 use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
 use crate::proto::usm::{
@@ -430,30 +432,97 @@ impl OutputArgs {
     }
 }
 
-/// Where MIBs come from. Accepted for script compatibility; names arrive with the MIB
-/// compiler, until then every OID is numeric.
+/// Where MIBs come from, as Net-SNMP's -m and -M (see `mib_store::config`): a list of
+/// modules or ALL, and directories; a leading `+` adds to the defaults, `-` prepends.
 #[derive(Args, Debug, Clone, Default)]
 pub struct MibArgs {
-    /// MIB modules to load (a list, or ALL)
-    #[arg(short = 'm', value_name = "MIBS")]
+    /// MIB modules to load: a colon-separated list, or ALL ("+LIST" adds to the default
+    /// modules; default: $MIBS, else the modules mibscope ships)
+    #[arg(short = 'm', value_name = "MIBS", allow_hyphen_values = true)]
     pub mibs: Option<String>,
 
-    /// Directories to search for MIBs
-    #[arg(short = 'M', value_name = "DIRS")]
+    /// Directories to search for MIBs, recursively ("+DIRS" appends to the default list,
+    /// later ones win; default: $MIBDIRS, else ~/.snmp/mibs:/usr/share/snmp/mibs:/usr/share/mibs)
+    #[arg(short = 'M', value_name = "DIRS", allow_hyphen_values = true)]
     pub mib_dirs: Option<String>,
 }
 
-/// Parses an OID argument: numeric dotted text for now.
-pub fn parse_oid(text: &str) -> Result<Oid, CliError> {
-    text.parse::<Oid>().map_err(|e| {
-        if text.chars().any(|c| c.is_ascii_alphabetic()) {
-            CliError::Oid(format!(
-                "{text}: Unknown Object Identifier (names need MIBs, which this build does not load yet; give the OID numerically)"
-            ))
-        } else {
-            CliError::Oid(format!("{text}: {e}"))
+impl MibArgs {
+    /// The MIB configuration these options and the environment describe.
+    pub fn config(&self) -> MibConfig {
+        let env = |k: &str| std::env::var(k).ok();
+        MibConfig::resolve(self.mibs.as_deref(), self.mib_dirs.as_deref(), &env)
+    }
+}
+
+/// The MIB configuration of this process (the command's -m and -M).
+static MIB_CONFIG: OnceLock<MibConfig> = OnceLock::new();
+/// This process's MIB, loaded on first use.
+static MIB: OnceLock<Loaded> = OnceLock::new();
+
+/// Chooses where this process's MIB comes from: the subcommand's -m and -M. Called once by
+/// `main_with_args`; later calls change nothing.
+pub fn use_mib_args(args: &MibArgs) {
+    let _ = MIB_CONFIG.set(args.config());
+}
+
+/// This process's MIB, loaded (or read from the cache) the first time a name is needed, so
+/// commands given numeric OIDs never pay for it. Modules asked for but not found are
+/// reported on stderr as Net-SNMP reports them.
+pub fn mib() -> &'static Mib {
+    &loaded_mib().mib
+}
+
+/// `mib()` with how it was loaded.
+pub fn loaded_mib() -> &'static Loaded {
+    MIB.get_or_init(|| {
+        let config = MIB_CONFIG
+            .get()
+            .cloned()
+            .unwrap_or_else(|| MibArgs::default().config());
+        let loaded = mib_store::load(&config);
+        for d in loaded.mib.diagnostics() {
+            if d.code == crate::mib::Code::ModuleNotFound {
+                let module = d.module.as_deref().unwrap_or("?");
+                eprintln!(
+                    "Cannot find module ({module}): no file in the MIB directories defines it"
+                );
+            }
         }
+        loaded
     })
+}
+
+/// A reader closing the pipe (`| head`) is not an error: the command stops quietly.
+pub fn quiet_on_broken_pipe(result: Result<Outcome, CliError>) -> Result<Outcome, CliError> {
+    match result {
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        other => other,
+    }
+}
+
+/// Parses an OID argument: numeric (`.1.3.6.1.2.1.1.5.0`), or a name the MIBs know, in any
+/// form Net-SNMP accepts (`SNMPv2-MIB::sysName.0`, `sysName.0` found anywhere as with -IR,
+/// `system.sysName.0`, `.iso.org.dod...`, `ifDescr."eth0"`-style string indexes).
+pub fn parse_oid(text: &str) -> Result<Oid, CliError> {
+    match text.parse::<Oid>() {
+        Ok(oid) => Ok(oid),
+        Err(e)
+            if !text
+                .chars()
+                .any(|c| c.is_ascii_alphabetic() || c == '"' || c == '\'') =>
+        {
+            Err(CliError::Oid(format!("{text}: {e}")))
+        }
+        Err(_) => parse_oid_with(mib(), text),
+    }
+}
+
+/// `parse_oid` against a given MIB.
+pub fn parse_oid_with(mib: &Mib, text: &str) -> Result<Oid, CliError> {
+    mib.resolve(text)
+        .map(|r| r.oid)
+        .map_err(|e| CliError::Oid(e.to_string()))
 }
 
 /// Application flags given with `-C`, split into letters and their arguments.

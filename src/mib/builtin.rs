@@ -86,8 +86,8 @@ pub(crate) const MODULE_ALIASES: &[(&str, &[&str])] = &[
     ("RFC1215", &["RFC-1215"]),
 ];
 
-/// The modules that replace an obsolete module name.
-pub(crate) fn module_alias(name: &str) -> &'static [&'static str] {
+/// The modules that replace an obsolete module name (empty for other names).
+pub fn module_alias(name: &str) -> &'static [&'static str] {
     MODULE_ALIASES
         .iter()
         .find(|(old, _)| *old == name)

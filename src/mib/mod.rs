@@ -30,6 +30,7 @@ pub mod cache;
 pub mod diag;
 pub mod intern;
 pub mod lexer;
+pub mod names;
 pub mod parser;
 pub mod resolve;
 pub mod search;
@@ -41,6 +42,7 @@ pub use ast::{
     Range, SourceId, Status, TextRef,
 };
 pub use diag::{Code, Diagnostic, Pos, Relaxation, RelaxationSet, Severity};
+pub use names::{ObjectAt, OidName};
 pub use parser::scan_module_names;
 pub use resolve::{CompileOptions, Compiler};
 pub use search::SearchHit;

@@ -1065,3 +1065,69 @@ fn corrupt_cache_is_refused_never_a_panic() {
         Err(cache::CacheError::Version { found: 99 })
     ));
 }
+
+#[test]
+fn oids_are_named_in_net_snmp_styles() {
+    let mib = compile(&[("EX-MIB.txt", V2_MIB), ("RFC1213-MIB.txt", RFC1213_PART)]);
+    let oid: crate::proto::Oid = ".1.3.6.1.4.1.99999.1.2.1.2.7.97".parse().unwrap();
+    let n = mib.name_oid(&oid);
+    assert_eq!(n.qualified(), "EX-MIB::exName.7.97");
+    assert_eq!(n.short(), "exName.7.97");
+    assert_eq!(
+        n.full(),
+        ".iso.org.dod.internet.private.enterprises.exMIB.exObjects.exTable.exEntry.exName.7.97"
+    );
+    assert_eq!(
+        n.ucd(),
+        "enterprises.exMIB.exObjects.exTable.exEntry.exName.7.97"
+    );
+    let sys: crate::proto::Oid = ".1.3.6.1.2.1.1.1.0".parse().unwrap();
+    assert_eq!(mib.name_oid(&sys).ucd(), "system.sysDescr.0");
+    let unknown: crate::proto::Oid = ".5.1".parse().unwrap();
+    assert_eq!(mib.name_oid(&unknown).qualified(), ".5.1");
+    // Unknown arcs under a known node stay numbers.
+    let deeper: crate::proto::Oid = ".1.3.6.1.4.1.99999.77.1".parse().unwrap();
+    assert_eq!(mib.name_oid(&deeper).qualified(), "EX-MIB::exMIB.77.1");
+}
+
+#[test]
+fn renderer_view_of_an_oid() {
+    let mib = compile(&[("EX-MIB.txt", V2_MIB)]);
+    let arcs = [1, 3, 6, 1, 4, 1, 99999, 1, 2, 1, 3, 5, 97];
+    let at = mib.object_at(&arcs).unwrap();
+    assert_eq!(at.depth, 11);
+    assert_eq!(at.label(), "exState");
+    assert_eq!(at.module(), Some("EX-MIB"));
+    assert!(!at.has_children());
+    assert!(at.syntax().unwrap().is_enum());
+    let index = at.index.unwrap();
+    assert_eq!(
+        index.iter().map(|p| p.name).collect::<Vec<_>>(),
+        ["exIndex", "exName"]
+    );
+    assert!(index[1].implied);
+    assert_eq!(
+        index[1].object.unwrap().syntax().unwrap().type_name,
+        Some("ExShortName")
+    );
+    assert!(mib.object_at(&[7, 7]).is_none());
+}
+
+#[test]
+fn string_indexes_are_encoded_from_quotes() {
+    let mib = compile(&[("EX-MIB.txt", V2_MIB)]);
+    // exEntry INDEX { exIndex, IMPLIED exName }: the IMPLIED string has no length arc.
+    assert_eq!(
+        oid(&mib, "exState.5.\"ab\""),
+        ".1.3.6.1.4.1.99999.1.2.1.3.5.97.98"
+    );
+    assert_eq!(
+        oid(&mib, "exState.5.'a.b'"),
+        ".1.3.6.1.4.1.99999.1.2.1.3.5.97.46.98"
+    );
+    // exIndex is an integer: a string there is refused, as Net-SNMP does.
+    assert!(matches!(
+        mib.resolve("exState.\"ab\""),
+        Err(LookupError::NotStringIndex { .. })
+    ));
+}

@@ -134,6 +134,14 @@ pub enum LookupError {
     BadComponent { text: String, part: String },
     #[error("{0}: an OID has at most 128 sub-identifiers")]
     TooLong(String),
+    #[error(
+        "{text}: Unknown Object Identifier (Index out of range: \"{value}\" ({index}) is not a string index)"
+    )]
+    NotStringIndex {
+        text: String,
+        value: String,
+        index: String,
+    },
 }
 
 /// The result of resolving a name: the node it names, the index arcs after it, and the
@@ -364,7 +372,7 @@ impl Mib {
         (1..self.nodes.len() as u32).map(|i| self.node(NodeId(i)))
     }
 
-    fn child_by_arc(&self, node: u32, arc: u32) -> Option<u32> {
+    pub(crate) fn child_by_arc(&self, node: u32, arc: u32) -> Option<u32> {
         let n = self.nodes.get(node as usize)?;
         let kids = &self.children[n.children.range()];
         kids.binary_search_by_key(&arc, |&c| self.nodes[c as usize].arc)
@@ -372,7 +380,7 @@ impl Mib {
             .map(|i| kids[i])
     }
 
-    fn child_by_name(&self, node: u32, name: &str) -> Option<u32> {
+    pub(crate) fn child_by_name(&self, node: u32, name: &str) -> Option<u32> {
         let n = self.nodes.get(node as usize)?;
         self.children[n.children.range()]
             .iter()
@@ -404,7 +412,9 @@ impl Mib {
     }
 
     /// Resolves what a user typed: `IF-MIB::ifDescr.3`, `ifDescr.3`, `sysDescr.0`,
-    /// `.1.3.6.1.2.1.1.1.0`, `1.3.6.1`, `.iso.org.dod.internet`, `system.sysDescr.0`.
+    /// `.1.3.6.1.2.1.1.1.0`, `1.3.6.1`, `.iso.org.dod.internet`, `system.sysDescr.0`, and
+    /// string indexes as Net-SNMP writes them: `vacmGroupName.3."public"` (`"..."` is
+    /// length-prefixed unless the INDEX item is IMPLIED, `'...'` is never).
     pub fn resolve(&self, text: &str) -> Result<Resolved, LookupError> {
         let text = text.trim();
         if text.is_empty() || text == "." {
@@ -416,15 +426,20 @@ impl Mib {
         };
         let absolute = module.is_none() && rest.starts_with('.');
         let body = rest.strip_prefix('.').unwrap_or(rest);
-        let mut parts = body.split('.').peekable();
+        let parts =
+            super::names::split_components(body).map_err(|part| LookupError::BadComponent {
+                text: text.into(),
+                part,
+            })?;
+        let mut parts = parts.into_iter();
         let mut node = 0u32;
         let mut suffix: Vec<u32> = Vec::new();
         if !absolute {
             // The first component: a name (qualified or not) or a number from the root.
-            let first = parts.next().unwrap_or("");
-            if first.is_empty() {
-                return Err(LookupError::Empty);
-            }
+            let first = match parts.next() {
+                Some(super::names::Component::Plain(p)) if !p.is_empty() => p,
+                _ => return Err(LookupError::Empty),
+            };
             if let Ok(arc) = first.parse::<u32>() {
                 if module.is_some() {
                     return Err(LookupError::BadComponent {
@@ -437,62 +452,42 @@ impl Mib {
                     None => suffix.push(arc),
                 }
             } else {
-                let def = match module {
-                    Some(m) => {
-                        let mid = self.module_id(m).filter(|&id| {
-                            self.modules[id.0 as usize].status != ModuleStatus::Missing
-                        });
-                        if mid.is_none() {
-                            return Err(LookupError::UnknownModule {
-                                module: m.into(),
-                                name: first.into(),
-                            });
-                        }
-                        self.find_in_module(m, first)
-                            .filter(|&d| self.defs[d.0 as usize].node().is_some())
-                            .ok_or_else(|| LookupError::NotInModule {
-                                module: m.into(),
-                                name: first.into(),
-                            })?
-                    }
-                    None => match self.find(first) {
-                        Some(d) => d,
-                        // The roots (`iso`) and `name(n)` labels have no definition.
-                        None => {
-                            node = self
-                                .child_by_name(0, first)
-                                .ok_or_else(|| LookupError::UnknownName(first.into()))?;
-                            DefId(NONE)
-                        }
-                    },
-                };
-                if def.0 != NONE {
-                    node = self.defs[def.0 as usize].node;
-                }
+                node = self.first_component(module, first)?;
             }
         }
+        let mut index_position = 0usize;
         for part in parts {
-            if let Ok(arc) = part.parse::<u32>() {
-                if !suffix.is_empty() {
-                    suffix.push(arc);
-                    continue;
+            match part {
+                super::names::Component::Plain(p) => {
+                    if let Ok(arc) = p.parse::<u32>() {
+                        if suffix.is_empty() {
+                            if let Some(c) = self.child_by_arc(node, arc) {
+                                node = c;
+                                continue;
+                            }
+                        }
+                        suffix.push(arc);
+                        index_position += 1;
+                    } else if suffix.is_empty() && !p.is_empty() {
+                        node = self.child_by_name(node, p).ok_or_else(|| {
+                            LookupError::BadComponent {
+                                text: text.into(),
+                                part: p.into(),
+                            }
+                        })?;
+                    } else {
+                        return Err(LookupError::BadComponent {
+                            text: text.into(),
+                            part: p.into(),
+                        });
+                    }
                 }
-                match self.child_by_arc(node, arc) {
-                    Some(c) => node = c,
-                    None => suffix.push(arc),
+                super::names::Component::Quoted { bytes, implied } => {
+                    let arcs =
+                        self.encode_string_index(node, index_position, &bytes, implied, text)?;
+                    suffix.extend(arcs);
+                    index_position += 1;
                 }
-            } else if suffix.is_empty() && !part.is_empty() {
-                node = self
-                    .child_by_name(node, part)
-                    .ok_or_else(|| LookupError::BadComponent {
-                        text: text.into(),
-                        part: part.into(),
-                    })?;
-            } else {
-                return Err(LookupError::BadComponent {
-                    text: text.into(),
-                    part: part.into(),
-                });
             }
         }
         if node == 0 && suffix.is_empty() {
@@ -505,12 +500,44 @@ impl Mib {
         for &a in &suffix {
             oid.push(a);
         }
-        // Arcs that matched no node stay in the suffix; keep them tied to the node found.
         Ok(Resolved {
             node: NodeId(node),
             suffix,
             oid,
         })
+    }
+
+    /// The node a leading name stands for (`MODULE::name`, `name`, `iso`).
+    fn first_component(&self, module: Option<&str>, first: &str) -> Result<u32, LookupError> {
+        let def = match module {
+            Some(m) => {
+                let known = self
+                    .module_id(m)
+                    .is_some_and(|id| self.modules[id.0 as usize].status != ModuleStatus::Missing);
+                if !known {
+                    return Err(LookupError::UnknownModule {
+                        module: m.into(),
+                        name: first.into(),
+                    });
+                }
+                self.find_in_module(m, first)
+                    .filter(|&d| self.defs[d.0 as usize].node().is_some())
+                    .ok_or_else(|| LookupError::NotInModule {
+                        module: m.into(),
+                        name: first.into(),
+                    })?
+            }
+            None => match self.find(first) {
+                Some(d) => d,
+                // The roots (`iso`) and `name(n)` labels have no definition.
+                None => {
+                    return self
+                        .child_by_name(0, first)
+                        .ok_or_else(|| LookupError::UnknownName(first.into()));
+                }
+            },
+        };
+        Ok(self.defs[def.0 as usize].node)
     }
 
     /// Record counts, for reports and benchmarks.
