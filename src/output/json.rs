@@ -254,3 +254,207 @@ fn write_json_str<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
 fn write_json_bytes<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     write_json_str(out, &String::from_utf8_lossy(bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value as Json, json};
+
+    use super::super::syntax::{IndexPart, NoNames, OidNames, Resolved};
+    use super::*;
+    use crate::proto::Oid;
+
+    fn line(vb: &VarBind, names: &dyn OidNames) -> Json {
+        let options = OutputOptions {
+            json: true,
+            ..OutputOptions::default()
+        };
+        let mut out = Vec::new();
+        super::super::write_varbind_named(&mut out, vb, &options, names).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.ends_with('\n') && text.matches('\n').count() == 1,
+            "{text:?}"
+        );
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn vb(oid: &str, value: Value) -> VarBind {
+        VarBind::new(oid.parse::<Oid>().unwrap(), value)
+    }
+
+    #[test]
+    fn every_type_round_trips() {
+        let cases: Vec<(Value, Json)> = vec![
+            (
+                Value::Integer(-42),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "INTEGER", "value": -42}),
+            ),
+            (
+                Value::OctetString(b"tb-agent".to_vec()),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "STRING", "value": "tb-agent", "raw": "74622d6167656e74"}),
+            ),
+            (
+                Value::OctetString(vec![0xd2, 0x27, 0x00, 0xff]),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "STRING", "value": null, "raw": "d22700ff"}),
+            ),
+            (
+                Value::OctetString("h\u{e9}llo \"q\"\n".as_bytes().to_vec()),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "STRING", "value": "h\u{e9}llo \"q\"\n", "raw": "68c3a96c6c6f202271220a"}),
+            ),
+            (
+                Value::Null,
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "NULL", "value": null}),
+            ),
+            (
+                Value::ObjectId(Oid::from([1, 3, 6, 1, 4, 1, 8072])),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "OID", "value": ".1.3.6.1.4.1.8072"}),
+            ),
+            (
+                Value::IpAddress([192, 0, 2, 1]),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "IpAddress", "value": "192.0.2.1"}),
+            ),
+            (
+                Value::Counter32(u32::MAX),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Counter32", "value": 4294967295u32}),
+            ),
+            (
+                Value::Gauge32(7),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Gauge32", "value": 7}),
+            ),
+            (
+                Value::TimeTicks(363_136_200),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Timeticks", "value": 363136200}),
+            ),
+            (
+                Value::Counter64(u64::MAX),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Counter64", "value": u64::MAX, "value_string": "18446744073709551615"}),
+            ),
+            (
+                Value::UInteger32(7),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "UInteger32", "value": 7}),
+            ),
+            (
+                Value::Opaque(vec![0x9f, 0x78, 0x04, 0x3f, 0xc0, 0x00, 0x00]),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Opaque", "value": 1.5, "opaque_type": "Float", "raw": "9f78043fc00000"}),
+            ),
+            (
+                Value::Opaque(vec![0x9f, 0x7a, 0x06, 0xfe, 0xe0, 0x8e, 0x04, 0xfb, 0x35]),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Opaque", "value": -1_234_567_890_123i64, "value_string": "-1234567890123", "opaque_type": "Int64", "raw": "9f7a06fee08e04fb35"}),
+            ),
+            (
+                Value::Opaque(vec![1, 2, 3]),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "Opaque", "value": null, "raw": "010203"}),
+            ),
+            (
+                Value::NsapAddress(vec![0x47, 0, 5]),
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "NsapAddress", "value": null, "raw": "470005"}),
+            ),
+            (
+                Value::NoSuchObject,
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "noSuchObject", "value": null}),
+            ),
+            (
+                Value::NoSuchInstance,
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "noSuchInstance", "value": null}),
+            ),
+            (
+                Value::EndOfMibView,
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "endOfMibView", "value": null}),
+            ),
+            (
+                Value::Unknown {
+                    tag: 0x48,
+                    data: vec![1, 2],
+                },
+                json!({"oid": ".1.3.6.1.4.1.99999.1.0", "type": "unknown", "value": null, "tag": 72, "raw": "0102"}),
+            ),
+        ];
+        for (value, expected) in cases {
+            let got = line(&vb(".1.3.6.1.4.1.99999.1.0", value.clone()), &NoNames);
+            assert_eq!(got, expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn counter64_keeps_precision_as_text() {
+        let got = line(
+            &vb(".1.3.6.1.2.1.31.1.1.1.6.3", Value::Counter64((1 << 53) + 1)),
+            &NoNames,
+        );
+        assert_eq!(got["value_string"], "9007199254740993");
+        assert_eq!(got["value"].as_u64(), Some((1 << 53) + 1));
+    }
+
+    /// IF-MIB ifOperStatus and ifPhysAddress, as a MIB compiler would describe them.
+    struct IfMib {
+        oper: RenderHints,
+        phys: RenderHints,
+        index: Vec<IndexPart>,
+    }
+
+    impl OidNames for IfMib {
+        fn resolve(&self, arcs: &[u32]) -> Option<Resolved<'_>> {
+            let column = [1, 3, 6, 1, 2, 1, 2, 2, 1];
+            let rest = arcs.strip_prefix(&column[..])?;
+            let (label, syntax) = match rest.first()? {
+                6 => ("ifPhysAddress", &self.phys),
+                8 => ("ifOperStatus", &self.oper),
+                _ => return None,
+            };
+            Some(Resolved {
+                depth: column.len() + 1,
+                label,
+                module: Some("IF-MIB"),
+                syntax: Some(syntax),
+                has_children: false,
+                index: Some(&self.index),
+            })
+        }
+    }
+
+    #[test]
+    fn mib_fields_name_enum_display_units() {
+        let names = IfMib {
+            oper: RenderHints {
+                base: BaseType::Integer,
+                enums: vec![(1, "up".into()), (2, "down".into())],
+                units: Some("state".into()),
+                ..RenderHints::default()
+            },
+            phys: RenderHints {
+                base: BaseType::OctetString,
+                tc: Some("PhysAddress".into()),
+                display_hint: Some("1x:".into()),
+                ..RenderHints::default()
+            },
+            index: vec![IndexPart {
+                name: "ifIndex".into(),
+                syntax: Some(RenderHints {
+                    base: BaseType::Integer,
+                    ..RenderHints::default()
+                }),
+                implied: false,
+            }],
+        };
+        let got = line(&vb(".1.3.6.1.2.1.2.2.1.8.3", Value::Integer(1)), &names);
+        assert_eq!(
+            got,
+            json!({"oid": ".1.3.6.1.2.1.2.2.1.8.3", "name": "IF-MIB::ifOperStatus.3", "type": "INTEGER",
+                   "value": 1, "enum": "up", "units": "state", "display": "up"})
+        );
+        let got = line(
+            &vb(
+                ".1.3.6.1.2.1.2.2.1.6.3",
+                Value::OctetString(vec![0xd2, 0x27, 0xe0, 0x7e, 0xab, 0x48]),
+            ),
+            &names,
+        );
+        assert_eq!(got["name"], "IF-MIB::ifPhysAddress.3");
+        assert_eq!(got["display"], "d2:27:e0:7e:ab:48");
+        assert_eq!(got["raw"], "d227e07eab48");
+        assert_eq!(got["value"], Json::Null, "not UTF-8");
+        let got = line(&vb(".1.3.6.1.2.1.2.2.1.8.3", Value::NoSuchInstance), &names);
+        assert_eq!(got.get("display"), None);
+        assert_eq!(got["type"], "noSuchInstance");
+    }
+}

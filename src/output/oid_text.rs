@@ -29,13 +29,61 @@ pub fn write_oid<W: Write + ?Sized>(out: &mut W, arcs: &[u32], ctx: Context<'_>)
     write_resolved(out, arcs, ctx.names.resolve(arcs), ctx)
 }
 
-/// `.1.3.6.1.2.1.1.5.0`.
+/// `.1.3.6.1.2.1.1.5.0`, built on the stack and written at once (the hot path of a walk).
 pub fn write_numeric<W: Write + ?Sized>(out: &mut W, arcs: &[u32]) -> io::Result<()> {
-    for arc in arcs {
-        out.write_all(b".")?;
-        write_u64(out, u64::from(*arc))?;
+    // ".4294967295" is 11 bytes; flush before an arc could overflow.
+    let mut buf = [0u8; 256];
+    let mut n = 0;
+    for &arc in arcs {
+        if n + 11 > buf.len() {
+            out.write_all(&buf[..n])?;
+            n = 0;
+        }
+        buf[n] = b'.';
+        n += 1;
+        // Most arcs are one or two digits.
+        if arc < 10 {
+            buf[n] = b'0' + arc as u8;
+            n += 1;
+            continue;
+        }
+        if arc < 100 {
+            buf[n] = b'0' + (arc / 10) as u8;
+            buf[n + 1] = b'0' + (arc % 10) as u8;
+            n += 2;
+            continue;
+        }
+        // Longer ones are written straight into place, last digit first.
+        let end = n + decimal_len(arc);
+        let mut at = end;
+        let mut v = arc;
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        n = end;
     }
-    Ok(())
+    out.write_all(&buf[..n])
+}
+
+/// How many decimal digits `v` has.
+fn decimal_len(v: u32) -> usize {
+    match v {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1_000..=9_999 => 4,
+        10_000..=99_999 => 5,
+        100_000..=999_999 => 6,
+        1_000_000..=9_999_999 => 7,
+        10_000_000..=99_999_999 => 8,
+        100_000_000..=999_999_999 => 9,
+        _ => 10,
+    }
 }
 
 /// Writes an OID whose longest known prefix is already looked up (the varbind printer needs

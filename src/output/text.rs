@@ -157,6 +157,11 @@ fn by_type<W: Write + ?Sized>(
         }
         // Net-SNMP's printer has no case for NsapAddress.
         Value::NsapAddress(_) => out.write_all(b"Variable has bad type"),
+        // ASN.1 BIT STRING: Net-SNMP prints the content (unused-bits octet included) as BITS.
+        Value::Unknown {
+            tag: BIT_STRING_TAG,
+            data,
+        } => bit_string(out, data, h, ctx),
         // Net-SNMP drops a whole response that carries an unknown tag; mibscope keeps it and
         // shows what came.
         Value::Unknown { tag, data } => {
@@ -523,9 +528,25 @@ fn bits<W: Write + ?Sized>(
     h: Hints<'_>,
     ctx: Context<'_>,
 ) -> io::Result<()> {
-    let Value::OctetString(data) = value else {
-        return wrong_type(out, "BITS", value, ctx);
-    };
+    match value {
+        Value::OctetString(data)
+        | Value::Unknown {
+            tag: BIT_STRING_TAG,
+            data,
+        } => bit_string(out, data, h, ctx),
+        _ => wrong_type(out, "BITS", value, ctx),
+    }
+}
+
+/// The ASN.1 BIT STRING tag, which Net-SNMP accepts where BITS are expected.
+const BIT_STRING_TAG: u8 = 0x03;
+
+fn bit_string<W: Write + ?Sized>(
+    out: &mut W,
+    data: &[u8],
+    h: Hints<'_>,
+    ctx: Context<'_>,
+) -> io::Result<()> {
     if ctx.options.quick {
         out.write_all(b"\"")?;
         hex_string(out, data, ctx.options.hex_with_text)?;
