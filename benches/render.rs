@@ -5,8 +5,100 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mibscope::output::{OutputOptions, write_varbind};
+use mibscope::output::syntax::{BaseType, IndexPart, OidNames, RenderHints, Resolved};
+use mibscope::output::{OidStyle, OutputOptions, write_varbind, write_varbind_named};
 use mibscope::proto::{Oid, Value, VarBind};
+
+/// IF-MIB's ifTable and ifXTable columns with their syntax: enough of a resolver to measure
+/// the named (`-OS`) path; a real MIB tree answers the same questions.
+struct IfMib {
+    entry: Vec<u32>,
+    xentry: Vec<u32>,
+    columns: Vec<(&'static str, RenderHints)>,
+    xcolumns: Vec<(&'static str, RenderHints)>,
+    index: Vec<IndexPart>,
+}
+
+impl IfMib {
+    fn new() -> Self {
+        let plain = |base| RenderHints {
+            base,
+            ..RenderHints::default()
+        };
+        let display = RenderHints {
+            base: BaseType::OctetString,
+            display_hint: Some("255a".into()),
+            ..RenderHints::default()
+        };
+        let status = RenderHints {
+            base: BaseType::Integer,
+            enums: vec![(1, "up".into()), (2, "down".into()), (3, "testing".into())],
+            ..RenderHints::default()
+        };
+        let columns = vec![
+            ("ifIndex", plain(BaseType::Integer)),
+            ("ifDescr", display.clone()),
+            ("ifType", plain(BaseType::Integer)),
+            ("ifMtu", plain(BaseType::Integer)),
+            ("ifSpeed", plain(BaseType::Gauge32)),
+            (
+                "ifPhysAddress",
+                RenderHints {
+                    base: BaseType::OctetString,
+                    display_hint: Some("1x:".into()),
+                    ..RenderHints::default()
+                },
+            ),
+            ("ifAdminStatus", status.clone()),
+            ("ifOperStatus", status),
+            ("ifLastChange", plain(BaseType::TimeTicks)),
+        ];
+        let mut all = columns;
+        while all.len() < 22 {
+            all.push(("ifInOctets", plain(BaseType::Counter32)));
+        }
+        all[20] = ("ifOutQLen", plain(BaseType::Gauge32));
+        all[21] = ("ifSpecific", plain(BaseType::ObjectId));
+        let mut xcolumns = vec![("ifName", display.clone())];
+        while xcolumns.len() < 19 {
+            xcolumns.push(("ifHCInOctets", plain(BaseType::Counter64)));
+        }
+        xcolumns[17] = ("ifAlias", display);
+        IfMib {
+            entry: vec![1, 3, 6, 1, 2, 1, 2, 2, 1],
+            xentry: vec![1, 3, 6, 1, 2, 1, 31, 1, 1, 1],
+            columns: all,
+            xcolumns,
+            index: vec![IndexPart {
+                name: "ifIndex".into(),
+                syntax: Some(plain(BaseType::Integer)),
+                implied: false,
+            }],
+        }
+    }
+}
+
+impl OidNames for IfMib {
+    fn resolve(&self, arcs: &[u32]) -> Option<Resolved<'_>> {
+        let (prefix, columns) = if arcs.starts_with(&self.entry) {
+            (&self.entry, &self.columns)
+        } else if arcs.starts_with(&self.xentry) {
+            (&self.xentry, &self.xcolumns)
+        } else {
+            return None;
+        };
+        let column = *arcs.get(prefix.len())? as usize;
+        let (label, syntax) = columns.get(column.checked_sub(1)?)?;
+        Some(Resolved {
+            depth: prefix.len() + 1,
+            label,
+            module: Some("IF-MIB"),
+            syntax: Some(syntax),
+            has_children: false,
+            index: Some(&self.index),
+        })
+    }
+}
 
 fn oid(prefix: &[u32], more: &[u32]) -> Oid {
     Oid::from(prefix).child(more)
@@ -118,6 +210,20 @@ fn render(c: &mut Criterion) {
             });
         });
     }
+    let names = IfMib::new();
+    let named = OutputOptions {
+        oid_style: OidStyle::Module,
+        ..OutputOptions::default()
+    };
+    group.bench_function("text -OS, IF-MIB names", |b| {
+        b.iter(|| {
+            out.clear();
+            for vb in &varbinds {
+                write_varbind_named(&mut out, vb, &named, &names).expect("render");
+            }
+            black_box(out.len())
+        });
+    });
     group.finish();
 }
 

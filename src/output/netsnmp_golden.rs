@@ -287,9 +287,27 @@ impl OidNames for FixtureNames {
 fn mib_values_match_net_snmp() {
     let names = FixtureNames::load(include_str!("testdata/netsnmp-mib-nodes.json"));
     let cases = load(include_str!("testdata/netsnmp-mib.jsonl"));
-    assert!(cases.len() >= 10, "fixture has {} cases", cases.len());
+    assert!(cases.len() >= 130, "fixture has {} cases", cases.len());
     let (compared, failures) = check(&cases, &names);
-    assert!(compared > 200, "only {compared} outputs compared");
+    assert!(compared > 3000, "only {compared} outputs compared");
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} outputs differ from Net-SNMP:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Varbinds recorded from the test bed's snmpd (system, ifTable, ifXTable, HOST-RESOURCES,
+/// ipAddressTable, inetCidrRouteTable, tcpListenerTable, VACM, USM, Net-SNMP's typed
+/// objects), replayed to `snmpget -m ALL -O<flags>` with the IETF MIBs of the corpus.
+#[test]
+fn testbed_values_match_net_snmp() {
+    let names = FixtureNames::load(include_str!("testdata/netsnmp-mib-nodes.json"));
+    let cases = load(include_str!("testdata/netsnmp-testbed.jsonl"));
+    assert!(cases.len() >= 600, "fixture has {} cases", cases.len());
+    let (compared, failures) = check(&cases, &names);
+    assert!(compared > 7000, "only {compared} outputs compared");
     assert!(
         failures.is_empty(),
         "{} of {compared} outputs differ from Net-SNMP:\n{}",

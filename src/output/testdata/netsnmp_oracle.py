@@ -9,7 +9,13 @@ neither snmpd nor this script; regenerating the files needs Net-SNMP's client to
     python3 netsnmp_oracle.py --plain > netsnmp-plain.jsonl     # no MIBs, every type x -O flags
     python3 netsnmp_oracle.py --mib > netsnmp-mib.jsonl         # with MIBs, -m ALL
     python3 netsnmp_oracle.py --mib-nodes > netsnmp-mib-nodes.json   # snmptranslate -Td of those
+    python3 netsnmp_oracle.py --testbed 127.0.0.1:PORT > netsnmp-testbed.jsonl  # real snmpd data
+    python3 netsnmp_oracle.py --mib-nodes netsnmp-testbed.jsonl > netsnmp-mib-nodes.json
     python3 netsnmp_oracle.py --one 'HEX' [-O..] [-m ALL] [OID]   # ad-hoc look
+
+--testbed walks subtrees of a running test bed agent (../shared/testbed/start-agent) with
+GetBulk, keeps each varbind's value bytes, and replays them through the responder to snmpget
+(40 varbinds per request, a sentinel varbind between them to split the output).
 
 With MIBs, "-m ALL" means `-M <corpus>/rfc:testdata/mibs -m ALL`: the IETF modules of
 ../shared/mibs/vendor-corpus.tar.xz unpacked under target/mib-corpus (MIB_DIRS overrides the
@@ -445,6 +451,19 @@ def describe(oid_or_name):
     return node
 
 
+def testbed_oids(paths):
+    """The OIDs recorded in testbed fixtures, and the OIDs their values carry."""
+    oids = set()
+    for path in paths:
+        for line in open(path):
+            rec = json.loads(line)
+            oids.add(rec["oid"])
+            value = bytes.fromhex(rec["value"].replace(" ", ""))
+            if value[0] == 0x06 and len(value) > 2:
+                oids.add(parse_oid(value[2:]))
+    return oids
+
+
 def node_table(oids):
     """Every node on the paths of `oids`, as snmptranslate describes it, keyed by numeric OID,
     plus the syntax of every index object those nodes name."""
@@ -478,6 +497,116 @@ def node_table(oids):
     return {"nodes": nodes, "index_objects": objects}
 
 
+# --- Real agent data: varbinds recorded from the test bed's snmpd, replayed to snmpget ---------
+
+TESTBED_SUBTREES = [
+    ("system", ".1.3.6.1.2.1.1", 0),
+    ("ifTable", ".1.3.6.1.2.1.2.2", 0),
+    ("ifXTable", ".1.3.6.1.2.1.31.1.1", 0),
+    ("hrStorageTable", ".1.3.6.1.2.1.25.2.3", 0),
+    ("hrSystem", ".1.3.6.1.2.1.25.1", 0),
+    ("hrSWInstalledName", ".1.3.6.1.2.1.25.6.3.1.2", 20),
+    ("hrSWInstalledDate", ".1.3.6.1.2.1.25.6.3.1.5", 20),
+    ("ipAddressTable", ".1.3.6.1.2.1.4.34", 0),
+    ("inetCidrRouteTable", ".1.3.6.1.2.1.4.24.7", 0),
+    ("tcpListenerTable", ".1.3.6.1.2.1.6.20", 0),
+    ("snmpEngine", ".1.3.6.1.6.3.10.2.1", 0),
+    ("vacmAccessTable", ".1.3.6.1.6.3.16.1.4", 40),
+    ("usmUserSecurityName", ".1.3.6.1.6.3.15.1.2.2.1.3", 10),
+    ("typed objects", ".1.3.6.1.4.1.8072.2.255", 0),
+]
+
+TESTBED_FLAGS = ["", "n", "f", "s", "X", "q", "e", "x", "T", "U", "Qv"]
+
+
+def bulkwalk(agent, root, limit):
+    """(oid, value TLV hex) under root, by GetBulk, straight from the agent."""
+    host, port = agent.rsplit(":", 1)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.settimeout(2)
+    out, current, reqid = [], root, 1
+    while True:
+        vb = tlv(0x30, encode_oid(current) + tlv(0x05, b""))
+        pdu = tlv(0xA5, tlv(0x02, bytes([reqid])) + tlv(0x02, b"\0") + tlv(0x02, bytes([25])) + tlv(0x30, vb))
+        msg = tlv(0x30, tlv(0x02, b"\x01") + tlv(0x04, b"public") + pdu)
+        sock.sendto(msg, (host, int(port)))
+        data, _ = sock.recvfrom(65535)
+        _, body, _ = read_tlv(data, 0)
+        _, _, k = read_tlv(body, 0)
+        _, _, k = read_tlv(body, k)
+        _, rpdu, _ = read_tlv(body, k)
+        j = 0
+        for _ in range(3):
+            _, _, j = read_tlv(rpdu, j)
+        _, vbl, _ = read_tlv(rpdu, j)
+        k = 0
+        while k < len(vbl):
+            _, vbody, k = read_tlv(vbl, k)
+            _, oidc, m = read_tlv(vbody, 0)
+            name = parse_oid(oidc)
+            value = vbody[m:]
+            if not (name + ".").startswith(root + ".") or value[0] in (0x80, 0x81, 0x82):
+                return out
+            out.append((name, value.hex(" ")))
+            if limit and len(out) >= limit:
+                return out
+            current = name
+        reqid = (reqid % 120) + 1
+
+
+SENTINEL_OID = ".1.3.6.1.4.1.99997.424242.0"
+SENTINEL_VALUE = "02 03 06 79 32"   # INTEGER 424242
+
+
+def snmpget_batch(responder, varbinds, args):
+    """One snmpget for many varbinds, a sentinel between them to split the output."""
+    oids = []
+    for n, (oid, value) in enumerate(varbinds):
+        responder.values[oid] = bytes.fromhex(value.replace(" ", ""))
+        oids += [oid, SENTINEL_OID]
+    responder.values[SENTINEL_OID] = bytes.fromhex(SENTINEL_VALUE.replace(" ", ""))
+    # "-m ALL" loads the corpus' IETF modules and the test MIB, as in snmpget() above.
+    # -Ir: snmpget would refuse an OID whose index breaks the MIB's ranges before sending it.
+    cmd = ["snmpget", "-v2c", "-c", "public", "-r", "0", "-t", "5", "-Ir", "-M", MIB_DIRS] + args
+    p = subprocess.run(cmd + ["127.0.0.1:%d" % responder.port] + oids, capture_output=True,
+                       env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
+    text = p.stdout.decode("latin-1")
+    # The sentinel prints as one line ending in 424242 in every style.
+    parts = re.split(r"(?m)^[^\n]*424242\n", text)
+    assert parts[-1] == "" and len(parts) == len(varbinds) + 1, (args, len(parts), len(varbinds), p.stderr[:300])
+    return parts[:-1]
+
+
+def observe_batched(responder, records, flag_sets):
+    """Fills each record's outputs for every flag set, up to 40 records per snmpget (an OID
+    appears once per request, so records that share an OID go to different requests)."""
+    batches = []
+    for r in records:
+        for b in batches:
+            if len(b) < 40 and all(x["oid"] != r["oid"] for x in b):
+                b.append(r)
+                break
+        else:
+            batches.append([r])
+    for flags in flag_sets:
+        for batch in batches:
+            args = batch[0]["args"] + (["-O" + flags] if flags else [])
+            outs = snmpget_batch(responder, [(r["oid"], r["value"]) for r in batch], args)
+            for r, out in zip(batch, outs):
+                r["outputs"][flags] = out
+    for r in records:
+        print(json.dumps(r, ensure_ascii=True))
+
+
+def testbed(responder, agent):
+    records = []
+    for label, root, limit in TESTBED_SUBTREES:
+        for oid, value in bulkwalk(agent, root, limit):
+            records.append({"label": "testbed " + label, "oid": oid, "value": value,
+                            "args": ["-m", "ALL"], "outputs": {}})
+    observe_batched(responder, records, TESTBED_FLAGS)
+
+
 def observe(responder, cases):
     """Runs each case's snmpget once per flag set; one JSON line per case."""
     for case in cases:
@@ -505,14 +634,19 @@ def main():
         observe(r, cases)
         return
     if sys.argv[1] == "--mib":
-        cases = [
-            {"label": label, "oid": oid, "value": value, "args": ["-m", "ALL"], "flags": MIB_FLAGS}
+        records = [
+            {"label": label, "oid": oid, "value": value, "args": ["-m", "ALL"], "outputs": {}}
             for label, oid, value, _ in MIB_VALUES
         ]
-        observe(r, cases)
+        observe_batched(r, records, MIB_FLAGS)
+        return
+    if sys.argv[1] == "--testbed":
+        testbed(r, sys.argv[2])
         return
     if sys.argv[1] == "--mib-nodes":
-        oids = sorted({oid for _, oid, _, extra in MIB_VALUES for oid in [oid] + extra})
+        # the recorded cases, plus every OID of the test bed fixtures given and their OID values
+        oids = {oid for _, oid, _, extra in MIB_VALUES for oid in [oid] + extra}
+        oids = sorted(oids | testbed_oids(sys.argv[2:]))
         json.dump(node_table(oids), sys.stdout, indent=1, sort_keys=True)
         print()
         return
