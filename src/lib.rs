@@ -6,6 +6,7 @@
 //! - `monitor` turns polls into rates and tables (sans-IO);
 //! - `agent` is the simulated agent used by tests and demos;
 //! - `net` is the tokio driver: one socket task owning the protocol engine;
+//! - `mib_view` shows the compiled MIB to `output` (names, syntax hints, INDEX);
 //! - `mib_store` finds MIB files (-m, -M, MIBS, MIBDIRS), embeds the standard ones, caches;
 //! - `mib` is the sans-IO MIB compiler (lexer, parser, resolver, OID tree);
 //! - `proto` is the sans-IO protocol core (BER, messages, engine and walk state machines).
@@ -14,6 +15,7 @@ pub mod agent;
 pub mod cli;
 pub mod mib;
 pub mod mib_store;
+pub mod mib_view;
 pub mod monitor;
 pub mod net;
 pub mod output;

@@ -11,6 +11,7 @@ use super::snmpconf::SnmpConf;
 use super::{CliError, Outcome};
 use crate::mib::Mib;
 use crate::mib_store::{self, Loaded, MibConfig};
+use crate::mib_view::MibNames;
 use crate::output::OutputOptions;
 use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
 use crate::proto::usm::{
@@ -491,6 +492,13 @@ pub fn loaded_mib() -> &'static Loaded {
         }
         loaded
     })
+}
+
+/// This process's MIB as the renderer's `OidNames` (for `output::write_varbind_named`),
+/// loaded on first use like `mib()`.
+pub fn mib_names() -> &'static MibNames<'static> {
+    static NAMES: OnceLock<MibNames<'static>> = OnceLock::new();
+    NAMES.get_or_init(|| MibNames::new(mib()))
 }
 
 /// A reader closing the pipe (`| head`) is not an error: the command stops quietly.

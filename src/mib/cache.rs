@@ -1228,25 +1228,12 @@ fn decode_arenas(r: &mut R<'_>, defs: usize) -> Res<Arenas> {
 /// Child lists from parent links: nodes are in preorder with children in arc order, so
 /// each node's children are the nodes naming it as parent, in id order.
 fn rebuild_children(nodes: &mut [Node]) -> Res<Vec<u32>> {
-    let n = nodes.len();
-    let mut count = vec![0u32; n + 1];
-    for node in nodes.iter().skip(1) {
-        count[node.parent as usize + 1] += 1;
-    }
-    for i in 1..=n {
-        count[i] += count[i - 1];
-    }
-    let mut fill = count.clone();
-    let mut children = vec![0u32; n - 1];
-    for (i, node) in nodes.iter().enumerate().skip(1) {
-        let p = node.parent as usize;
-        children[fill[p] as usize] = i as u32;
-        fill[p] += 1;
-    }
+    let parents: Vec<u32> = nodes.iter().map(|n| n.parent).collect();
+    let (offsets, children) = super::tree::group_children(&parents);
     for (i, node) in nodes.iter_mut().enumerate() {
         node.children = Slice {
-            start: count[i],
-            len: count[i + 1] - count[i],
+            start: offsets[i],
+            len: offsets[i + 1] - offsets[i],
         };
     }
     Ok(children)

@@ -89,26 +89,9 @@ pub const MAX_SOURCE_BYTES: usize = u32::MAX as usize - 1;
 /// Splits `src` into tokens, ending with one `Eof`. Never fails: whatever cannot be a token
 /// becomes `Junk`. Sources beyond `MAX_SOURCE_BYTES` are cut there.
 pub fn tokenize(src: &[u8], out: &mut Vec<Token>) {
-    let src = &src[..src.len().min(MAX_SOURCE_BYTES)];
-    let mut lx = Lexer {
-        src,
-        pos: 0,
-        line: 1,
-        line_start: 0,
-    };
-    if src.starts_with(b"\xEF\xBB\xBF") {
-        lx.pos = 3;
-        lx.line_start = 3;
-    }
     out.clear();
-    out.reserve(src.len() / 12);
-    loop {
-        let t = lx.next_token();
-        out.push(t);
-        if t.kind == Tok::Eof {
-            break;
-        }
-    }
+    out.reserve(src.len().min(MAX_SOURCE_BYTES) / 12);
+    out.extend(Tokens::new(src));
 }
 
 /// Tokens one at a time, for scans that stop early (finding a file's module name).

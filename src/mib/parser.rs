@@ -652,16 +652,40 @@ impl<'a> Parser<'a> {
         };
     }
 
+    /// Consumes the comma at `comma`; one right before `}` is reported (RFC 2578 lists have
+    /// no trailing separator).
+    fn comma_in_list(&mut self, comma: &Token, what: &str) {
+        self.bump();
+        if self.peek().kind == Tok::RBrace {
+            self.relaxed(
+                Relaxation::TrailingComma,
+                pos_of(comma),
+                format!("comma after the last item of {what}"),
+            );
+        }
+    }
+
     // ----- definitions --------------------------------------------------------------------
 
-    fn check_value_name(&mut self, t: &Token) {
+    /// RFC 2578 section 3.1: values start lowercase, types uppercase, and no name has `_`.
+    fn check_name(&mut self, t: &Token, is_type: bool) {
         let text = self.text(t);
-        if text.first().is_some_and(u8::is_ascii_uppercase) {
+        let wrong_case = if is_type {
+            text.first().is_some_and(u8::is_ascii_lowercase)
+        } else {
+            text.first().is_some_and(u8::is_ascii_uppercase)
+        };
+        if wrong_case {
+            let (r, what, case) = if is_type {
+                (Relaxation::LowercaseTypeName, "a type", "an uppercase")
+            } else {
+                (Relaxation::UppercaseValueName, "a value", "a lowercase")
+            };
             self.relaxed(
-                Relaxation::UppercaseValueName,
+                r,
                 pos_of(t),
                 format!(
-                    "'{}' names a value and should start with a lowercase letter",
+                    "'{}' names {what} and should start with {case} letter",
                     String::from_utf8_lossy(text)
                 ),
             );
@@ -669,19 +693,12 @@ impl<'a> Parser<'a> {
         self.check_underscore(t);
     }
 
+    fn check_value_name(&mut self, t: &Token) {
+        self.check_name(t, false);
+    }
+
     fn check_type_name(&mut self, t: &Token) {
-        let text = self.text(t);
-        if text.first().is_some_and(u8::is_ascii_lowercase) {
-            self.relaxed(
-                Relaxation::LowercaseTypeName,
-                pos_of(t),
-                format!(
-                    "'{}' names a type and should start with an uppercase letter",
-                    String::from_utf8_lossy(text)
-                ),
-            );
-        }
-        self.check_underscore(t);
+        self.check_name(t, true);
     }
 
     fn check_underscore(&mut self, t: &Token) {
@@ -1402,16 +1419,7 @@ impl<'a> Parser<'a> {
             items.push(NamedNumber { name, value });
             let sep = self.peek();
             match sep.kind {
-                Tok::Comma => {
-                    self.bump();
-                    if self.peek().kind == Tok::RBrace {
-                        self.relaxed(
-                            Relaxation::TrailingComma,
-                            pos_of(&sep),
-                            "comma after the last enumeration item".into(),
-                        );
-                    }
-                }
+                Tok::Comma => self.comma_in_list(&sep, "an enumeration"),
                 Tok::RBrace => {}
                 Tok::Ident | Tok::Number => self.relaxed(
                     Relaxation::MissingComma,
@@ -1559,16 +1567,7 @@ impl<'a> Parser<'a> {
                     self.skip_syntax()?;
                     let sep = self.peek();
                     match sep.kind {
-                        Tok::Comma => {
-                            self.bump();
-                            if self.peek().kind == Tok::RBrace {
-                                self.relaxed(
-                                    Relaxation::TrailingComma,
-                                    pos_of(&sep),
-                                    "comma after the last SEQUENCE item".into(),
-                                );
-                            }
-                        }
+                        Tok::Comma => self.comma_in_list(&sep, "a SEQUENCE"),
                         Tok::RBrace => {}
                         Tok::Ident => self.relaxed(
                             Relaxation::MissingComma,
@@ -1587,6 +1586,12 @@ impl<'a> Parser<'a> {
     /// INDEX { [IMPLIED] name, ... } (RFC 2578 section 7.7; SMIv1 allows type names).
     fn parse_index(&mut self) -> PResult<Slice> {
         self.expect(Tok::LBrace, "'{' after INDEX")?;
+        self.parse_names("an INDEX", true)
+    }
+
+    /// The names of a `{ ... }` list up to its `}`; an INDEX list may mark the last IMPLIED
+    /// and (SMIv1) name bare types such as `OCTET STRING`.
+    fn parse_names(&mut self, what: &str, index: bool) -> PResult<Slice> {
         let start = self.arenas.refs.len();
         loop {
             let t = self.peek();
@@ -1595,27 +1600,20 @@ impl<'a> Parser<'a> {
                     self.bump();
                     break;
                 }
-                Tok::Comma => {
-                    self.bump();
-                    if self.peek().kind == Tok::RBrace {
-                        self.relaxed(
-                            Relaxation::TrailingComma,
-                            pos_of(&t),
-                            "comma after the last INDEX item".into(),
-                        );
-                    }
-                }
+                Tok::Comma => self.comma_in_list(&t, what),
                 Tok::Ident => {
                     self.bump();
                     let mut implied = false;
                     let mut name_tok = t;
-                    if self.text(&t) == b"IMPLIED" {
+                    if index && self.text(&t) == b"IMPLIED" {
                         implied = true;
                         name_tok = self.expect_ident("an object after IMPLIED")?;
                     }
                     let name = match self.text(&name_tok) {
-                        b"OCTET" if self.eat_kw(b"STRING") => self.interner.intern("OCTET STRING"),
-                        b"OBJECT" if self.eat_kw(b"IDENTIFIER") => {
+                        b"OCTET" if index && self.eat_kw(b"STRING") => {
+                            self.interner.intern("OCTET STRING")
+                        }
+                        b"OBJECT" if index && self.eat_kw(b"IDENTIFIER") => {
                             self.interner.intern("OBJECT IDENTIFIER")
                         }
                         _ => self.intern(&name_tok),
@@ -1627,7 +1625,7 @@ impl<'a> Parser<'a> {
                         target: NONE,
                     });
                 }
-                _ => return Err(self.unexpected(&t, "an INDEX object")),
+                _ => return Err(self.unexpected(&t, &format!("a name in {what}"))),
             }
         }
         Ok(Slice::of(&self.arenas.refs, start))
@@ -1636,38 +1634,7 @@ impl<'a> Parser<'a> {
     /// `{ name, name }` (OBJECTS, NOTIFICATIONS, AUGMENTS, ...).
     fn parse_name_list(&mut self, single: bool) -> PResult<Slice> {
         self.expect(Tok::LBrace, "'{'")?;
-        let start = self.arenas.refs.len();
-        loop {
-            let t = self.peek();
-            match t.kind {
-                Tok::RBrace => {
-                    self.bump();
-                    break;
-                }
-                Tok::Comma => {
-                    self.bump();
-                    if self.peek().kind == Tok::RBrace {
-                        self.relaxed(
-                            Relaxation::TrailingComma,
-                            pos_of(&t),
-                            "comma after the last item of a list".into(),
-                        );
-                    }
-                }
-                Tok::Ident => {
-                    self.bump();
-                    let name = self.intern(&t);
-                    self.arenas.refs.push(NameRef {
-                        name,
-                        implied: false,
-                        line: t.line,
-                        target: NONE,
-                    });
-                }
-                _ => return Err(self.unexpected(&t, "a name in the list")),
-            }
-        }
-        let slice = Slice::of(&self.arenas.refs, start);
+        let slice = self.parse_names("a list", false)?;
         if single && slice.len != 1 {
             let t = self.toks[self.i.saturating_sub(1)];
             return Err(self.unexpected(&t, "exactly one name"));

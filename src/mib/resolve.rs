@@ -1254,20 +1254,8 @@ impl Linker {
 fn finalize_tree(build: &[BuildNode]) -> (Vec<Node>, Vec<u32>, Vec<u32>) {
     let n = build.len();
     // Children of each node, sorted by arc (CSR over old ids).
-    let mut count = vec![0u32; n + 1];
-    for b in build.iter().skip(1) {
-        count[b.parent as usize + 1] += 1;
-    }
-    for i in 1..=n {
-        count[i] += count[i - 1];
-    }
-    let mut fill = count.clone();
-    let mut kids = vec![0u32; n.saturating_sub(1)];
-    for (i, b) in build.iter().enumerate().skip(1) {
-        let p = b.parent as usize;
-        kids[fill[p] as usize] = i as u32;
-        fill[p] += 1;
-    }
+    let parents: Vec<u32> = build.iter().map(|b| b.parent).collect();
+    let (count, mut kids) = super::tree::group_children(&parents);
     for p in 0..n {
         kids[count[p] as usize..count[p + 1] as usize]
             .sort_unstable_by_key(|&c| build[c as usize].arc);

@@ -570,6 +570,27 @@ impl Mib {
     }
 }
 
+/// Children lists from parent links (node 0 is the root, every other node's parent comes
+/// first): `offsets[p]..offsets[p + 1]` of the returned list are the children of `p`, in id
+/// order (a counting sort).
+pub(crate) fn group_children(parents: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = parents.len();
+    let mut offsets = vec![0u32; n + 1];
+    for &p in parents.iter().skip(1) {
+        offsets[p as usize + 1] += 1;
+    }
+    for i in 1..=n {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut fill = offsets.clone();
+    let mut children = vec![0u32; n.saturating_sub(1)];
+    for (i, &p) in parents.iter().enumerate().skip(1) {
+        children[fill[p as usize] as usize] = i as u32;
+        fill[p as usize] += 1;
+    }
+    (offsets, children)
+}
+
 /// Decodes a quoted string's contents from its source: `""` becomes `"`, Latin-1 bytes
 /// become their characters.
 pub fn text_from_source(bytes: &[u8], span: TextSpan) -> String {

@@ -45,30 +45,19 @@ pub fn corpus_dir() -> Option<PathBuf> {
     Some(dir)
 }
 
-/// Every file under `dir`, sorted (directories in name order).
+/// Every file under `dir`, sorted.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    walk(dir).0
 }
 
-/// Every directory under `dir` (not `dir` itself), as Net-SNMP needs them listed.
+/// Every directory under `dir` (not `dir` itself), sorted, as Net-SNMP needs them listed.
 pub fn dirs_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+    walk(dir).1
+}
+
+/// (files, directories) under `dir`, each sorted.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
@@ -77,11 +66,14 @@ pub fn dirs_under(dir: &Path) -> Vec<PathBuf> {
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
-                out.push(p.clone());
+                dirs.push(p.clone());
                 stack.push(p);
+            } else {
+                files.push(p);
             }
         }
     }
-    out.sort();
-    out
+    files.sort();
+    dirs.sort();
+    (files, dirs)
 }
