@@ -96,6 +96,11 @@ fn selected_module_and_its_imports_come_from_files_and_embedded_modules() {
             .contains("A textual string containing information about the")
     );
     assert!(!loaded.report.from_cache);
+    // A search over descriptions reads them back from the files.
+    let reader = mib_store::TextReader::default();
+    let hits = mib.search_with("widget name", 5, Some(&|r| reader.text(mib, r)));
+    assert_eq!(mib.def(hits[0].def).name(), "acmeName");
+    assert!(hits[0].in_description);
 }
 
 #[test]

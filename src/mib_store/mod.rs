@@ -206,10 +206,31 @@ pub fn compile(config: &MibConfig, files: &[SourceFile], report: &mut LoadReport
 /// The text of a DESCRIPTION or REFERENCE: from memory for built-in and embedded modules,
 /// else read back from the file (which the cache key guarantees is the one compiled).
 pub fn text(mib: &Mib, r: TextRef) -> Option<String> {
-    if let Some(t) = mib.text(r) {
-        return Some(t);
+    TextReader::default().text(mib, r)
+}
+
+/// Reads descriptions back from files, keeping the last file read: a module's definitions
+/// are consecutive, so a search over every description reads each file once.
+#[derive(Debug, Default)]
+pub struct TextReader {
+    last: std::cell::RefCell<Option<(crate::mib::SourceId, std::sync::Arc<[u8]>)>>,
+}
+
+impl TextReader {
+    pub fn text(&self, mib: &Mib, r: TextRef) -> Option<String> {
+        if let Some(t) = mib.text(r) {
+            return Some(t);
+        }
+        let mut last = self.last.borrow_mut();
+        let bytes = match last.as_ref() {
+            Some((id, bytes)) if *id == r.source => std::sync::Arc::clone(bytes),
+            _ => {
+                let bytes: std::sync::Arc<[u8]> =
+                    std::fs::read(mib.source_path(r.source)).ok()?.into();
+                *last = Some((r.source, std::sync::Arc::clone(&bytes)));
+                bytes
+            }
+        };
+        Some(crate::mib::tree::text_from_source(&bytes, r.span))
     }
-    let path = mib.source_path(r.source);
-    let bytes = std::fs::read(path).ok()?;
-    Some(crate::mib::tree::text_from_source(&bytes, r.span))
 }
