@@ -3,12 +3,14 @@
 //! Layers, top to bottom (arrows only point down):
 //! - `cli` parses Net-SNMP-style command lines and runs a subcommand;
 //! - `output` renders varbinds as Net-SNMP text or JSON;
+//! - `monitor` turns polls into rates and tables (sans-IO);
 //! - `agent` is the simulated agent used by tests and demos;
 //! - `net` is the tokio driver: one socket task owning the protocol engine;
 //! - `proto` is the sans-IO protocol core (BER, messages, engine and walk state machines).
 
 pub mod agent;
 pub mod cli;
+pub mod monitor;
 pub mod net;
 pub mod output;
 pub mod proto;

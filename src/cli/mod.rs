@@ -3,8 +3,10 @@
 
 pub mod agent;
 pub mod decode;
+pub mod demo;
 pub mod options;
 pub mod request;
+pub mod snmpconf;
 pub mod walk;
 
 use std::io::Write;
@@ -77,6 +79,8 @@ pub enum Command {
     BulkWalk(walk::WalkArgs),
     /// SetRequest: OID TYPE VALUE triples (snmpset)
     Set(request::SetArgs),
+    /// Start the simulated 48-port switch and watch its interfaces (no device needed)
+    Demo(demo::DemoArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
     Decode(decode::DecodeArgs),
     /// Simulated agent: serve a snapshot over UDP, with moving counters and faults
@@ -85,7 +89,7 @@ pub enum Command {
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
 pub async fn main_with_args(args: Vec<String>) -> Outcome {
-    let args = options::join_detached_app_oids(args);
+    let args = options::normalize_net_snmp_args(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -105,6 +109,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::BulkWalk(a) => walk::run(a, true).await,
         Command::Set(a) => request::run_set(a).await,
         Command::Decode(a) => decode::run(&a),
+        Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,
     };
     match result {
@@ -136,14 +141,26 @@ pub fn report_error_status(response: &Response, with_period: bool) {
     }
 }
 
+/// Prints what the engine wants the user to know (a key extension that worked, say).
+pub fn report_notices(notices: &[crate::proto::engine::Notice]) {
+    for n in notices {
+        eprintln!("mibscope: note: {n}");
+    }
+}
+
 /// Prints a failed request the way Net-SNMP does, to stderr. snmpget ends its timeout line
 /// with a period, snmpwalk does not.
 pub fn report_request_error(error: &RequestError, agent_label: &str, with_period: bool) {
     match error {
-        RequestError::Timeout { .. } => eprintln!(
-            "Timeout: No Response from {agent_label}{}",
-            if with_period { "." } else { "" }
-        ),
+        RequestError::Timeout { hint, .. } => {
+            eprintln!(
+                "Timeout: No Response from {agent_label}{}",
+                if with_period { "." } else { "" }
+            );
+            if let Some(hint) = hint {
+                eprintln!("mibscope: {hint}");
+            }
+        }
         other => eprintln!("mibscope: {other}"),
     }
 }

@@ -8,20 +8,25 @@ use std::time::Duration;
 use clap::Args;
 
 use super::CliError;
-use crate::net::resolve_agent;
+use super::snmpconf::SnmpConf;
 use crate::output::OutputOptions;
-use crate::proto::engine::{Security, Target};
+use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
+use crate::proto::usm::{
+    AuthProtocol, Credentials, EngineBoots, EngineId, EngineTime, KeyError, KeySource,
+    LocalizedKey, MasterKey, Passphrase, PrivProtocol, SecurityLevel, UserName,
+};
 use crate::proto::{Community, Oid, Version};
 
 /// Who the agent is and how to reach it.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Clone)]
 pub struct AgentOptions {
-    /// SNMP version: 1 or 2c
-    #[arg(short = 'v', value_name = "1|2c", default_value = "2c")]
-    pub version: String,
+    /// SNMP version: 1, 2c or 3 (default: defVersion from snmp.conf, else 3 when SNMPv3
+    /// options are given, else 2c)
+    #[arg(short = 'v', value_name = "1|2c|3")]
+    pub version: Option<String>,
 
     /// Community string (v1/v2c); also read from $MIBSCOPE_COMMUNITY, which keeps it off the
-    /// process list
+    /// process list, or defCommunity in snmp.conf
     #[arg(
         short = 'c',
         value_name = "COMMUNITY",
@@ -38,19 +43,153 @@ pub struct AgentOptions {
     #[arg(short = 'r', value_name = "RETRIES", default_value_t = 5)]
     pub retries: u32,
 
+    #[command(flatten)]
+    pub v3: V3Options,
+
     /// Agent: host, host:port, udp:host:port, udp6:[::1]:161
     #[arg(value_name = "AGENT")]
     pub agent: String,
 }
 
+/// SNMPv3 options, as Net-SNMP spells them. Passphrases can also come from
+/// $MIBSCOPE_AUTH_PASS / $MIBSCOPE_PRIV_PASS or from snmp.conf (defAuthPassphrase, ...).
+#[derive(Args, Clone, Default)]
+pub struct V3Options {
+    /// Security name (user)
+    #[arg(short = 'u', value_name = "USER")]
+    pub user: Option<String>,
+    /// Security level: noAuthNoPriv, authNoPriv or authPriv (default: the highest the given
+    /// secrets allow)
+    #[arg(short = 'l', value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512
+    #[arg(short = 'a', value_name = "PROTOCOL")]
+    pub auth_protocol: Option<String>,
+    /// Authentication passphrase (or $MIBSCOPE_AUTH_PASS)
+    #[arg(
+        short = 'A',
+        value_name = "PASSPHRASE",
+        env = "MIBSCOPE_AUTH_PASS",
+        hide_env_values = true
+    )]
+    pub auth_passphrase: Option<String>,
+    /// Privacy protocol: DES, 3DES, AES, AES-192, AES-256 (Blumenthal key extension),
+    /// AES-192-C, AES-256-C (Reeder/Cisco key extension)
+    #[arg(short = 'x', value_name = "PROTOCOL")]
+    pub priv_protocol: Option<String>,
+    /// Privacy passphrase (or $MIBSCOPE_PRIV_PASS)
+    #[arg(
+        short = 'X',
+        value_name = "PASSPHRASE",
+        env = "MIBSCOPE_PRIV_PASS",
+        hide_env_values = true
+    )]
+    pub priv_passphrase: Option<String>,
+    /// The agent's engine ID in hex (skips discovery)
+    #[arg(short = 'e', value_name = "ENGINE-ID")]
+    pub engine_id: Option<String>,
+    /// Context engine ID in hex (default: the agent's engine ID)
+    #[arg(short = 'E', value_name = "ENGINE-ID")]
+    pub context_engine_id: Option<String>,
+    /// Context name
+    #[arg(short = 'n', value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// The agent's boots and time, with -e
+    #[arg(short = 'Z', value_name = "BOOTS,TIME")]
+    pub boots_time: Option<String>,
+    /// Authentication master key Ku in hex (Net-SNMP's -3m)
+    #[arg(long, value_name = "HEX")]
+    pub auth_master_key: Option<String>,
+    /// Privacy master key in hex (Net-SNMP's -3M)
+    #[arg(long, value_name = "HEX")]
+    pub priv_master_key: Option<String>,
+    /// Localized authentication key Kul in hex (Net-SNMP's -3k)
+    #[arg(long, value_name = "HEX")]
+    pub auth_localized_key: Option<String>,
+    /// Localized privacy key in hex (Net-SNMP's -3K)
+    #[arg(long, value_name = "HEX")]
+    pub priv_localized_key: Option<String>,
+    /// AES-192/256 key extension: as-named (AES-192 is Blumenthal, AES-192-C Reeder), or
+    /// auto (on a privacy failure try the other one and say which worked)
+    #[arg(long, value_name = "POLICY", default_value = "as-named", value_parser = ["as-named", "auto"])]
+    pub aes_key_extension: String,
+}
+
+impl V3Options {
+    /// True when any option only SNMPv3 uses was given.
+    fn any(&self) -> bool {
+        self.user.is_some()
+            || self.level.is_some()
+            || self.auth_protocol.is_some()
+            || self.priv_protocol.is_some()
+            || self.engine_id.is_some()
+            || self.context.is_some()
+            || self.auth_master_key.is_some()
+            || self.auth_localized_key.is_some()
+    }
+}
+
+fn redact<T>(v: &Option<T>) -> &'static str {
+    if v.is_some() {
+        "Some(<redacted>)"
+    } else {
+        "None"
+    }
+}
+
+impl std::fmt::Debug for AgentOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentOptions")
+            .field("version", &self.version)
+            .field("community", &redact(&self.community))
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("v3", &self.v3)
+            .field("agent", &self.agent)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for V3Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V3Options")
+            .field("user", &self.user)
+            .field("level", &self.level)
+            .field("auth_protocol", &self.auth_protocol)
+            .field("auth_passphrase", &redact(&self.auth_passphrase))
+            .field("priv_protocol", &self.priv_protocol)
+            .field("priv_passphrase", &redact(&self.priv_passphrase))
+            .field("engine_id", &self.engine_id)
+            .field("context", &self.context)
+            .field(
+                "keys",
+                &redact(
+                    &self
+                        .auth_master_key
+                        .as_ref()
+                        .or(self.auth_localized_key.as_ref()),
+                ),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 impl AgentOptions {
     pub fn version(&self) -> Result<Version, CliError> {
-        match self.version.as_str() {
+        self.version_with(&SnmpConf::default())
+    }
+
+    fn version_with(&self, conf: &SnmpConf) -> Result<Version, CliError> {
+        let text = match (&self.version, conf.get("defVersion")) {
+            (Some(v), _) => v.as_str(),
+            (None, Some(v)) => v,
+            (None, None) if self.v3.any() => "3",
+            (None, None) => "2c",
+        };
+        match text {
             "1" => Ok(Version::V1),
             "2c" | "2" => Ok(Version::V2c),
-            "3" => Err(CliError::Usage(
-                "SNMPv3 (-v 3) is not available yet in this build; use -v 1 or -v 2c".into(),
-            )),
+            "3" => Ok(Version::V3),
             other => Err(CliError::Usage(format!(
                 "Invalid version specified after -v flag: {other}"
             ))),
@@ -58,28 +197,211 @@ impl AgentOptions {
     }
 
     pub fn target(&self) -> Result<Arc<Target>, CliError> {
-        let version = self.version()?;
-        let community = self
-            .community
-            .as_deref()
-            .ok_or_else(|| CliError::Usage("No community name specified.".into()))?;
+        let conf = SnmpConf::load();
+        for (path, mode) in &conf.exposed {
+            eprintln!(
+                "mibscope: warning: {} holds passphrases or keys and is readable by others (mode {mode:o}); run chmod 600 on it",
+                path.display()
+            );
+        }
+        let version = self.version_with(&conf)?;
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout < 86_400.0) {
             return Err(CliError::Usage(format!(
                 "bad timeout -t {}: give seconds, more than 0",
                 self.timeout
             )));
         }
-        let addr = resolve_agent(&self.agent).map_err(|e| CliError::Address(e.to_string()))?;
+        let default_port = conf
+            .get("defaultPort")
+            .and_then(|p| p.parse::<u16>().ok())
+            .unwrap_or(crate::net::target::DEFAULT_PORT);
+        let addr = crate::net::target::AgentSpec::parse(&self.agent, default_port)
+            .and_then(|s| s.resolve())
+            .map_err(|e| CliError::Address(e.to_string()))?;
+        let security = match version {
+            Version::V3 => Security::Usm(Arc::new(self.v3.usm_target(&conf)?)),
+            _ => {
+                let community = self
+                    .community
+                    .as_deref()
+                    .or(conf.get("defCommunity"))
+                    .ok_or_else(|| CliError::Usage("No community name specified.".into()))?;
+                Security::Community {
+                    version,
+                    community: Community::new(community.as_bytes()),
+                }
+            }
+        };
         Ok(Arc::new(Target {
             addr,
-            security: Security::Community {
-                version,
-                community: Community::new(community.as_bytes()),
-            },
+            security,
             timeout: Duration::from_secs_f64(self.timeout),
             retries: self.retries,
         }))
     }
+}
+
+impl V3Options {
+    /// The SNMPv3 side of a target: options first, then snmp.conf defaults.
+    pub fn usm_target(&self, conf: &SnmpConf) -> Result<UsmTarget, CliError> {
+        let usage = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
+        let user = self
+            .user
+            .as_deref()
+            .or(conf.get("defSecurityName"))
+            .ok_or_else(|| {
+                CliError::Usage(
+                    "SNMPv3 needs a user name: give -u USER (or defSecurityName in snmp.conf)"
+                        .into(),
+                )
+            })?;
+        let user = UserName::new(user.as_bytes());
+        let auth_source = key_source(
+            "authentication",
+            [
+                (self.auth_master_key.as_deref(), KeyKind::Master),
+                (self.auth_localized_key.as_deref(), KeyKind::Localized),
+                (self.auth_passphrase.as_deref(), KeyKind::Passphrase),
+                (conf.get("defAuthMasterKey"), KeyKind::Master),
+                (conf.get("defAuthLocalizedKey"), KeyKind::Localized),
+                (conf.get("defAuthPassphrase"), KeyKind::Passphrase),
+                (conf.get("defPassphrase"), KeyKind::Passphrase),
+            ],
+        )?;
+        let priv_source = key_source(
+            "privacy",
+            [
+                (self.priv_master_key.as_deref(), KeyKind::Master),
+                (self.priv_localized_key.as_deref(), KeyKind::Localized),
+                (self.priv_passphrase.as_deref(), KeyKind::Passphrase),
+                (conf.get("defPrivMasterKey"), KeyKind::Master),
+                (conf.get("defPrivLocalizedKey"), KeyKind::Localized),
+                (conf.get("defPrivPassphrase"), KeyKind::Passphrase),
+                (conf.get("defPassphrase"), KeyKind::Passphrase),
+            ],
+        )?;
+        let level = match self.level.as_deref().or(conf.get("defSecurityLevel")) {
+            Some(text) => text.parse::<SecurityLevel>().map_err(|e| usage(&e))?,
+            None if priv_source.is_some() && auth_source.is_some() => SecurityLevel::AuthPriv,
+            None if auth_source.is_some() => SecurityLevel::AuthNoPriv,
+            None => SecurityLevel::NoAuthNoPriv,
+        };
+        // Net-SNMP's defaults when no protocol is named.
+        let auth_protocol: AuthProtocol = self
+            .auth_protocol
+            .as_deref()
+            .or(conf.get("defAuthType"))
+            .unwrap_or("MD5")
+            .parse()
+            .map_err(|e| usage(&e))?;
+        let priv_protocol: PrivProtocol = self
+            .priv_protocol
+            .as_deref()
+            .or(conf.get("defPrivType"))
+            .unwrap_or("DES")
+            .parse()
+            .map_err(|e| usage(&e))?;
+        let missing = |what: &str, how: &str| {
+            CliError::Usage(format!("security level {level} needs {what}: give {how}"))
+        };
+        let credentials = match level {
+            SecurityLevel::NoAuthNoPriv => Credentials::no_auth(user),
+            SecurityLevel::AuthNoPriv => {
+                let auth = auth_source.ok_or_else(|| {
+                    missing(
+                        "an authentication passphrase",
+                        "-A (or $MIBSCOPE_AUTH_PASS, or defAuthPassphrase in snmp.conf)",
+                    )
+                })?;
+                Credentials::new(user, Some((auth_protocol, auth)), None).map_err(|e| usage(&e))?
+            }
+            SecurityLevel::AuthPriv => {
+                let auth = auth_source.ok_or_else(|| {
+                    missing(
+                        "an authentication passphrase",
+                        "-A (or $MIBSCOPE_AUTH_PASS, or defAuthPassphrase in snmp.conf)",
+                    )
+                })?;
+                let privacy = priv_source.ok_or_else(|| {
+                    missing(
+                        "a privacy passphrase",
+                        "-X (or $MIBSCOPE_PRIV_PASS, or defPrivPassphrase in snmp.conf)",
+                    )
+                })?;
+                Credentials::new(
+                    user,
+                    Some((auth_protocol, auth)),
+                    Some((priv_protocol, privacy)),
+                )
+                .map_err(|e| usage(&e))?
+            }
+        };
+        let engine_id = |text: &Option<String>| -> Result<Option<EngineId>, CliError> {
+            text.as_deref()
+                .map(|t| t.parse::<EngineId>().map_err(|e| usage(&e)))
+                .transpose()
+        };
+        let boots_time = match &self.boots_time {
+            None => None,
+            Some(text) => {
+                let (b, t) = text
+                    .split_once(',')
+                    .ok_or_else(|| CliError::Usage(format!("-Z {text}: give BOOTS,TIME")))?;
+                let n = |s: &str| {
+                    s.trim().parse::<u32>().map_err(|_| {
+                        CliError::Usage(format!("-Z {text}: give BOOTS,TIME as numbers"))
+                    })
+                };
+                Some((EngineBoots(n(b)?), EngineTime(n(t)?)))
+            }
+        };
+        Ok(UsmTarget {
+            credentials: Arc::new(credentials),
+            level,
+            context_name: self
+                .context
+                .as_deref()
+                .or(conf.get("defContext"))
+                .unwrap_or("")
+                .as_bytes()
+                .to_vec(),
+            context_engine_id: engine_id(&self.context_engine_id)?,
+            engine_id: engine_id(&self.engine_id)?,
+            boots_time,
+            key_extension: if self.aes_key_extension == "auto" {
+                KeyExtensionPolicy::Auto
+            } else {
+                KeyExtensionPolicy::AsNamed
+            },
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Passphrase,
+    Master,
+    Localized,
+}
+
+/// The first secret given, in order of precedence, as a key source.
+fn key_source<const N: usize>(
+    what: &'static str,
+    candidates: [(Option<&str>, KeyKind); N],
+) -> Result<Option<KeySource>, CliError> {
+    let Some((text, kind)) = candidates.into_iter().find_map(|(t, k)| t.map(|t| (t, k))) else {
+        return Ok(None);
+    };
+    let usage = |e: KeyError| CliError::Usage(e.to_string());
+    Ok(Some(match kind {
+        KeyKind::Passphrase => {
+            KeySource::Passphrase(Passphrase::new(what, text.as_bytes()).map_err(usage)?)
+        }
+        KeyKind::Master => KeySource::Master(MasterKey::from_hex(what, text).map_err(usage)?),
+        KeyKind::Localized => {
+            KeySource::Localized(LocalizedKey::from_hex(what, text).map_err(usage)?)
+        }
+    }))
 }
 
 /// How results are printed.
@@ -185,11 +507,23 @@ pub fn parse_app_flags(
     Ok(flags)
 }
 
-/// Net-SNMP takes the OID of `-CE` from the next word; join it so clap sees one value.
-pub fn join_detached_app_oids(args: Vec<String>) -> Vec<String> {
+/// Rewrites the Net-SNMP spellings clap cannot take as they are: the OID of `-CE` comes as
+/// the next word, and `-3m KEY`, `-3M`, `-3k`, `-3K` are two-letter options.
+pub fn normalize_net_snmp_args(args: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
-    let mut iter = args.into_iter().peekable();
+    let mut iter = args.into_iter();
     while let Some(arg) = iter.next() {
+        let long = match arg.as_str() {
+            "-3m" => Some("--auth-master-key"),
+            "-3M" => Some("--priv-master-key"),
+            "-3k" => Some("--auth-localized-key"),
+            "-3K" => Some("--priv-localized-key"),
+            _ => None,
+        };
+        if let Some(long) = long {
+            out.push(long.to_string());
+            continue;
+        }
         if arg == "-CE" {
             if let Some(next) = iter.next() {
                 out.push(format!("-CE{next}"));
@@ -228,14 +562,137 @@ mod tests {
     }
 
     #[test]
-    fn detached_end_oid_is_joined() {
-        let args: Vec<String> = ["walk", "-CE", ".1.3.6.1.2.1.2", "host"]
+    fn net_snmp_spellings_are_normalized() {
+        let args: Vec<String> = ["walk", "-CE", ".1.3.6.1.2.1.2", "-3m", "0x1234", "host"]
             .iter()
             .map(ToString::to_string)
             .collect();
         assert_eq!(
-            join_detached_app_oids(args),
-            ["walk", "-CE.1.3.6.1.2.1.2", "host"]
+            normalize_net_snmp_args(args),
+            [
+                "walk",
+                "-CE.1.3.6.1.2.1.2",
+                "--auth-master-key",
+                "0x1234",
+                "host"
+            ]
         );
+    }
+
+    fn v3(args: &[&str]) -> Result<UsmTarget, CliError> {
+        #[derive(clap::Parser)]
+        struct T {
+            #[command(flatten)]
+            v3: V3Options,
+        }
+        let mut full = vec!["t"];
+        full.extend_from_slice(args);
+        let t = <T as clap::Parser>::try_parse_from(full)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        t.v3.usm_target(&SnmpConf::default())
+    }
+
+    #[test]
+    fn v3_options_and_their_defaults() {
+        let t = v3(&[
+            "-u",
+            "alice",
+            "-a",
+            "SHA-256",
+            "-A",
+            "authpass1",
+            "-x",
+            "AES-256-C",
+            "-X",
+            "privpass1",
+        ])
+        .unwrap();
+        assert_eq!(
+            t.level,
+            SecurityLevel::AuthPriv,
+            "level follows the secrets given"
+        );
+        assert_eq!(
+            t.credentials
+                .auth_protocol()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("SHA-256")
+        );
+        assert_eq!(
+            t.credentials
+                .privacy_protocol()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("AES-256-C")
+        );
+        let t = v3(&["-u", "bob", "-A", "authpass1"]).unwrap();
+        assert_eq!(t.level, SecurityLevel::AuthNoPriv);
+        assert_eq!(
+            t.credentials
+                .auth_protocol()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("MD5")
+        );
+        let t = v3(&[
+            "-u",
+            "carol",
+            "-e",
+            "0x80001f8804616263",
+            "-Z",
+            "3,1200",
+            "-n",
+            "vrf1",
+        ])
+        .unwrap();
+        assert_eq!(t.level, SecurityLevel::NoAuthNoPriv);
+        assert_eq!(t.boots_time, Some((EngineBoots(3), EngineTime(1200))));
+        assert_eq!(t.context_name, b"vrf1");
+        assert!(t.engine_id.is_some());
+    }
+
+    #[test]
+    fn v3_option_errors_say_what_to_do() {
+        for (args, needle) in [
+            (&["-A", "authpass1"][..], "-u USER"),
+            (&["-u", "a", "-l", "authPriv", "-A", "authpass1"][..], "-X"),
+            (&["-u", "a", "-l", "authNoPriv"][..], "-A"),
+            (&["-u", "a", "-A", "short"][..], "at least 8"),
+            (&["-u", "a", "-A", "authpass1", "-a", "SHA-3"][..], "SHA-3"),
+            (
+                &["-u", "a", "-l", "superPriv"][..],
+                "noAuthNoPriv, authNoPriv or authPriv",
+            ),
+            (&["-u", "a", "-e", "0x12"][..], "5 to 32 bytes"),
+            (&["-u", "a", "-Z", "5"][..], "BOOTS,TIME"),
+        ] {
+            let err = v3(args)
+                .err()
+                .unwrap_or_else(|| panic!("{args:?} accepted"))
+                .to_string();
+            assert!(err.contains(needle), "{args:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug() {
+        let t = v3(&[
+            "-u",
+            "alice",
+            "-A",
+            "authpass-secret",
+            "-X",
+            "privpass-secret",
+        ])
+        .unwrap();
+        let text = format!("{t:?}");
+        assert!(!text.contains("secret"), "{text}");
+        let opts = V3Options {
+            auth_passphrase: Some("authpass-secret".into()),
+            priv_passphrase: Some("privpass-secret".into()),
+            ..V3Options::default()
+        };
+        assert!(!format!("{opts:?}").contains("secret"));
     }
 }

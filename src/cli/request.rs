@@ -101,6 +101,7 @@ pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> 
                 return Ok(Outcome::Failure);
             }
         };
+        super::report_notices(&response.notices);
         if response.error_status == ErrorStatus::NoError {
             print_all(&response.varbinds, &output)?;
             return Ok(outcome);
@@ -155,6 +156,7 @@ pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
     };
     match client.request(&target, op).await {
         Ok(r) if r.error_status == ErrorStatus::NoError => {
+            super::report_notices(&r.notices);
             print_all(&r.varbinds, &output)?;
             Ok(Outcome::Success)
         }
@@ -191,6 +193,7 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
     let client = Client::bind().await?;
     match client.request(&target, Operation::Set(varbinds)).await {
         Ok(r) if r.error_status == ErrorStatus::NoError => {
+            super::report_notices(&r.notices);
             print_all(&r.varbinds, &output)?;
             Ok(Outcome::Success)
         }

@@ -107,6 +107,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
             }
         }
     }
+    super::report_notices(walker.notices());
     if print_count {
         writeln!(out, "Variables found: {}", walker.count())?;
     }

@@ -11,9 +11,12 @@ use std::time::Instant;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::proto::Oid;
-use crate::proto::engine::{Engine, EngineStats, OpId, Operation, RequestError, Response, Target};
-use crate::proto::walk::{Step, Walk, WalkOptions};
+use crate::proto::engine::MaxRepetitions;
+use crate::proto::engine::{
+    Engine, EngineStats, Notice, OpId, Operation, RequestError, Response, Target,
+};
+use crate::proto::walk::{Step, TableWalk, Walk, WalkError, WalkOptions};
+use crate::proto::{Oid, VarBind};
 
 type Reply = oneshot::Sender<Result<Response, RequestError>>;
 
@@ -80,14 +83,46 @@ impl Client {
         rx.await.unwrap_or_default()
     }
 
+    /// Walks table columns in lock step (GetBulk, or GetNext for v1) and returns every
+    /// value found, column by column in the order they came.
+    pub async fn walk_table(
+        &self,
+        target: &Arc<Target>,
+        columns: Vec<Oid>,
+        max_repetitions: u32,
+    ) -> Result<Vec<VarBind>, TableWalkError> {
+        let bulk = (target.security.version() != crate::proto::Version::V1)
+            .then_some(MaxRepetitions(max_repetitions.max(1)));
+        let mut walk = TableWalk::new(columns, bulk);
+        while let Some(op) = walk.next_operation() {
+            let response = self
+                .request(target, op)
+                .await
+                .map_err(TableWalkError::Request)?;
+            walk.handle_response(response)
+                .map_err(TableWalkError::Walk)?;
+        }
+        Ok(walk.into_varbinds())
+    }
+
     /// Starts a walk of `root`; pull its results with `Walker::next`.
     pub fn walk(&self, target: &Arc<Target>, root: Oid, options: WalkOptions) -> Walker {
         Walker {
             client: self.clone(),
             target: Arc::clone(target),
             walk: Walk::new(root, options),
+            notices: Vec::new(),
         }
     }
+}
+
+/// Why a table walk stopped short.
+#[derive(Debug, thiserror::Error)]
+pub enum TableWalkError {
+    #[error(transparent)]
+    Request(RequestError),
+    #[error(transparent)]
+    Walk(WalkError),
 }
 
 /// A walk in progress: each `next` makes one request and returns what it yielded.
@@ -95,6 +130,7 @@ pub struct Walker {
     client: Client,
     target: Arc<Target>,
     walk: Walk,
+    notices: Vec<Notice>,
 }
 
 /// The outcome of one walk request.
@@ -108,7 +144,14 @@ impl Walker {
     pub async fn next(&mut self) -> Option<WalkItem> {
         let op = self.walk.next_operation()?;
         Some(match self.client.request(&self.target, op).await {
-            Ok(response) => WalkItem::Step(self.walk.handle_response(response)),
+            Ok(mut response) => {
+                for n in response.notices.drain(..) {
+                    if !self.notices.contains(&n) {
+                        self.notices.push(n);
+                    }
+                }
+                WalkItem::Step(self.walk.handle_response(response))
+            }
             Err(e) => WalkItem::Failed(e),
         })
     }
@@ -116,6 +159,11 @@ impl Walker {
     /// Varbinds yielded so far.
     pub fn count(&self) -> usize {
         self.walk.count()
+    }
+
+    /// What the engine noted along the way, each once.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
     }
 }
 

@@ -292,6 +292,111 @@ impl Walk {
     }
 }
 
+/// A lock-step walk of several table columns at once (as snmptable does): each GetBulk
+/// (or GetNext for v1) carries one varbind per column still going, so one request returns
+/// `max-repetitions` rows of every column. A column ends when it leaves its subtree, meets
+/// an exception, or stops increasing.
+pub struct TableWalk {
+    columns: Vec<Oid>,
+    /// Where each column stands; `None` once it is done.
+    positions: Vec<Option<Oid>>,
+    bulk: Option<MaxRepetitions>,
+    rows: Vec<VarBind>,
+}
+
+impl TableWalk {
+    /// `bulk` is `None` for SNMPv1 (GetNext).
+    pub fn new(columns: Vec<Oid>, bulk: Option<MaxRepetitions>) -> TableWalk {
+        TableWalk {
+            positions: columns.iter().cloned().map(Some).collect(),
+            columns,
+            bulk,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.positions.iter().all(Option::is_none)
+    }
+
+    /// The next request, or `None` when every column is done.
+    pub fn next_operation(&self) -> Option<Operation> {
+        let oids: Vec<Oid> = self.positions.iter().flatten().cloned().collect();
+        if oids.is_empty() {
+            return None;
+        }
+        Some(match self.bulk {
+            Some(max_repetitions) => Operation::GetBulk {
+                non_repeaters: 0,
+                max_repetitions,
+                oids,
+            },
+            None => Operation::GetNext(oids),
+        })
+    }
+
+    /// Feeds the answer to the last `next_operation`. An error-status ends the walk (v1's
+    /// noSuchName is the normal end there).
+    pub fn handle_response(&mut self, response: Response) -> Result<(), WalkError> {
+        if response.error_status != ErrorStatus::NoError {
+            if response.error_status == ErrorStatus::NoSuchName {
+                self.positions.iter_mut().for_each(|p| *p = None);
+                return Ok(());
+            }
+            self.positions.iter_mut().for_each(|p| *p = None);
+            return Err(WalkError::ErrorStatus {
+                status: response.error_status,
+                index: response.error_index,
+                failed: None,
+            });
+        }
+        let active: Vec<usize> = (0..self.columns.len())
+            .filter(|i| self.positions[*i].is_some())
+            .collect();
+        if response.varbinds.is_empty() {
+            let after = self
+                .positions
+                .iter()
+                .flatten()
+                .next()
+                .cloned()
+                .unwrap_or_default();
+            self.positions.iter_mut().for_each(|p| *p = None);
+            return Err(WalkError::EmptyResponse { after });
+        }
+        // Varbind k answers column active[k % n] (RFC 3416 4.2.3: repetitions in order).
+        let mut advanced = vec![false; self.columns.len()];
+        for (k, vb) in response.varbinds.into_iter().enumerate() {
+            let col = active[k % active.len()];
+            let Some(position) = self.positions[col].clone() else {
+                continue;
+            };
+            if vb.value.is_exception()
+                || !vb.oid.is_strictly_under(&self.columns[col])
+                || vb.oid <= position
+            {
+                self.positions[col] = None;
+                continue;
+            }
+            advanced[col] = true;
+            self.positions[col] = Some(vb.oid.clone());
+            self.rows.push(vb);
+        }
+        // A column the agent gave nothing new for is done.
+        for col in active {
+            if !advanced[col] {
+                self.positions[col] = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything the walk found, column values in the order they came.
+    pub fn into_varbinds(self) -> Vec<VarBind> {
+        self.rows
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +414,7 @@ mod tests {
             error_index: 0,
             varbinds,
             quirks: Quirks::default(),
+            notices: vec![],
         }
     }
 
@@ -535,6 +641,57 @@ mod tests {
                 oid: oid("1.3.6.1.2.1.2.2.1.1.2")
             }))
         );
+    }
+
+    #[test]
+    fn table_walk_in_lock_step() {
+        let mut table = Vec::new();
+        for col in [2u32, 8] {
+            for row in 1..=5u32 {
+                table.push((
+                    Oid::from([1, 3, 6, 1, 2, 1, 2, 2, 1, col, row]),
+                    Value::Integer(row as i32),
+                ));
+            }
+        }
+        table.push((oid("1.3.6.1.2.1.2.3.0"), Value::Integer(0)));
+        table.sort_by(|a, b| a.0.cmp(&b.0));
+        let columns = vec![oid("1.3.6.1.2.1.2.2.1.2"), oid("1.3.6.1.2.1.2.2.1.8")];
+        for bulk in [Some(MaxRepetitions(2)), Some(MaxRepetitions(10)), None] {
+            let mut walk = TableWalk::new(columns.clone(), bulk);
+            let mut requests = 0;
+            while let Some(op) = walk.next_operation() {
+                requests += 1;
+                let vbs = match op {
+                    Operation::GetBulk {
+                        max_repetitions,
+                        oids,
+                        ..
+                    } => {
+                        let mut cur = oids.clone();
+                        let mut out = vec![];
+                        for _ in 0..max_repetitions.0 {
+                            for c in &mut cur {
+                                let n = next(&table, c);
+                                *c = n.oid.clone();
+                                out.push(n);
+                            }
+                        }
+                        out
+                    }
+                    Operation::GetNext(oids) => oids.iter().map(|o| next(&table, o)).collect(),
+                    _ => unreachable!(),
+                };
+                walk.handle_response(ok(vbs)).unwrap();
+                assert!(requests < 20);
+            }
+            let got = walk.into_varbinds();
+            assert_eq!(got.len(), 10, "{bulk:?}");
+            assert!(
+                got.iter()
+                    .all(|vb| columns.iter().any(|c| vb.oid.is_strictly_under(c)))
+            );
+        }
     }
 
     #[test]

@@ -51,6 +51,97 @@ pub struct Snmpd {
     child: Child,
     pub port: u16,
     pub dir: PathBuf,
+    conf: PathBuf,
+}
+
+/// SNMPv3 users of every level and algorithm, named as the shared test bed names them:
+/// `noauth`, `<auth>` (authNoPriv), `<auth>-<priv>` (authPriv), passphrases
+/// `<user>_authpass` / `<user>_privpass`.
+pub const AUTHS: [(&str, &str); 6] = [
+    ("md5", "MD5"),
+    ("sha", "SHA"),
+    ("sha224", "SHA-224"),
+    ("sha256", "SHA-256"),
+    ("sha384", "SHA-384"),
+    ("sha512", "SHA-512"),
+];
+pub const PRIVS: [(&str, &str); 6] = [
+    ("des", "DES"),
+    ("aes", "AES"),
+    ("aes192", "AES-192"),
+    ("aes256", "AES-256"),
+    ("aes192c", "AES-192-C"),
+    ("aes256c", "AES-256-C"),
+];
+
+/// (user, level, auth protocol, priv protocol) for every test user.
+pub fn v3_users() -> Vec<(
+    String,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+)> {
+    let mut users = vec![("noauth".to_string(), "noAuthNoPriv", None, None)];
+    for (a, auth) in AUTHS {
+        users.push((a.to_string(), "authNoPriv", Some(auth), None));
+        for (p, privacy) in PRIVS {
+            users.push((format!("{a}-{p}"), "authPriv", Some(auth), Some(privacy)));
+        }
+    }
+    users
+}
+
+/// Net-SNMP's (and mibscope's) command-line options for a test user.
+pub fn v3_args(user: &str) -> Vec<String> {
+    let (name, level, auth, privacy) = v3_users()
+        .into_iter()
+        .find(|u| u.0 == user)
+        .unwrap_or_else(|| panic!("no test user {user}"));
+    let mut args = vec![
+        "-v3".to_string(),
+        "-u".into(),
+        name.clone(),
+        "-l".into(),
+        level.into(),
+    ];
+    if let Some(a) = auth {
+        args.extend([
+            "-a".into(),
+            a.into(),
+            "-A".into(),
+            format!("{name}_authpass"),
+        ]);
+    }
+    if let Some(p) = privacy {
+        args.extend([
+            "-x".into(),
+            p.into(),
+            "-X".into(),
+            format!("{name}_privpass"),
+        ]);
+    }
+    args
+}
+
+/// snmpd.conf lines creating every test user with read-write access.
+pub fn v3_user_config() -> String {
+    let mut conf = String::new();
+    for (name, level, auth, privacy) in v3_users() {
+        let mut line = format!("createUser {name}");
+        if let Some(a) = auth {
+            line.push_str(&format!(" {a} {name}_authpass"));
+        }
+        if let Some(p) = privacy {
+            line.push_str(&format!(" {p} {name}_privpass"));
+        }
+        let min = match level {
+            "noAuthNoPriv" => "noauth",
+            "authNoPriv" => "auth",
+            _ => "priv",
+        };
+        conf.push_str(&format!("{line}\nrwuser {name} {min}\n"));
+    }
+    conf
 }
 
 impl Snmpd {
@@ -93,23 +184,12 @@ impl Snmpd {
                 ),
             )
             .unwrap();
-            let child = Command::new("snmpd")
-                .args(["-f", "-C", "-c"])
-                .arg(&conf)
-                .args(["-m", "", "-M", "/dev/null", "-Lf"])
-                .arg(dir.join("snmpd.log"))
-                .arg("-p")
-                .arg(dir.join("snmpd.pid"))
-                .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start snmpd");
+            let child = spawn_snmpd(&dir, &conf);
             let mut agent = Snmpd {
                 child,
                 port,
                 dir: dir.clone(),
+                conf: conf.clone(),
             };
             if agent.wait_ready() {
                 return Some(agent);
@@ -120,6 +200,19 @@ impl Snmpd {
         panic!(
             "snmpd would not start; see {}",
             dir.join("snmpd.log").display()
+        );
+    }
+
+    /// Stops and starts snmpd again on the same port with the same persistent store, as a
+    /// reboot does: its snmpEngineBoots grows by one.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn_snmpd(&self.dir, &self.conf);
+        assert!(
+            self.wait_ready(),
+            "snmpd did not come back; see {}",
+            self.dir.join("snmpd.log").display()
         );
     }
 
@@ -153,6 +246,22 @@ impl Snmpd {
     pub fn agent(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
+}
+
+fn spawn_snmpd(dir: &Path, conf: &Path) -> Child {
+    Command::new("snmpd")
+        .args(["-f", "-C", "-c"])
+        .arg(conf)
+        .args(["-m", "", "-M", "/dev/null", "-Lf"])
+        .arg(dir.join("snmpd.log"))
+        .arg("-p")
+        .arg(dir.join("snmpd.pid"))
+        .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start snmpd")
 }
 
 impl Drop for Snmpd {
