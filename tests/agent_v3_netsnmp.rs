@@ -360,3 +360,145 @@ fn snmpbulkwalk_v3_survives_restarts_mid_walk() {
         stats.restarts
     );
 }
+
+#[test]
+fn the_agent_binary_serves_v3_users_from_a_file() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    if !have_tool("snmpget") || !have_tool("snmpset") {
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("agent-v3-users");
+    std::fs::create_dir_all(&dir).unwrap();
+    let users = dir.join("users.txt");
+    std::fs::write(
+        &users,
+        "# the operators\nops:SHA-256:ops-auth-secret:AES-256:ops-priv-secret:rw\nviewer\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let mut child = Command::new(agent_support::mibscope())
+        .args([
+            "agent",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "3",
+            "--verbose",
+        ])
+        .args(["--engine-id", "0x80001F8804616263646566", "--v3-users"])
+        .arg(&users)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mibscope agent");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut first);
+        let _ = tx.send(first);
+    });
+    let Ok(first) = rx.recv_timeout(Duration::from_secs(20)) else {
+        let _ = child.kill();
+        panic!("mibscope agent printed no address within 20 s");
+    };
+    let target = first.trim().to_string();
+    let ops: Vec<String> =
+        "-v3 -u ops -l authPriv -a SHA-256 -A ops-auth-secret -x AES-256 -X ops-priv-secret"
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+    let ran = ask("snmpget", &ops, &target, &[".1.3.6.1.6.3.10.2.1.1.0"]);
+    assert_eq!(
+        ran.stdout, ".1.3.6.1.6.3.10.2.1.1.0 = Hex-STRING: 80 00 1F 88 04 61 62 63 64 65 66 \n",
+        "{}",
+        ran.stderr
+    );
+    let ran = ask(
+        "snmpset",
+        &ops,
+        &target,
+        &[".1.3.6.1.2.1.1.5.0", "s", "renamed-by-v3"],
+    );
+    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    let viewer: Vec<String> = ["-v3", "-u", "viewer", "-l", "noAuthNoPriv"]
+        .map(str::to_string)
+        .to_vec();
+    let ran = ask("snmpget", &viewer, &target, &[".1.3.6.1.2.1.1.5.0"]);
+    assert_eq!(
+        ran.stdout,
+        ".1.3.6.1.2.1.1.5.0 = STRING: \"renamed-by-v3\"\n"
+    );
+    let mut wrong = ops.clone();
+    wrong[8] = "not-the-secret".into();
+    let ran = ask("snmpget", &wrong, &target, &[".1.3.6.1.2.1.1.5.0"]);
+    assert!(
+        ran.stderr.contains("Authentication failure"),
+        "{}",
+        ran.stderr
+    );
+
+    let kill = agent_support::run("kill", &["-TERM", &child.id().to_string()]);
+    assert_eq!(kill.status, Some(0));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("mibscope agent did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("SNMPv3 engine 0x80001F8804616263646566 with 2 users"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("v3 report usmStatsWrongDigests: authentication failed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("v3 SET id"), "{stderr}");
+    assert!(
+        stderr.contains("v3 report usmStatsUnknownEngineIDs: engine discovery"),
+        "{stderr}"
+    );
+    for secret in ["ops-auth-secret", "ops-priv-secret", "not-the-secret"] {
+        assert!(!stderr.contains(secret), "{secret} logged: {stderr}");
+    }
+}
+
+#[test]
+fn runner_restart_bumps_snmp_engine_boots() {
+    if !have_tool("snmpget") {
+        return;
+    }
+    let agent = frozen_switch_with(v3_config(Faults::default()));
+    let target = spec(agent.local_addr());
+    let boots = || {
+        let ran = ask(
+            "snmpget",
+            &v3_args(&user("sha384-aes256c")),
+            &target,
+            &[".1.3.6.1.6.3.10.2.1.2.0"],
+        );
+        assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+        ran.stdout
+    };
+    assert_eq!(boots(), ".1.3.6.1.6.3.10.2.1.2.0 = INTEGER: 1\n");
+    agent.restart();
+    agent.restart();
+    assert_eq!(boots(), ".1.3.6.1.6.3.10.2.1.2.0 = INTEGER: 3\n");
+    assert_eq!(agent.stats().restarts, 2);
+}

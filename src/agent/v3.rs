@@ -642,7 +642,14 @@ impl V3Layer {
                 (Some(payload), Some(report)) => Refusal::Reported {
                     report,
                     payload,
-                    reason: error.to_string(),
+                    reason: match &error {
+                        UsmError::UnknownEngineId { engine_id } if engine_id.is_empty() => {
+                            "engine discovery: answered with our engine id, boots and time \
+                             (RFC 3414 section 4)"
+                                .into()
+                        }
+                        other => other.to_string(),
+                    },
                 },
                 _ => Refusal::Discarded(Discarded::Refused(error)),
             },
