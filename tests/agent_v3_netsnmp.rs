@@ -7,12 +7,16 @@ mod agent_support;
 
 use std::time::Instant;
 
-use agent_support::{Ran, frozen_switch_with, have_tool, net_snmp, spec};
+use agent_support::{Ran, frozen_switch_with, have_tool, net_snmp, printed, spec};
 use mibscope::agent::faults::RestartSchedule;
-use mibscope::agent::snapshot::Initial;
 use mibscope::agent::v3::{V3User, testbed_users};
 use mibscope::agent::{Agent, AgentConfig, Faults, Snapshot, StoreOptions, UsmConfig};
 use mibscope::proto::{Oid, Value};
+
+/// Command line words.
+fn words(line: &str) -> Vec<String> {
+    line.split(' ').map(str::to_string).collect()
+}
 
 /// Net-SNMP's `-v3 -u -l -a -A -x -X` for a test bed user (pass phrase rule of its README).
 fn v3_args(user: &V3User) -> Vec<String> {
@@ -73,18 +77,6 @@ fn ask(tool: &str, args: &[String], target: &str, oids: &[&str]) -> Ran {
     all.push(target);
     all.extend_from_slice(oids);
     net_snmp(tool, &all)
-}
-
-fn printed(stdout: &str, what: &str) -> Vec<(Oid, Value)> {
-    Snapshot::parse(stdout, what)
-        .unwrap_or_else(|e| panic!("{what}: {e}\n{stdout}"))
-        .objects
-        .into_iter()
-        .map(|o| match o.initial {
-            Initial::Fixed(v) => (o.oid, v),
-            Initial::Uptime => panic!("{what}: a walk never says 'uptime'"),
-        })
-        .collect()
 }
 
 /// Same objects in the same order; equal values except where `moving` says the value
@@ -223,32 +215,24 @@ fn wrong_credentials_each_make_snmpget_print_its_error() {
             "snmpget: Decryption error\n",
         ),
         (
-            "-v3 -u nobody-here -l authNoPriv -a SHA -A some-passphrase"
-                .split(' ')
-                .map(str::to_string)
-                .collect(),
+            words("-v3 -u nobody-here -l authNoPriv -a SHA -A some-passphrase"),
             "snmpget: Unknown user name\n",
         ),
         (
-            "-v3 -u md5 -l authPriv -a MD5 -A md5_authpass -x DES -X md5_authpass"
-                .split(' ')
-                .map(str::to_string)
-                .collect(),
+            words("-v3 -u md5 -l authPriv -a MD5 -A md5_authpass -x DES -X md5_authpass"),
             "snmpget: Unsupported security level\n",
         ),
         // Blumenthal AES-192 against a user configured for Reeder AES-192-C.
         (
-            "-v3 -u sha-aes192c -l authPriv -a SHA -A sha-aes192c_authpass -x AES-192 -X sha-aes192c_privpass"
-                .split(' ')
-                .map(str::to_string)
-                .collect(),
+            words(
+                "-v3 -u sha-aes192c -l authPriv -a SHA -A sha-aes192c_authpass -x AES-192 -X sha-aes192c_privpass",
+            ),
             "snmpget: Decryption error\n",
         ),
         (
-            "-v3 -u sha-aes -l authPriv -a SHA -A sha-aes_authpass -x AES -X sha-aes_privpass -n vlan-7"
-                .split(' ')
-                .map(str::to_string)
-                .collect(),
+            words(
+                "-v3 -u sha-aes -l authPriv -a SHA -A sha-aes_authpass -x AES -X sha-aes_privpass -n vlan-7",
+            ),
             "snmpget: Bad context specified\n",
         ),
     ];
@@ -363,10 +347,6 @@ fn snmpbulkwalk_v3_survives_restarts_mid_walk() {
 
 #[test]
 fn the_agent_binary_serves_v3_users_from_a_file() {
-    use std::io::{BufRead, BufReader, Read};
-    use std::process::{Command, Stdio};
-    use std::time::Duration;
-
     if !have_tool("snmpget") || !have_tool("snmpset") {
         return;
     }
@@ -383,38 +363,22 @@ fn the_agent_binary_serves_v3_users_from_a_file() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let mut child = Command::new(agent_support::mibscope())
-        .args([
-            "agent",
-            "--listen",
-            "127.0.0.1:0",
-            "--seed",
-            "3",
-            "--verbose",
-        ])
-        .args(["--engine-id", "0x80001F8804616263646566", "--v3-users"])
-        .arg(&users)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start mibscope agent");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut first = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut first);
-        let _ = tx.send(first);
-    });
-    let Ok(first) = rx.recv_timeout(Duration::from_secs(20)) else {
-        let _ = child.kill();
-        panic!("mibscope agent printed no address within 20 s");
-    };
-    let target = first.trim().to_string();
+    let mut args: Vec<&std::ffi::OsStr> = [
+        "--listen",
+        "127.0.0.1:0",
+        "--seed",
+        "3",
+        "--verbose",
+        "--engine-id",
+        "0x80001F8804616263646566",
+        "--v3-users",
+    ]
+    .map(std::ffi::OsStr::new)
+    .to_vec();
+    args.push(users.as_os_str());
+    let (child, target) = agent_support::start_agent_binary(&args);
     let ops: Vec<String> =
-        "-v3 -u ops -l authPriv -a SHA-256 -A ops-auth-secret -x AES-256 -X ops-priv-secret"
-            .split(' ')
-            .map(str::to_string)
-            .collect();
+        words("-v3 -u ops -l authPriv -a SHA-256 -A ops-auth-secret -x AES-256 -X ops-priv-secret");
     let ran = ask("snmpget", &ops, &target, &[".1.3.6.1.6.3.10.2.1.1.0"]);
     assert_eq!(
         ran.stdout, ".1.3.6.1.6.3.10.2.1.1.0 = Hex-STRING: 80 00 1F 88 04 61 62 63 64 65 66 \n",
@@ -428,9 +392,7 @@ fn the_agent_binary_serves_v3_users_from_a_file() {
         &[".1.3.6.1.2.1.1.5.0", "s", "renamed-by-v3"],
     );
     assert_eq!(ran.status, Some(0), "{}", ran.stderr);
-    let viewer: Vec<String> = ["-v3", "-u", "viewer", "-l", "noAuthNoPriv"]
-        .map(str::to_string)
-        .to_vec();
+    let viewer = words("-v3 -u viewer -l noAuthNoPriv");
     let ran = ask("snmpget", &viewer, &target, &[".1.3.6.1.2.1.1.5.0"]);
     assert_eq!(
         ran.stdout,
@@ -445,22 +407,8 @@ fn the_agent_binary_serves_v3_users_from_a_file() {
         ran.stderr
     );
 
-    let kill = agent_support::run("kill", &["-TERM", &child.id().to_string()]);
-    assert_eq!(kill.status, Some(0));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("mibscope agent did not stop on SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    let (status, stderr) = agent_support::stop_agent_binary(child);
+    assert_eq!(status, Some(0), "{stderr}");
     assert!(
         stderr.contains("SNMPv3 engine 0x80001F8804616263646566 with 2 users"),
         "{stderr}"

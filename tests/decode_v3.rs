@@ -46,10 +46,20 @@ fn decode(args: &[&str], env: &[(&str, &str)], hex: &str) -> Decoded {
     }
 }
 
-const SHA_AES_PASSES: [(&str, &str); 2] = [
-    ("MIBSCOPE_AUTH_PASS", "sha-aes_authpass"),
-    ("MIBSCOPE_PRIV_PASS", "sha-aes_privpass"),
-];
+const SHA_AES_PASSES: [(&str, &str); 2] = passes("sha-aes_authpass", "sha-aes_privpass");
+
+/// The pass phrases in the environment, as a user keeps them off the command line.
+const fn passes<'a>(auth: &'a str, privacy: &'a str) -> [(&'static str, &'a str); 2] {
+    [
+        ("MIBSCOPE_AUTH_PASS", auth),
+        ("MIBSCOPE_PRIV_PASS", privacy),
+    ]
+}
+
+/// `line` is one of the lines decode printed (or the start of one).
+fn assert_has(d: &Decoded, line: &str) {
+    assert!(d.stdout.contains(line), "{line}\nnot in:\n{}", d.stdout);
+}
 
 fn assert_no_secret(d: &Decoded) {
     for secret in ["_authpass", "_privpass", "wrong-passphrase"] {
@@ -114,7 +124,7 @@ fn header_without_credentials_and_pdu_with_them() {
         d.stdout
             .contains("authoritative engine: 0x80001F880474622D7472617073")
     );
-    assert!(d.stdout.contains("PDU: SNMPv2-Trap"), "{}", d.stdout);
+    assert_has(&d, "PDU: SNMPv2-Trap");
     assert_no_secret(&d);
 }
 
@@ -123,19 +133,13 @@ fn wrong_auth_pass_phrase_is_a_digest_mismatch() {
     let response = &datagrams("sha-aes")[3];
     let d = decode(
         &["-a", "SHA", "-x", "AES"],
-        &[
-            ("MIBSCOPE_AUTH_PASS", "wrong-passphrase"),
-            ("MIBSCOPE_PRIV_PASS", "sha-aes_privpass"),
-        ],
+        &passes("wrong-passphrase", "sha-aes_privpass"),
         response,
     );
     assert_eq!(d.status, Some(1));
-    assert!(
-        d.stdout.contains(
-            "    authentication: FAILED: digest mismatch: the HMAC in the message is not SHA with the given key localized to 0x80001F880474622D6167656E74: wrong authentication pass phrase or protocol (-a/-A)"
-        ),
-        "{}",
-        d.stdout
+    assert_has(
+        &d,
+        "    authentication: FAILED: digest mismatch: the HMAC in the message is not SHA with the given key localized to 0x80001F880474622D6167656E74: wrong authentication pass phrase or protocol (-a/-A)",
     );
     assert_no_secret(&d);
 }
@@ -145,23 +149,14 @@ fn wrong_priv_pass_phrase_is_a_decryption_failure() {
     let response = &datagrams("sha-aes")[3];
     let d = decode(
         &["-a", "SHA", "-x", "AES"],
-        &[
-            ("MIBSCOPE_AUTH_PASS", "sha-aes_authpass"),
-            ("MIBSCOPE_PRIV_PASS", "wrong-passphrase"),
-        ],
+        &passes("sha-aes_authpass", "wrong-passphrase"),
         response,
     );
     assert_eq!(d.status, Some(1));
-    assert!(
-        d.stdout.contains("    authentication: HMAC-SHA verified"),
-        "{}",
-        d.stdout
-    );
-    assert!(
-        d.stdout
-            .contains("    privacy: FAILED: decryption with AES failed (the decrypted bytes are not a scoped PDU"),
-        "{}",
-        d.stdout
+    assert_has(&d, "    authentication: HMAC-SHA verified");
+    assert_has(
+        &d,
+        "    privacy: FAILED: decryption with AES failed (the decrypted bytes are not a scoped PDU",
     );
     assert!(!d.stdout.contains("PDU: Response"), "{}", d.stdout);
     assert_no_secret(&d);
@@ -174,19 +169,13 @@ fn wrong_key_extension_says_which_one_works() {
     let request = &datagrams("fail-wrong-extension")[2];
     let d = decode(
         &["-a", "SHA", "-x", "AES-192-C"],
-        &[
-            ("MIBSCOPE_AUTH_PASS", "sha-aes192c_authpass"),
-            ("MIBSCOPE_PRIV_PASS", "sha-aes192c_privpass"),
-        ],
+        &passes("sha-aes192c_authpass", "sha-aes192c_privpass"),
         request,
     );
     assert_eq!(d.status, Some(1));
-    assert!(
-        d.stdout.contains(
-            "    privacy: decrypted with AES-192; not with -x AES-192-C: the sender extends the key as AES-192 does (Blumenthal key extension), use -x AES-192"
-        ),
-        "{}",
-        d.stdout
+    assert_has(
+        &d,
+        "    privacy: decrypted with AES-192; not with -x AES-192-C: the sender extends the key as AES-192 does (Blumenthal key extension), use -x AES-192",
     );
 }
 
@@ -199,18 +188,13 @@ fn keys_localized_to_the_wrong_engine() {
         response,
     );
     assert_eq!(d.status, Some(1));
-    assert!(
-        d.stdout.contains(
-            "    authentication: FAILED: digest mismatch with the keys localized to -e 0x80001F8804776F6E67; the message is authoritative at 0x80001F880474622D6167656E74, and localized to that engine the SHA key verifies it: drop -e or give that engine id"
-        ),
-        "{}",
-        d.stdout
+    assert_has(
+        &d,
+        "    authentication: FAILED: digest mismatch with the keys localized to -e 0x80001F8804776F6E67; the message is authoritative at 0x80001F880474622D6167656E74, and localized to that engine the SHA key verifies it: drop -e or give that engine id",
     );
-    assert!(
-        d.stdout
-            .contains("the keys were localized to -e 0x80001F8804776F6E67, the message's engine is 0x80001F880474622D6167656E74"),
-        "{}",
-        d.stdout
+    assert_has(
+        &d,
+        "the keys were localized to -e 0x80001F8804776F6E67, the message's engine is 0x80001F880474622D6167656E74",
     );
 }
 
@@ -219,12 +203,9 @@ fn secrets_missing_for_the_level() {
     let response = &datagrams("sha-aes")[3];
     let d = decode(&["-u", "sha-aes"], &[], response);
     assert_eq!(d.status, Some(1));
-    assert!(
-        d.stdout.contains(
-            "    authentication: FAILED: the message is authPriv, and no authentication secret was given: give -a and -A (or $MIBSCOPE_AUTH_PASS), or -3m/-3k"
-        ),
-        "{}",
-        d.stdout
+    assert_has(
+        &d,
+        "    authentication: FAILED: the message is authPriv, and no authentication secret was given: give -a and -A (or $MIBSCOPE_AUTH_PASS), or -3m/-3k",
     );
     let d = decode(
         &["-a", "SHA"],
@@ -232,17 +213,10 @@ fn secrets_missing_for_the_level() {
         response,
     );
     assert_eq!(d.status, Some(1));
-    assert!(
-        d.stdout.contains("    authentication: HMAC-SHA verified"),
-        "{}",
-        d.stdout
-    );
-    assert!(
-        d.stdout.contains(
-            "    privacy: FAILED: the message is authPriv and no privacy secret was given: give -x and -X (or $MIBSCOPE_PRIV_PASS), or -3M/-3K"
-        ),
-        "{}",
-        d.stdout
+    assert_has(&d, "    authentication: HMAC-SHA verified");
+    assert_has(
+        &d,
+        "    privacy: FAILED: the message is authPriv and no privacy secret was given: give -x and -X (or $MIBSCOPE_PRIV_PASS), or -3M/-3K",
     );
     // -l authNoPriv asks for the HMAC only: that passes.
     let d = decode(
@@ -251,11 +225,7 @@ fn secrets_missing_for_the_level() {
         response,
     );
     assert_eq!(d.status, Some(0), "{}", d.stdout);
-    assert!(
-        d.stdout.contains("    privacy: not checked (-l)"),
-        "{}",
-        d.stdout
-    );
+    assert_has(&d, "    privacy: not checked (-l)");
 }
 
 #[test]
@@ -278,11 +248,7 @@ fn net_snmp_key_options_and_bad_input() {
         response,
     );
     assert_eq!(d.status, Some(0), "{}{}", d.stdout, d.stderr);
-    assert!(
-        d.stdout.contains("privacy: decrypted with AES\n"),
-        "{}",
-        d.stdout
-    );
+    assert_has(&d, "privacy: decrypted with AES\n");
     assert!(!d.stdout.contains(&row[3]) && !d.stdout.contains(&row[5]));
     // A pass phrase too short, an unknown protocol: refused before anything is decoded.
     let d = decode(&["-a", "SHA", "-A", "short"], &[], response);
@@ -305,9 +271,5 @@ fn net_snmp_key_options_and_bad_input() {
         v2c,
     );
     assert_eq!(d.status, Some(0), "{}", d.stdout);
-    assert!(
-        d.stdout.contains("SNMPv2c message, 43 bytes"),
-        "{}",
-        d.stdout
-    );
+    assert_has(&d, "SNMPv2c message, 43 bytes");
 }

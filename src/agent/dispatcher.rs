@@ -908,12 +908,7 @@ mod tests {
             a.handle_datagram(t0, manager(), &good[..n]);
         }
         for _ in 0..20_000 {
-            let mut bad = good.clone();
-            for _ in 0..=rng.below(3) {
-                let i = rng.below(bad.len() as u64) as usize;
-                bad[i] = rng.next_u64() as u8;
-            }
-            let h = a.handle_datagram(t0, manager(), &bad);
+            let h = a.handle_datagram(t0, manager(), &rng.mangle(&good));
             assert!(h.transmits.len() <= 1);
         }
         for len in [0usize, 1, 2, 100, 2000] {

@@ -13,7 +13,7 @@ use super::store::StoreOptions;
 use super::v3::{Discarded, UsmConfig, V3User, default_engine_id, testbed_users};
 use crate::agent::faults::{Faults, RestartSchedule};
 use crate::proto::message::{MsgId, ScopedPdu};
-use crate::proto::usm::test_util::{Direction, all_fixtures};
+use crate::proto::usm::test_util::{Direction, all_fixtures, user};
 use crate::proto::usm::{
     self, Credentials, EngineBoots, EngineId, EngineTime, Outgoing, Received, SaltCounter,
     SecurityLevel, UserKeys, UserName, UsmReport,
@@ -251,68 +251,45 @@ fn each_security_failure_gets_its_report_and_counter() {
     let t0 = Instant::now();
     let mut a = testbed_agent(t0);
     let now = t0 + Duration::from_secs(1);
-    let wrong = |name: &str, auth: &str, privacy: Option<&str>| {
-        let real = creds(name);
-        Credentials::from_passphrases(
-            real.user().clone(),
-            Some((
-                real.auth_protocol().unwrap().clone(),
-                usm::Passphrase::new("authentication", auth).unwrap(),
-            )),
-            privacy.map(|p| {
-                (
-                    real.privacy_protocol().unwrap().clone(),
-                    usm::Passphrase::new("privacy", p).unwrap(),
-                )
-            }),
-        )
-        .unwrap()
-    };
+    use usm::{AuthProtocol, PrivProtocol};
     let cases: Vec<(Credentials, SecurityLevel, UsmReport)> = vec![
         (
-            wrong("sha-aes", "wrong-passphrase", Some("sha-aes_privpass")),
+            user(
+                "sha-aes",
+                (AuthProtocol::Sha1, "wrong-passphrase"),
+                Some((PrivProtocol::Aes128, "sha-aes_privpass")),
+            ),
             SecurityLevel::AuthPriv,
             UsmReport::WrongDigests,
         ),
         (
-            wrong("sha-aes", "sha-aes_authpass", Some("wrong-passphrase")),
+            user(
+                "sha-aes",
+                (AuthProtocol::Sha1, "sha-aes_authpass"),
+                Some((PrivProtocol::Aes128, "wrong-passphrase")),
+            ),
             SecurityLevel::AuthPriv,
             UsmReport::DecryptionErrors,
         ),
         // AES-192 (Blumenthal) against a user configured for AES-192-C (Reeder).
         (
             creds("sha-aes192c")
-                .with_privacy_protocol(usm::PrivProtocol::Aes192)
+                .with_privacy_protocol(PrivProtocol::Aes192)
                 .unwrap(),
             SecurityLevel::AuthPriv,
             UsmReport::DecryptionErrors,
         ),
         (
-            Credentials::from_passphrases(
-                UserName::new("nobody-here"),
-                Some((
-                    usm::AuthProtocol::Sha1,
-                    usm::Passphrase::new("authentication", "some-passphrase").unwrap(),
-                )),
-                None,
-            )
-            .unwrap(),
+            user("nobody-here", (AuthProtocol::Sha1, "some-passphrase"), None),
             SecurityLevel::AuthNoPriv,
             UsmReport::UnknownUserNames,
         ),
         (
-            Credentials::from_passphrases(
-                UserName::new("md5"),
-                Some((
-                    usm::AuthProtocol::Md5,
-                    usm::Passphrase::new("authentication", "md5_authpass").unwrap(),
-                )),
-                Some((
-                    usm::PrivProtocol::Des,
-                    usm::Passphrase::new("privacy", "md5_authpass").unwrap(),
-                )),
-            )
-            .unwrap(),
+            user(
+                "md5",
+                (AuthProtocol::Md5, "md5_authpass"),
+                Some((PrivProtocol::Des, "md5_authpass")),
+            ),
             SecurityLevel::AuthPriv,
             UsmReport::UnsupportedSecLevels,
         ),
@@ -641,12 +618,7 @@ fn v3_garbage_never_panics_and_malformed_is_counted() {
     }
     let mut rng = crate::agent::faults::SeededRng::new(3);
     for _ in 0..5_000 {
-        let mut bad = good.clone();
-        for _ in 0..=rng.below(3) {
-            let i = rng.below(bad.len() as u64) as usize;
-            bad[i] = rng.next_u64() as u8;
-        }
-        let h = a.handle_datagram(t0, manager(), &bad);
+        let h = a.handle_datagram(t0, manager(), &rng.mangle(&good));
         assert!(h.transmits.len() <= 1);
     }
     assert!(a.stats().malformed > 0);
