@@ -711,7 +711,18 @@ fn user_specs_and_files() {
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("line 2: "), "{err}");
-    // The test bed matrix: 45 users, levels and access as its README says.
+    // The test bed matrix: 45 users, levels and access as its README says; no pass phrase
+    // in the Debug of an agent configured with them.
+    let config = AgentConfig {
+        usm: Some(UsmConfig::testbed()),
+        ..AgentConfig::default()
+    };
+    let debug = format!("{config:?}");
+    assert!(
+        debug.contains("sha512-aes256c") && !debug.contains("_authpass"),
+        "{debug}"
+    );
+    assert!(!debug.contains("_privpass"));
     let tb = testbed_users();
     assert_eq!(tb.len(), 45);
     let find = |n: &str| {

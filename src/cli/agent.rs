@@ -108,7 +108,8 @@ pub struct AgentArgs {
     pub v3_users: Vec<PathBuf>,
 
     /// Add the shared test bed's 45 users (noauth, md5, sha-aes, sha512-aes256c, ...;
-    /// pass phrases <user>_authpass and <user>_privpass: published test credentials)
+    /// pass phrases <user>_authpass and <user>_privpass: published test credentials;
+    /// sysonly-sha-aes sees the whole tree, as this agent has no views)
     #[arg(long, help_heading = "SNMPv3")]
     pub testbed_users: bool,
 
@@ -399,6 +400,8 @@ pub async fn run(args: AgentArgs) -> Result<Outcome, CliError> {
             u.users.len(),
             if args.testbed_users {
                 " (test bed users: published test credentials, loopback only)"
+            } else if u.users.is_empty() {
+                " (add --v3-user, --v3-users FILE or --testbed-users)"
             } else {
                 ""
             }
