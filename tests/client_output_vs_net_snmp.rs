@@ -51,7 +51,6 @@ fn every_type_of_the_switch_prints_as_snmpget_prints_it() {
 }
 
 #[test]
-#[ignore = "client bug: src/output/text.rs does not escape '\"' and '\\' inside STRING values as Net-SNMP 5.9 does"]
 fn quotes_and_backslashes_in_strings_are_escaped_like_net_snmp() {
     if !have_tool("snmpget") || !have_tool("snmpset") {
         return;
@@ -82,7 +81,6 @@ fn quotes_and_backslashes_in_strings_are_escaped_like_net_snmp() {
 }
 
 #[test]
-#[ignore = "client bug: src/output/text.rs ignores -Ot (TimeTicks as a plain number)"]
 fn raw_timeticks_with_dash_ot_like_net_snmp() {
     if !have_tool("snmpget") {
         return;

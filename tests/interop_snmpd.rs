@@ -165,7 +165,7 @@ fn gets_print_what_net_snmp_prints() {
     same_as(
         "snmpwalk",
         &["walk"],
-        &["-v2c", "-c", "sysonly", "-Cp", a, ".1.3.6.1.2.1.1"],
+        &["-v2c", "-c", "sysonly", "-Cp", a, ".1.3.6.1.2.1.1.9"],
     );
     // Walking a single instance falls back to a Get; -Ci includes the root.
     same_as(

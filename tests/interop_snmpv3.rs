@@ -83,8 +83,15 @@ fn bulkwalks_of_the_whole_tree_equal_snmpbulkwalk() {
         "sha-aes256c",
         "noauth",
     ] {
-        let (_, before) = run_both("snmpbulkwalk", "bulkwalk", user, &["-Cr25"], &a, &[".1"]);
-        let (mine, after) = run_both("snmpbulkwalk", "bulkwalk", user, &["-Cr25"], &a, &[".1"]);
+        let mut args: Vec<String> = v3_args(user);
+        args.extend(["-Cr25".to_string(), a.clone(), ".1".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // Ours between two of theirs, so that values that moved show in theirs.
+        let before = net_snmp("snmpbulkwalk", &args);
+        let mut mine_args = vec!["bulkwalk"];
+        mine_args.extend_from_slice(&args);
+        let mine = mibscope(&mine_args);
+        let after = net_snmp("snmpbulkwalk", &args);
         assert!(mine.status.success(), "{user}: {}", stderr(&mine));
         let compared = assert_walks_agree(&stdout(&mine), &stdout(&before), &stdout(&after), CHURN);
         assert!(compared > 1000, "{user}: {compared}");

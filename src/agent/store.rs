@@ -494,7 +494,7 @@ impl ObjectStore {
             }
             Value::Integer(_) | Value::Gauge32(_) | Value::UInteger32(_) => {
                 let n = match value {
-                    Value::Integer(v) => i64::from(*v),
+                    Value::Integer(v) => *v,
                     Value::Gauge32(v) | Value::UInteger32(v) => i64::from(*v),
                     _ => 0,
                 };
@@ -586,7 +586,7 @@ fn rule_rate(oid: &Oid, rules: &[&RateRule], initial: &HashMap<&Oid, &Initial>) 
         if let Some(cond) = &rule.when {
             let other = cond.column.child(index);
             let holds = match initial.get(&other) {
-                Some(Initial::Fixed(Value::Integer(v))) => i64::from(*v) == cond.equals,
+                Some(Initial::Fixed(Value::Integer(v))) => *v == cond.equals,
                 Some(Initial::Fixed(Value::Gauge32(v) | Value::UInteger32(v))) => {
                     i64::from(*v) == cond.equals
                 }

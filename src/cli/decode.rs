@@ -18,7 +18,6 @@ use clap::Args;
 
 use super::{CliError, Outcome};
 use crate::output::OutputOptions;
-use crate::output::text::format_value;
 use crate::proto::message::{ScopedPdu, ScopedPduData, V3Message};
 use crate::proto::pdu::TrapV1;
 use crate::proto::usm::{
@@ -910,12 +909,9 @@ fn describe_varbinds(s: &mut String, varbinds: &[crate::proto::VarBind], indent:
     let _ = writeln!(s, "{indent}  variable-bindings: {}", varbinds.len());
     let options = OutputOptions::default();
     for vb in varbinds {
-        let _ = writeln!(
-            s,
-            "{indent}    {} = {}",
-            vb.oid,
-            format_value(&vb.value, &options)
-        );
+        let mut line = Vec::new();
+        let _ = crate::output::write_varbind(&mut line, vb, &options);
+        let _ = write!(s, "{indent}    {}", String::from_utf8_lossy(&line));
     }
 }
 
