@@ -420,7 +420,7 @@ impl ObjectStore {
     }
 
     fn engine_value(&self, object: &EngineObject, now: Instant) -> Value {
-        let int = |n: u32| Value::Integer(i32::try_from(n).unwrap_or(i32::MAX));
+        let int = |n: u32| Value::Integer(i64::from(n.min(i32::MAX as u32)));
         match object {
             EngineObject::EngineId => Value::OctetString(self.engine.engine_id.clone()),
             EngineObject::Boots => int(self.engine.boots),
