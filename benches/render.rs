@@ -125,7 +125,7 @@ fn walk() -> Vec<VarBind> {
     for col in 1..=22u32 {
         for i in ports.clone() {
             let value = match col {
-                1 | 3 | 4 | 7 | 8 => Value::Integer(i as i32 % 7 + 1),
+                1 | 3 | 4 | 7 | 8 => Value::Integer(i64::from(i % 7 + 1)),
                 2 => Value::OctetString(format!("eth{i}").into_bytes()),
                 5 => Value::Gauge32(4_294_967_295),
                 6 => Value::OctetString(vec![0x8e, 0xbf, 0x65, 0x2b, (i >> 8) as u8, i as u8]),
@@ -156,7 +156,7 @@ fn walk() -> Vec<VarBind> {
     for i in 0..500u32 {
         v.push(VarBind::new(
             oid(&addr, &[i / 64, (i % 64) * 4 + 1]),
-            Value::Integer(i as i32 + 2),
+            Value::Integer(i64::from(i + 2)),
         ));
     }
     let sw = [1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2];

@@ -5,12 +5,11 @@
 
 mod agent_support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use agent_support::{have_tool, mibscope, net_snmp, run, spec, start};
-use mibscope::agent::snapshot::Initial;
+use agent_support::{
+    have_tool, mibscope, net_snmp, printed, run, spec, start, start_agent_binary, stop_agent_binary,
+};
 use mibscope::agent::{AgentConfig, ObjectStore, Snapshot, StoreOptions};
 use mibscope::proto::value::ValueKind;
 use mibscope::proto::{Oid, Value, VarBind};
@@ -20,19 +19,6 @@ fn frozen() -> StoreOptions {
         rates: false,
         ..StoreOptions::default()
     }
-}
-
-/// Objects a Net-SNMP tool printed, read with the snapshot parser.
-fn printed(stdout: &str, what: &str) -> Vec<(Oid, Value)> {
-    let parsed = Snapshot::parse(stdout, what).unwrap_or_else(|e| panic!("{e}\n{stdout}"));
-    parsed
-        .objects
-        .into_iter()
-        .map(|o| match o.initial {
-            Initial::Fixed(v) => (o.oid, v),
-            Initial::Uptime => panic!("a walk never says 'uptime'"),
-        })
-        .collect()
 }
 
 /// Asserts `got` is `expected` object for object: equal values, except that objects whose
@@ -403,27 +389,8 @@ fn the_agent_binary_prints_its_address_serves_and_stops_on_sigterm() {
     if !have_tool("snmpget") {
         return;
     }
-    let mut child = Command::new(mibscope())
-        .args(["agent", "--listen", "127.0.0.1:0", "--seed", "3"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start mibscope agent");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut first = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut first);
-        let _ = tx.send(first);
-    });
-    let first = rx
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| {
-            let _ = child.kill();
-            panic!("mibscope agent printed no address within 20 s")
-        });
-    let addr = first.trim().to_string();
-    assert!(addr.starts_with("udp:127.0.0.1:"), "{addr}");
+    let (child, addr) =
+        start_agent_binary(&["--listen", "127.0.0.1:0", "--seed", "3"].map(std::ffi::OsStr::new));
     let ran = net_snmp(
         "snmpget",
         &["-v2c", "-c", "public", &addr, ".1.3.6.1.2.1.1.5.0"],
@@ -432,23 +399,8 @@ fn the_agent_binary_prints_its_address_serves_and_stops_on_sigterm() {
         ran.stdout,
         ".1.3.6.1.2.1.1.5.0 = STRING: \"acc-sw-b2-01\"\n"
     );
-    let pid = child.id().to_string();
-    let kill = run("kill", &["-TERM", &pid]);
-    assert_eq!(kill.status, Some(0));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("mibscope agent did not stop on SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr);
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    let (status, stderr) = stop_agent_binary(child);
+    assert_eq!(status, Some(0), "{stderr}");
     assert!(
         stderr.contains("stopped; 1 datagrams, 1 answered"),
         "{stderr}"

@@ -1,11 +1,17 @@
-//! The sans-IO agent: datagrams in, datagrams out, time passed in. It owns the message
-//! layer of v1/v2c (RFC 1157 section 4, RFC 1901: version, community, access), the faults,
+//! The sans-IO agent: datagrams in, datagrams out, time passed in. It owns two message
+//! layers, v1/v2c (RFC 1157 section 4, RFC 1901: version, community, access) and, when
+//! `AgentConfig::usm` is set, SNMPv3 (`v3.rs`: USM, contexts, Reports), plus the faults,
 //! restarts and the agent's counters; the command responder (`responder.rs`) answers the
-//! PDU. SNMPv3 will add a second message layer here (USM authenticates and decrypts, then
-//! hands the same responder a `Request`), leaving the responder as it is.
+//! PDU whichever layer accepted it.
 //!
 //! Drive it with `handle_datagram(now, from, bytes)`: it returns the datagrams to send and
 //! when to send each (a reply can be delayed, duplicated, or not sent at all).
+//!
+//! Time: sysUpTime and snmpEngineTime both count from the last (re)start. A restart (the
+//! `restart` fault, or `restart()`) adds one to the boot count, which is snmpEngineBoots,
+//! so a v3 manager's next request falls outside the time window (RFC 3414 section 3.2
+//! step 7a): it gets a usmStatsNotInTimeWindows Report with the new boots and time and
+//! must re-synchronise, as it would with a real agent that rebooted.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -15,8 +21,10 @@ use super::faults::{Faults, RestartSchedule, SeededRng};
 use super::responder::{self, Answer, Request, Rights, Semantics};
 use super::snapshot::Snapshot;
 use super::store::{ObjectStore, SnmpCounter, StoreOptions};
+use super::v3::{Discarded, Refusal, UsmConfig, V3Layer, V3Request};
 use crate::proto::ber::DecodeError;
 use crate::proto::message::CommunityMessage;
+use crate::proto::usm::{EngineTime, UsmReport};
 use crate::proto::{Community, ErrorStatus, Message, Pdu, PduBody, PduType, RequestId, Version};
 
 /// The largest UDP payload over IPv4: the default local limit on a response.
@@ -36,8 +44,8 @@ impl fmt::Debug for CommunityAccess {
     }
 }
 
-/// How many times the agent has booted: 1 at the start, +1 per restart. It becomes
-/// snmpEngineBoots (RFC 3414 section 2.2.1) when v3 arrives.
+/// How many times the agent has booted: 1 at the start, +1 per restart. It is
+/// snmpEngineBoots (RFC 3414 section 2.2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BootCount(pub u32);
 
@@ -48,6 +56,9 @@ pub struct MessageSize(pub usize);
 #[derive(Clone, Debug)]
 pub struct AgentConfig {
     pub communities: Vec<CommunityAccess>,
+    /// Speak SNMPv3 with this engine id and these users; None: v3 messages are dropped as
+    /// an unsupported version and the engine objects are not served.
+    pub usm: Option<UsmConfig>,
     pub max_message_size: MessageSize,
     pub faults: Faults,
     /// Seeds the fault generator: the same seed and requests give the same faults.
@@ -68,6 +79,7 @@ impl Default for AgentConfig {
                     rights: Rights::ReadWrite,
                 },
             ],
+            usm: None,
             max_message_size: MessageSize(MAX_UDP_PAYLOAD),
             faults: Faults::default(),
             seed: 1,
@@ -92,8 +104,10 @@ pub enum Dropped {
     EveryNth,
     /// Not a decodable SNMP message.
     Malformed(DecodeError),
-    /// A version this agent does not speak (v3 for now, or an unknown one).
+    /// A version this agent does not speak (v3 without `AgentConfig::usm`, or unknown).
     BadVersion(Version),
+    /// A v3 message the v3 layer discarded without a Report.
+    V3(Discarded),
     /// A community the agent does not know (snmpInBadCommunityNames).
     BadCommunity(Version),
     /// A PDU the agent does not answer: a Response, a Trap, GetBulk in a v1 message.
@@ -113,6 +127,12 @@ pub enum Event {
         error_status: ErrorStatus,
         /// Datagrams sent for it (0 would be a Dropped event; 2 with a duplicate).
         copies: usize,
+    },
+    /// A v3 message answered with a Report (discovery, or a security or context failure).
+    Reported {
+        report: UsmReport,
+        /// What was wrong, for the log; never a secret.
+        reason: String,
     },
     Dropped(Dropped),
 }
@@ -141,6 +161,9 @@ impl fmt::Display for Event {
                 }
                 Ok(())
             }
+            Event::Reported { report, reason } => {
+                write!(f, "v3 report {}: {reason}", report.name())
+            }
             Event::Dropped(d) => match d {
                 Dropped::Loss => f.write_str("request dropped (loss fault)"),
                 Dropped::EveryNth => f.write_str("request dropped (drop-every fault)"),
@@ -148,6 +171,23 @@ impl fmt::Display for Event {
                 Dropped::BadVersion(v) => {
                     write!(f, "dropped: SNMP version {} is not served", v.code())
                 }
+                Dropped::V3(d) => match d {
+                    Discarded::Malformed(e) => write!(f, "malformed v3 message dropped: {e}"),
+                    Discarded::UnknownSecurityModel(m) => {
+                        write!(f, "dropped: v3 security model {m} is not USM (3)")
+                    }
+                    Discarded::InvalidFlags(flags) => {
+                        write!(f, "dropped: invalid v3 msgFlags 0x{flags:02x}")
+                    }
+                    Discarded::Refused(e) => write!(f, "dropped v3 message (no report due): {e}"),
+                    Discarded::NotARequest(t) => {
+                        write!(
+                            f,
+                            "dropped: v3 {} is not a request this agent answers",
+                            t.name()
+                        )
+                    }
+                },
                 Dropped::BadCommunity(v) => {
                     write!(
                         f,
@@ -199,15 +239,51 @@ pub struct AgentStats {
     pub wrong_ids_sent: u64,
     pub too_big_faults: u64,
     pub restarts: u64,
+    /// v3 Reports sent (discovery included).
+    pub reports: u64,
+    /// v3 messages dropped by the v3 layer without a Report.
+    pub v3_discarded: u64,
 }
 
-/// A v1/v2c request the message layer accepted.
-struct CommunityRequest {
-    version: Version,
-    community: Community,
+/// The size of the message that would carry a response PDU.
+type EncodedLen<'a> = Box<dyn Fn(&Pdu) -> usize + 'a>;
+
+/// How the response to an accepted request is wrapped.
+enum Reply {
+    Community {
+        version: Version,
+        community: Community,
+    },
+    V3(Box<V3Request>),
+}
+
+impl Reply {
+    fn version(&self) -> Version {
+        match self {
+            Reply::Community { version, .. } => *version,
+            Reply::V3(_) => Version::V3,
+        }
+    }
+}
+
+/// A request a message layer accepted, for the responder.
+struct Accepted {
+    reply: Reply,
     semantics: Semantics,
-    rights: Rights,
+    /// None: no access at all at this security level (authorizationError).
+    rights: Option<Rights>,
     pdu: Pdu,
+}
+
+/// What a message layer made of a datagram.
+enum Incoming {
+    Request(Accepted),
+    /// A v3 Report to send back instead of an answer.
+    Report {
+        payload: Vec<u8>,
+        report: UsmReport,
+        reason: String,
+    },
 }
 
 /// The simulated agent, without sockets.
@@ -219,18 +295,26 @@ pub struct Agent {
     boots: BootCount,
     /// Requests answered since the last restart, for `RestartSchedule::AfterRequests`.
     answered_since_boot: u64,
+    v3: Option<V3Layer>,
 }
 
 impl Agent {
     /// An agent serving `store`, which was built (booted) at the agent's start.
-    pub fn new(store: ObjectStore, config: AgentConfig) -> Agent {
+    pub fn new(mut store: ObjectStore, config: AgentConfig) -> Agent {
+        let boots = BootCount(1);
+        let v3 = config.usm.as_ref().map(|usm| {
+            let layer = V3Layer::new(usm, boots.0, config.max_message_size.0, config.seed as u32);
+            store.add_engine_objects(layer.engine_values());
+            layer
+        });
         Agent {
             store,
             rng: SeededRng::new(config.seed),
             config,
             stats: AgentStats::default(),
-            boots: BootCount(1),
+            boots,
             answered_since_boot: 0,
+            v3,
         }
     }
 
@@ -260,6 +344,16 @@ impl Agent {
         &self.config
     }
 
+    /// The v3 layer, when the agent speaks v3.
+    pub fn v3(&self) -> Option<&V3Layer> {
+        self.v3.as_ref()
+    }
+
+    /// snmpEngineTime at `now` (seconds since the last restart).
+    pub fn engine_time(&self, now: Instant) -> EngineTime {
+        EngineTime(self.store.engine_time(now))
+    }
+
     /// Restarts now: sysUpTime, counters and the snmp group from 0, one more boot.
     pub fn restart(&mut self, now: Instant) {
         self.restart_times(now, 1);
@@ -271,6 +365,10 @@ impl Agent {
         self.boots = BootCount(self.boots.0.saturating_add(times));
         self.stats.restarts += u64::from(times);
         self.answered_since_boot = 0;
+        if let Some(v3) = &mut self.v3 {
+            v3.reboot(self.boots.0);
+            self.store.set_engine_values(v3.engine_values());
+        }
     }
 
     /// Handles one datagram that arrived at `now` from `from`.
@@ -281,9 +379,16 @@ impl Agent {
             .lose_on_the_way_in()
             .and_then(|()| {
                 self.store.snmp_mut().bump(SnmpCounter::InPkts);
-                self.accept_community_message(bytes)
+                self.accept_message(now, bytes)
             })
-            .and_then(|request| self.answer(now, from, request));
+            .and_then(|incoming| match incoming {
+                Incoming::Request(request) => self.answer(now, from, request),
+                Incoming::Report {
+                    payload,
+                    report,
+                    reason,
+                } => Ok(self.send_report(now, from, payload, report, reason)),
+            });
         match answered {
             Ok((transmits, event)) => Handled {
                 transmits,
@@ -329,19 +434,53 @@ impl Agent {
         Ok(())
     }
 
-    /// The v1/v2c message layer (RFC 1157 section 4, RFC 1901, RFC 3584 section 5.2.1):
-    /// decode, check the version and the community, find the PDU. A v3 message layer
-    /// would produce the same kind of result (semantics, rights, PDU) after USM.
-    fn accept_community_message(&mut self, bytes: &[u8]) -> Result<CommunityRequest, Dropped> {
+    /// Decodes the datagram and hands it to its message layer.
+    fn accept_message(&mut self, now: Instant, bytes: &[u8]) -> Result<Incoming, Dropped> {
         let message = Message::decode(bytes).map_err(Dropped::Malformed)?.0;
+        match message {
+            Message::Community(m) => self.accept_community_message(m).map(Incoming::Request),
+            Message::V3(_) => self.accept_v3_message(now, bytes),
+        }
+    }
+
+    /// The v3 message layer (`v3.rs`): USM, then the PDU class, context and access.
+    fn accept_v3_message(&mut self, now: Instant, bytes: &[u8]) -> Result<Incoming, Dropped> {
+        let time = self.engine_time(now);
+        let Some(v3) = &mut self.v3 else {
+            return Err(Dropped::BadVersion(Version::V3));
+        };
+        match v3.accept(bytes, time) {
+            Ok(request) => Ok(Incoming::Request(Accepted {
+                semantics: Semantics::V2,
+                rights: request.rights,
+                pdu: request.pdu.clone(),
+                reply: Reply::V3(Box::new(request)),
+            })),
+            Err(Refusal::Reported {
+                report,
+                payload,
+                reason,
+            }) => Ok(Incoming::Report {
+                payload,
+                report,
+                reason,
+            }),
+            Err(Refusal::Discarded(Discarded::Malformed(e))) => Err(Dropped::Malformed(e)),
+            Err(Refusal::Discarded(Discarded::NotARequest(kind))) => {
+                Err(Dropped::NotARequest(Version::V3, kind))
+            }
+            Err(Refusal::Discarded(other)) => Err(Dropped::V3(other)),
+        }
+    }
+
+    /// The v1/v2c message layer (RFC 1157 section 4, RFC 1901, RFC 3584 section 5.2.1):
+    /// check the version and the community, find the PDU.
+    fn accept_community_message(&mut self, message: CommunityMessage) -> Result<Accepted, Dropped> {
         let CommunityMessage {
             version,
             community,
             pdu,
-        } = match message {
-            Message::Community(m) => m,
-            Message::V3(_) => return Err(Dropped::BadVersion(Version::V3)),
-        };
+        } = message;
         let semantics = match version {
             Version::V1 => Semantics::V1,
             Version::V2c => Semantics::V2,
@@ -357,13 +496,35 @@ impl Agent {
         let PduBody::Pdu(pdu) = pdu else {
             return Err(Dropped::NotARequest(version, PduType::TrapV1));
         };
-        Ok(CommunityRequest {
-            version,
-            community,
+        Ok(Accepted {
+            reply: Reply::Community { version, community },
             semantics,
-            rights,
+            rights: Some(rights),
             pdu,
         })
+    }
+
+    /// A v3 Report, after the delay faults (Reports are never duplicated or mangled).
+    fn send_report(
+        &mut self,
+        now: Instant,
+        dest: SocketAddr,
+        payload: Vec<u8>,
+        report: UsmReport,
+        reason: String,
+    ) -> (Vec<Transmit>, Event) {
+        let faults = &self.config.faults;
+        let send_at = now + faults.delay + self.rng.duration_up_to(faults.jitter);
+        self.stats.reports += 1;
+        self.store.snmp_mut().bump(SnmpCounter::OutPkts);
+        (
+            vec![Transmit {
+                send_at,
+                dest,
+                payload,
+            }],
+            Event::Reported { report, reason },
+        )
     }
 
     /// Answers an accepted request: the responder, the tooBig fault, the reply faults.
@@ -371,15 +532,15 @@ impl Agent {
         &mut self,
         now: Instant,
         from: SocketAddr,
-        request: CommunityRequest,
+        request: Accepted,
     ) -> Result<(Vec<Transmit>, Event), Dropped> {
-        let CommunityRequest {
-            version,
-            community,
+        let Accepted {
+            reply,
             semantics,
             rights,
             pdu,
         } = request;
+        let version = reply.version();
         let snmp = self.store.snmp_mut();
         match pdu.kind {
             PduType::GetRequest => snmp.bump(SnmpCounter::InGetRequests),
@@ -387,22 +548,49 @@ impl Agent {
             PduType::SetRequest => snmp.bump(SnmpCounter::InSetRequests),
             _ => {}
         }
-        let max_size = self.config.max_message_size.0;
-        let encoded_len = |p: &Pdu| community_message(version, &community, p.clone()).len();
-        let responder_request = Request {
-            pdu: &pdu,
-            semantics,
-            rights,
-            now,
-            max_size,
+        if let Some(v3) = &self.v3 {
+            self.store.set_engine_values(v3.engine_values());
+        }
+        let time = self.engine_time(now);
+        let local_limit = self.config.max_message_size.0;
+        let v3 = self.v3.as_ref();
+        let (max_size, encoded_len): (usize, EncodedLen<'_>) = match &reply {
+            Reply::Community { version, community } => (
+                local_limit,
+                Box::new(move |p: &Pdu| community_message(*version, community, p.clone()).len()),
+            ),
+            Reply::V3(request) => match v3 {
+                Some(v3) => (
+                    v3.max_response_size(request, local_limit),
+                    Box::new(move |p: &Pdu| v3.response_len(request, time, p)),
+                ),
+                None => return Err(Dropped::BadVersion(Version::V3)),
+            },
         };
-        let non_increasing = self.config.faults.non_increasing.as_ref();
-        let answer = responder::respond(
-            &mut self.store,
-            &responder_request,
-            &encoded_len,
-            non_increasing,
-        );
+        let answer = match rights {
+            Some(rights) => {
+                let responder_request = Request {
+                    pdu: &pdu,
+                    semantics,
+                    rights,
+                    now,
+                    max_size,
+                };
+                let non_increasing = self.config.faults.non_increasing.as_ref();
+                responder::respond(
+                    &mut self.store,
+                    &responder_request,
+                    &encoded_len,
+                    non_increasing,
+                )
+            }
+            // RFC 3413 section 3.2 step 3: access denied before any object is looked at.
+            None => Answer::Response(pdu.response(
+                ErrorStatus::AuthorizationError,
+                0,
+                pdu.varbinds.clone(),
+            )),
+        };
         let mut response = match answer {
             Answer::Response(p) => p,
             Answer::NotARequest => return Err(Dropped::NotARequest(version, pdu.kind)),
@@ -418,9 +606,10 @@ impl Agent {
                 }
             }
         }
+        drop(encoded_len);
         self.count_response(&pdu, &response);
         let (varbinds, error_status) = (response.varbinds.len(), response.error_status);
-        let transmits = self.send(now, from, version, &community, response);
+        let transmits = self.send(now, from, &reply, response)?;
         let event = Event::Answered {
             version,
             request: pdu.kind,
@@ -457,6 +646,7 @@ impl Agent {
                 self.stats.bad_community += 1;
             }
             Dropped::NotARequest(..) => self.stats.not_requests += 1,
+            Dropped::V3(_) => self.stats.v3_discarded += 1,
             Dropped::TooBigToSend(_) => {
                 snmp.bump(SnmpCounter::SilentDrops);
                 self.stats.silent_drops += 1;
@@ -488,27 +678,38 @@ impl Agent {
         &mut self,
         now: Instant,
         dest: SocketAddr,
-        version: Version,
-        community: &Community,
+        reply: &Reply,
         mut response: Pdu,
-    ) -> Vec<Transmit> {
+    ) -> Result<Vec<Transmit>, Dropped> {
         let faults = &self.config.faults;
         if self.rng.chance(faults.wrong_request_id) {
             response.request_id = wrong_request_id(response.request_id);
             self.stats.wrong_ids_sent += 1;
         }
         let send_at = now + faults.delay + self.rng.duration_up_to(faults.jitter);
-        let payload = community_message(version, community, response);
+        let payload = match reply {
+            Reply::Community { version, community } => {
+                community_message(*version, community, response)
+            }
+            Reply::V3(request) => {
+                let time = self.engine_time(now);
+                let Some(v3) = &mut self.v3 else {
+                    return Err(Dropped::BadVersion(Version::V3));
+                };
+                v3.respond(request, time, response)
+                    .map_err(|e| Dropped::V3(Discarded::Refused(e)))?
+            }
+        };
         let mut out = vec![Transmit {
             send_at,
             dest,
             payload,
         }];
-        if self.rng.chance(faults.duplicate) {
+        if self.rng.chance(self.config.faults.duplicate) {
             self.stats.duplicates_sent += 1;
             out.push(out[0].clone());
         }
-        out
+        Ok(out)
     }
 }
 
@@ -675,7 +876,7 @@ mod tests {
             Pdu::request(PduType::Response, RequestId(4), vec![]),
         );
         assert!(a.handle_datagram(t0, manager(), &resp).transmits.is_empty());
-        // v3 is not served yet.
+        // v3 without `AgentConfig::usm` is not served.
         let v3 = [
             0x30, 0x3e, 0x02, 0x01, 0x03, 0x30, 0x11, 0x02, 0x04, 0x16, 0xf8, 0xa4, 0x34, 0x02,
             0x03, 0x00, 0xff, 0xe3, 0x04, 0x01, 0x04, 0x02, 0x01, 0x03, 0x04, 0x10, 0x30, 0x0e,
@@ -707,12 +908,7 @@ mod tests {
             a.handle_datagram(t0, manager(), &good[..n]);
         }
         for _ in 0..20_000 {
-            let mut bad = good.clone();
-            for _ in 0..=rng.below(3) {
-                let i = rng.below(bad.len() as u64) as usize;
-                bad[i] = rng.next_u64() as u8;
-            }
-            let h = a.handle_datagram(t0, manager(), &bad);
+            let h = a.handle_datagram(t0, manager(), &rng.mangle(&good));
             assert!(h.transmits.len() <= 1);
         }
         for len in [0usize, 1, 2, 100, 2000] {

@@ -198,6 +198,17 @@ impl SeededRng {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
+    /// `bytes` with one to three bytes replaced by random ones: garbage for robustness tests.
+    #[cfg(test)]
+    pub fn mangle(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut bad = bytes.to_vec();
+        for _ in 0..=self.below(3) {
+            let i = self.below(bad.len() as u64) as usize;
+            bad[i] = self.next_u64() as u8;
+        }
+        bad
+    }
+
     /// True with probability `p`. Draws nothing when `p` is never, so turning one fault on
     /// does not change the dice of the others.
     pub fn chance(&mut self, p: Probability) -> bool {

@@ -20,6 +20,30 @@
 //! let stats = running.shutdown();
 //! ```
 //!
+//! For SNMPv3, give the agent an engine id and users (here the shared test bed's 45, whose
+//! pass phrases are `<user>_authpass` / `<user>_privpass`):
+//!
+//! ```no_run
+//! use std::time::Instant;
+//! use mibscope::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
+//! use mibscope::agent::runner::{BackgroundAgent, RunnerOptions};
+//! use mibscope::agent::v3::UsmConfig;
+//!
+//! let config = AgentConfig {
+//!     usm: Some(UsmConfig::testbed()), // engine id v3::DEFAULT_ENGINE_ID
+//!     ..AgentConfig::default()
+//! };
+//! let agent = Agent::from_snapshot(
+//!     &Snapshot::embedded_switch(),
+//!     &StoreOptions::default(),
+//!     config,
+//!     Instant::now(),
+//! );
+//! let running = BackgroundAgent::start(agent, RunnerOptions::loopback_ephemeral()).unwrap();
+//! // snmpget -v3 -u sha-aes -l authPriv -a SHA -A sha-aes_authpass -x AES -X sha-aes_privpass
+//! running.restart(); // snmpEngineBoots + 1, snmpEngineTime from 0: managers must resync
+//! ```
+//!
 //! From async code, `spawn` gives a `RunningAgent` with the same methods, async.
 
 use std::cmp::Reverse;
@@ -34,6 +58,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::dispatcher::{Agent, AgentStats, Dropped, Event, Handled};
+use crate::proto::usm::UsmReport;
 
 /// What the runner writes to stderr.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -172,7 +197,8 @@ impl RunningAgent {
         rx.await.unwrap_or_default()
     }
 
-    /// Restarts the agent now (sysUpTime and counters from 0).
+    /// Restarts the agent now: sysUpTime, counters and snmpEngineTime from 0,
+    /// snmpEngineBoots + 1.
     pub async fn restart(&self) {
         let (tx, rx) = oneshot::channel();
         let _ = self.control.send(Control::Restart(tx));
@@ -255,6 +281,8 @@ impl BackgroundAgent {
         rx.blocking_recv().unwrap_or_default()
     }
 
+    /// Restarts the agent now: sysUpTime, counters and snmpEngineTime from 0,
+    /// snmpEngineBoots + 1.
     pub fn restart(&self) {
         let (tx, rx) = oneshot::channel();
         let _ = self.control.send(Control::Restart(tx));
@@ -400,16 +428,20 @@ async fn sleep_until(at: Option<Instant>) {
 }
 
 fn log_event(log: LogLevel, from: SocketAddr, handled: &Handled) {
-    let problem = matches!(
-        handled.event,
-        Event::Dropped(
+    let problem = match &handled.event {
+        Event::Dropped(d) => matches!(
+            d,
             Dropped::Malformed(_)
                 | Dropped::BadVersion(_)
                 | Dropped::BadCommunity(_)
                 | Dropped::NotARequest(..)
                 | Dropped::TooBigToSend(_)
-        )
-    );
+                | Dropped::V3(_)
+        ),
+        // Discovery is normal; every other Report says a manager got something wrong.
+        Event::Reported { report, .. } => *report != UsmReport::UnknownEngineIds,
+        Event::Answered { .. } => false,
+    };
     if log >= LogLevel::Requests || (problem && log >= LogLevel::Problems) {
         if handled.restarted {
             eprintln!("mibscope agent: restarted (restart fault)");

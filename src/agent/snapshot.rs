@@ -532,7 +532,6 @@ impl Parser<'_> {
             "BITS" => Value::OctetString(self.walk_hex(number, body)?),
             "INTEGER" => Value::Integer(
                 parse_enum_integer(word())
-                    .and_then(|v| i32::try_from(v).ok())
                     .ok_or_else(|| err(format!("'{body}' is not an INTEGER")))?,
             ),
             "Counter32" => Value::Counter32(parse_u32(word(), "Counter32").map_err(err)?),
@@ -882,10 +881,7 @@ fn native_line(line: &str) -> Result<SnapshotObject, String> {
         }
         ValueKind::Integer => Initial::Fixed(Value::Integer(
             parse_enum_integer(value_text)
-                .and_then(|v| i32::try_from(v).ok())
-                .ok_or_else(|| {
-                    format!("'{value_text}' is not an INTEGER (-2147483648..2147483647)")
-                })?,
+                .ok_or_else(|| format!("'{value_text}' is not an INTEGER"))?,
         )),
         ValueKind::ObjectId => Initial::Fixed(Value::ObjectId(parse_numeric_oid(value_text)?)),
         ValueKind::IpAddress => Initial::Fixed(Value::IpAddress(parse_ipv4(value_text)?)),
@@ -1236,8 +1232,8 @@ End of MIB\n";
                 "bad.snapshot:3: '.1.3.6.x' is not a numeric OID",
             ),
             (
-                ".1.3.6.1 INTEGER 2147483648",
-                "bad.snapshot:1: '2147483648' is not an INTEGER",
+                ".1.3.6.1 INTEGER 99999999999999999999",
+                "bad.snapshot:1: '99999999999999999999' is not an INTEGER",
             ),
             (".1.3.6.1 INTEGER", "bad.snapshot:1: INTEGER needs a value"),
             (

@@ -11,6 +11,11 @@
 //! share (ifDescr.5, ifType.5, ifMtu.5 ... all split as COLUMN + `.5`; ipAdEntAddr.10.0.0.1
 //! and ipAdEntIfIndex.10.0.0.1 as COLUMN + `.10.0.0.1`). An instance without such siblings
 //! is taken to have a one-arc index. This is a heuristic; without MIBs it cannot be exact.
+//!
+//! An agent that speaks SNMPv3 also serves its engine's own objects (`EngineObject`):
+//! snmpEngineID/Boots/Time/MaxMessageSize and the Report counters. Their values belong to
+//! the v3 message layer, which hands them over with `set_engine_values` before a request
+//! is answered; snmpEngineTime is the time since the last (re)start, like sysUpTime.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -18,6 +23,7 @@ use std::time::{Duration, Instant};
 use super::snapshot::{
     Access, Constraints, Initial, Rate, RateRule, STANDARD_WRITABLE, Snapshot, SnapshotObject,
 };
+use crate::proto::usm::UsmReport;
 use crate::proto::value::ValueKind;
 use crate::proto::{Oid, Value, VarBind};
 
@@ -108,6 +114,63 @@ impl SnmpGroup {
     }
 }
 
+/// snmpEngine (SNMP-FRAMEWORK-MIB, RFC 3411 section 5): snmpEngineID is `.1.0`,
+/// snmpEngineBoots `.2.0`, snmpEngineTime `.3.0`, snmpEngineMaxMessageSize `.4.0`.
+pub const SNMP_ENGINE: [u32; 9] = [1, 3, 6, 1, 6, 3, 10, 2, 1];
+
+/// An object of the agent's SNMPv3 engine.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EngineObject {
+    /// snmpEngineID.0 (OCTET STRING).
+    EngineId,
+    /// snmpEngineBoots.0 (INTEGER 1..2147483647).
+    Boots,
+    /// snmpEngineTime.0 (INTEGER, seconds since snmpEngineBoots last changed).
+    Time,
+    /// snmpEngineMaxMessageSize.0 (INTEGER 484..2147483647).
+    MaxMessageSize,
+    /// A counter a Report can carry: usmStats (RFC 3414 section 5), snmpMPDStats (RFC 3412
+    /// section 5), snmpUnavailableContexts and snmpUnknownContexts (RFC 3413 section 4.1).
+    Counter(UsmReport),
+}
+
+impl EngineObject {
+    /// Every engine object with its instance OID, in OID order.
+    pub fn all() -> Vec<(Oid, EngineObject)> {
+        let engine = Oid::from_slice(&SNMP_ENGINE);
+        let mut out = vec![
+            (engine.child(&[1, 0]), EngineObject::EngineId),
+            (engine.child(&[2, 0]), EngineObject::Boots),
+            (engine.child(&[3, 0]), EngineObject::Time),
+            (engine.child(&[4, 0]), EngineObject::MaxMessageSize),
+        ];
+        out.extend(
+            [
+                UsmReport::UnknownSecurityModels,
+                UsmReport::InvalidMsgs,
+                UsmReport::UnknownPduHandlers,
+                UsmReport::UnavailableContexts,
+                UsmReport::UnknownContexts,
+            ]
+            .into_iter()
+            .chain(UsmReport::USM)
+            .map(|r| (r.oid(), EngineObject::Counter(r))),
+        );
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
+/// The values behind the engine objects, as the v3 message layer keeps them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineValues {
+    pub engine_id: Vec<u8>,
+    pub boots: u32,
+    pub max_message_size: u32,
+    /// Report counters; one missing here reads 0.
+    pub counters: Vec<(UsmReport, u32)>,
+}
+
 /// How an object's value comes about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Behaviour {
@@ -119,6 +182,8 @@ enum Behaviour {
     Counter { rate: Rate, since: Instant },
     /// One of the agent's own snmp group counters.
     Snmp(SnmpCounter),
+    /// An object of the agent's SNMPv3 engine.
+    Engine(EngineObject),
 }
 
 #[derive(Clone, Debug)]
@@ -182,6 +247,7 @@ pub struct ObjectStore {
     writable_types: BTreeSet<Oid>,
     booted: Instant,
     snmp: SnmpGroup,
+    engine: EngineValues,
 }
 
 impl ObjectStore {
@@ -255,7 +321,39 @@ impl ObjectStore {
             writable_types,
             booted: now,
             snmp: SnmpGroup::default(),
+            engine: EngineValues::default(),
         }
+    }
+
+    /// Serves the SNMPv3 engine's objects from now on (replacing any the snapshot has),
+    /// starting from `values`.
+    pub fn add_engine_objects(&mut self, values: EngineValues) {
+        for (oid, object) in EngineObject::all() {
+            self.objects.insert(
+                oid,
+                Object {
+                    value: Value::Null,
+                    behaviour: Behaviour::Engine(object),
+                    access: Access::ReadOnly,
+                    constraints: Constraints::default(),
+                },
+            );
+        }
+        self.object_types = infer_object_types(self.objects.keys());
+        self.engine = values;
+    }
+
+    /// The engine objects' values as they are now.
+    pub fn set_engine_values(&mut self, values: EngineValues) {
+        self.engine = values;
+    }
+
+    /// snmpEngineTime at `now`: whole seconds since the last (re)start (RFC 3414 section
+    /// 2.2.2), at most 2147483647.
+    pub fn engine_time(&self, now: Instant) -> u32 {
+        now.saturating_duration_since(self.booted)
+            .as_secs()
+            .min(i32::MAX as u64) as u32
     }
 
     pub fn len(&self) -> usize {
@@ -294,7 +392,10 @@ impl ObjectStore {
                         _ => Value::Counter32(0),
                     };
                 }
-                Behaviour::Fixed | Behaviour::Uptime | Behaviour::Snmp(_) => {}
+                Behaviour::Fixed
+                | Behaviour::Uptime
+                | Behaviour::Snmp(_)
+                | Behaviour::Engine(_) => {}
             }
         }
     }
@@ -314,6 +415,24 @@ impl ObjectStore {
                 }
             }
             Behaviour::Snmp(counter) => Value::Counter32(self.snmp.get(*counter) as u32),
+            Behaviour::Engine(object) => self.engine_value(object, now),
+        }
+    }
+
+    fn engine_value(&self, object: &EngineObject, now: Instant) -> Value {
+        let int = |n: u32| Value::Integer(i64::from(n.min(i32::MAX as u32)));
+        match object {
+            EngineObject::EngineId => Value::OctetString(self.engine.engine_id.clone()),
+            EngineObject::Boots => int(self.engine.boots),
+            EngineObject::Time => int(self.engine_time(now)),
+            EngineObject::MaxMessageSize => int(self.engine.max_message_size),
+            EngineObject::Counter(report) => Value::Counter32(
+                self.engine
+                    .counters
+                    .iter()
+                    .find(|(r, _)| r == report)
+                    .map_or(0, |(_, n)| *n),
+            ),
         }
     }
 
@@ -375,7 +494,7 @@ impl ObjectStore {
             }
             Value::Integer(_) | Value::Gauge32(_) | Value::UInteger32(_) => {
                 let n = match value {
-                    Value::Integer(v) => i64::from(*v),
+                    Value::Integer(v) => *v,
                     Value::Gauge32(v) | Value::UInteger32(v) => i64::from(*v),
                     _ => 0,
                 };
@@ -404,10 +523,13 @@ impl ObjectStore {
     /// True when the value at `oid` changes with time (sysUpTime, counters with a rate, the
     /// snmp group counters).
     pub fn is_dynamic(&self, oid: &Oid) -> bool {
-        self.objects.get(oid).is_some_and(|o| match o.behaviour {
+        self.objects.get(oid).is_some_and(|o| match &o.behaviour {
             Behaviour::Fixed => false,
             Behaviour::Counter { rate, .. } => !rate.is_zero(),
             Behaviour::Uptime | Behaviour::Snmp(_) => true,
+            Behaviour::Engine(object) => {
+                matches!(object, EngineObject::Time | EngineObject::Counter(_))
+            }
         })
     }
 
@@ -464,7 +586,7 @@ fn rule_rate(oid: &Oid, rules: &[&RateRule], initial: &HashMap<&Oid, &Initial>) 
         if let Some(cond) = &rule.when {
             let other = cond.column.child(index);
             let holds = match initial.get(&other) {
-                Some(Initial::Fixed(Value::Integer(v))) => i64::from(*v) == cond.equals,
+                Some(Initial::Fixed(Value::Integer(v))) => *v == cond.equals,
                 Some(Initial::Fixed(Value::Gauge32(v) | Value::UInteger32(v))) => {
                     i64::from(*v) == cond.equals
                 }

@@ -1,7 +1,13 @@
 //! `mibscope agent`: the simulated agent on UDP, serving a snapshot (the embedded 48-port
-//! switch by default) with moving counters and optional faults. The bound addresses go to
-//! stdout first, one per line in agent syntax (`udp:127.0.0.1:1161`), so scripts and tests
-//! can read where it listens; everything else goes to stderr.
+//! switch by default) with moving counters and optional faults, over SNMPv1, v2c and v3.
+//! The bound addresses go to stdout first, one per line in agent syntax
+//! (`udp:127.0.0.1:1161`), so scripts and tests can read where it listens; everything else
+//! goes to stderr.
+//!
+//! SNMPv3: the engine id is `--engine-id` or the fixed default `0x80001F88046D696273636F7065`
+//! ("mibscope"); users come from `--v3-user` specs, `--v3-users FILE` and
+//! `--testbed-users` (the shared test bed's 45 users). With no user, the agent still
+//! answers discovery, and every request gets usmStatsUnknownUserNames.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -16,9 +22,11 @@ use crate::agent::dispatcher::{MAX_UDP_PAYLOAD, MessageSize};
 use crate::agent::faults::{self, NonIncreasing, Probability, RestartSchedule};
 use crate::agent::runner::{self, LogLevel, RunnerOptions};
 use crate::agent::snapshot::{EMBEDDED_SWITCH_NAME, RateRule};
+use crate::agent::v3::{self, UsmConfig, V3ConfigError, V3User};
 use crate::agent::{
     Agent, AgentConfig, AgentStats, CommunityAccess, Faults, Rights, Snapshot, StoreOptions,
 };
+use crate::proto::usm::EngineId;
 use crate::proto::{Community, Oid};
 
 const DEFAULT_LISTEN: [&str; 2] = ["127.0.0.1:1161", "[::1]:1161"];
@@ -27,7 +35,16 @@ const DEFAULT_LISTEN: [&str; 2] = ["127.0.0.1:1161", "[::1]:1161"];
 #[command(
     after_help = "Faults are off by default; each takes effect per request or reply. \
 Durations: 250ms, 2s, 1.5s (a bare number is milliseconds). Percentages: 20, 20%, 0.5.\n\n\
-Example: mibscope agent --listen 127.0.0.1:0 --loss 20 --seed 7"
+SNMPv3 user spec: NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]][:rw|:ro], read-only unless :rw. \
+AUTH: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512; PRIV: DES, 3DES, AES, AES-192, \
+AES-256 (Blumenthal key extension, Net-SNMP's), AES-192-C, AES-256-C (Reeder, Cisco's). \
+Pass phrases: 8 characters or more; '\\:' for a ':' inside one. A user answers at its own \
+security level or above (authorizationError below). Pass phrases given on the command line \
+are visible to other local users (ps, shell history): put them in a --v3-users file \
+(mode 600) instead. The only context is the default one (\"\").\n\n\
+Examples: mibscope agent --listen 127.0.0.1:0 --loss 20 --seed 7\n\
+  mibscope agent --testbed-users --restart-every 30s\n\
+  mibscope agent --v3-users ~/agent-users.txt --engine-id 0x80001F8804616263646566"
 )]
 pub struct AgentArgs {
     /// Snapshot to serve: native `OID TYPE VALUE` lines or `snmpwalk -On` output
@@ -74,6 +91,27 @@ pub struct AgentArgs {
     /// Objects under this OID accept Set (repeatable)
     #[arg(long, value_name = "OID", value_parser = parse_oid)]
     pub writable: Vec<Oid>,
+
+    /// SNMPv3 snmpEngineID in hex, 0x optional, 5 to 32 bytes
+    /// [default: 0x80001F88046D696273636F7065, "mibscope"]
+    #[arg(long, value_name = "HEX", value_parser = parse_engine_id, help_heading = "SNMPv3")]
+    pub engine_id: Option<EngineId>,
+
+    /// SNMPv3 user (repeatable): NAME[:AUTH:AUTHPASS[:PRIV:PRIVPASS]][:rw|:ro], e.g.
+    /// admin:SHA-256:authpass1:AES:privpass1:rw. Visible in `ps`: prefer --v3-users
+    #[arg(long, value_name = "SPEC", value_parser = v3_user_arg, help_heading = "SNMPv3")]
+    pub v3_user: Vec<V3UserArg>,
+
+    /// Read SNMPv3 users from FILE: one --v3-user spec per line, '#' comments (keeps pass
+    /// phrases off the command line; repeatable)
+    #[arg(long, value_name = "FILE", help_heading = "SNMPv3")]
+    pub v3_users: Vec<PathBuf>,
+
+    /// Add the shared test bed's 45 users (noauth, md5, sha-aes, sha512-aes256c, ...;
+    /// pass phrases <user>_authpass and <user>_privpass: published test credentials;
+    /// sysonly-sha-aes sees the whole tree, as this agent has no views)
+    #[arg(long, help_heading = "SNMPv3")]
+    pub testbed_users: bool,
 
     /// Fault: drop this percentage of requests
     #[arg(long, value_name = "PCT", value_parser = parse_probability, help_heading = "Faults")]
@@ -140,6 +178,25 @@ pub struct AgentArgs {
     /// Read the snapshot, print what it holds, and exit
     #[arg(long)]
     pub check: bool,
+}
+
+fn parse_engine_id(text: &str) -> Result<EngineId, String> {
+    text.parse::<EngineId>().map_err(|e| e.to_string())
+}
+
+/// A `--v3-user` spec as given: it holds pass phrases, so it is parsed after clap (whose
+/// errors quote the value) and never printed.
+#[derive(Clone)]
+pub struct V3UserArg(String);
+
+impl std::fmt::Debug for V3UserArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("V3UserArg(<redacted>)")
+    }
+}
+
+fn v3_user_arg(text: &str) -> Result<V3UserArg, String> {
+    Ok(V3UserArg(text.to_string()))
 }
 
 fn parse_community(text: &str) -> Result<Community, String> {
@@ -248,6 +305,41 @@ impl AgentArgs {
         Ok((addrs, defaults))
     }
 
+    /// The v3 engine id and users: `--testbed-users` first, then the files, then
+    /// `--v3-user`; a name defined twice is an error.
+    fn usm(&self) -> Result<UsmConfig, CliError> {
+        let mut users: Vec<V3User> = Vec::new();
+        if self.testbed_users {
+            users.extend(v3::testbed_users());
+        }
+        for path in &self.v3_users {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Usage(format!("--v3-users {}: {e}", path.display())))?;
+            warn_if_readable_by_others(path);
+            let from_file = v3::parse_users(&text)
+                .map_err(|e| CliError::Usage(format!("--v3-users {}: {e}", path.display())))?;
+            users.extend(from_file);
+        }
+        for (i, arg) in self.v3_user.iter().enumerate() {
+            let user = arg.0.parse::<V3User>().map_err(|e| {
+                CliError::Usage(format!("--v3-user (the {} given): {e}", ordinal(i + 1)))
+            })?;
+            users.push(user);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for user in &users {
+            if !seen.insert(user.name().clone()) {
+                return Err(CliError::Usage(
+                    V3ConfigError::Duplicate(user.name().to_string()).to_string(),
+                ));
+            }
+        }
+        Ok(UsmConfig {
+            engine_id: self.engine_id.clone().unwrap_or_else(v3::default_engine_id),
+            users,
+        })
+    }
+
     fn log_level(&self) -> LogLevel {
         match (self.verbose, self.quiet) {
             (true, _) => LogLevel::Requests,
@@ -290,15 +382,31 @@ pub async fn run(args: AgentArgs) -> Result<Outcome, CliError> {
         return Ok(Outcome::Success);
     }
     let (listen, defaults) = args.listen()?;
+    let usm = args.usm()?;
     let seed = args.seed.unwrap_or_else(clock_seed);
     let faults = args.faults();
     let config = AgentConfig {
         communities: args.communities(),
+        usm: Some(usm),
         max_message_size: MessageSize(args.max_size),
         faults,
         seed,
     };
     let fault_lines = config.faults.describe();
+    let v3_line = config.usm.as_ref().map(|u| {
+        format!(
+            "SNMPv3 engine {} with {} users{}",
+            u.engine_id,
+            u.users.len(),
+            if args.testbed_users {
+                " (test bed users: published test credentials, loopback only)"
+            } else if u.users.is_empty() {
+                " (add --v3-user, --v3-users FILE or --testbed-users)"
+            } else {
+                ""
+            }
+        )
+    });
     let agent = Agent::new(store, config);
     let running = runner::spawn(
         agent,
@@ -320,6 +428,9 @@ pub async fn run(args: AgentArgs) -> Result<Outcome, CliError> {
     if !args.quiet {
         let objects = snapshot.objects.len();
         eprintln!("mibscope agent: serving {objects} objects from {origin}; Ctrl-C stops");
+        if let Some(line) = &v3_line {
+            eprintln!("mibscope agent: {line}");
+        }
         if fault_lines.is_empty() {
             eprintln!("mibscope agent: no faults");
         } else {
@@ -339,9 +450,47 @@ pub async fn run(args: AgentArgs) -> Result<Outcome, CliError> {
 
 fn summary(s: &AgentStats) -> String {
     format!(
-        "{} datagrams, {} answered, {} lost to faults, {} malformed, {} unknown community, {} unsupported version, {} restarts",
-        s.datagrams, s.answered, s.lost, s.malformed, s.bad_community, s.bad_version, s.restarts
+        "{} datagrams, {} answered, {} v3 reports, {} lost to faults, {} malformed, {} unknown community, {} unsupported version, {} v3 discarded, {} restarts",
+        s.datagrams,
+        s.answered,
+        s.reports,
+        s.lost,
+        s.malformed,
+        s.bad_community,
+        s.bad_version,
+        s.v3_discarded,
+        s.restarts
     )
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A users file holds pass phrases: say so when others may read it (as Net-SNMP's tools do
+/// for snmp.conf).
+fn warn_if_readable_by_others(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o044 != 0 {
+                eprintln!(
+                    "mibscope agent: warning: {} holds pass phrases and is readable by other users (chmod 600 it)",
+                    path.display()
+                );
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 fn clock_seed() -> u64 {
@@ -494,6 +643,80 @@ mod tests {
             !debug.contains("hunter2") && !debug.contains("swordfish"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn v3_flags_engine_id_users_files_and_no_secrets_in_debug() {
+        let usm = parse(&[]).usm().unwrap();
+        assert_eq!(usm.engine_id, v3::default_engine_id());
+        assert!(usm.users.is_empty());
+        let dir = std::env::temp_dir().join(format!("mibscope-v3-users-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("users.txt");
+        std::fs::write(
+            &file,
+            "# test users\nfromfile:SHA-512:filesecret1:AES-256-C:filesecret2:rw\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let a = parse(&[
+            "--engine-id",
+            "0x8000000001020304",
+            "--v3-user",
+            "cli:MD5:clisecret1",
+            "--v3-users",
+            file.to_str().unwrap(),
+            "--testbed-users",
+        ]);
+        let usm = a.usm().unwrap();
+        assert_eq!(usm.engine_id.to_string(), "0x8000000001020304");
+        let names: Vec<String> = usm.users.iter().map(|u| u.name().to_string()).collect();
+        assert_eq!(names.len(), 47);
+        assert_eq!(names[0], "noauth");
+        assert_eq!(&names[45..], ["fromfile", "cli"]);
+        let from_file = &usm.users[45];
+        assert_eq!(from_file.rights, Rights::ReadWrite);
+        for debug in [format!("{a:?}"), format!("{usm:?}")] {
+            for secret in ["clisecret1", "filesecret1", "filesecret2", "_authpass"] {
+                assert!(!debug.contains(secret), "{secret} in {debug}");
+            }
+        }
+        // A name twice is refused; so is a bad spec, without echoing it.
+        let err = parse(&["--v3-user", "sha:SHA:otherpass1", "--testbed-users"])
+            .usm()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'sha' is defined twice"), "{err}");
+        let err = parse(&["--v3-user", "ok", "--v3-user", "x:SHA:short7"])
+            .usm()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("the 2nd given"), "{err}");
+        assert!(
+            err.contains("at least 8") && !err.contains("short7"),
+            "{err}"
+        );
+        let err = parse(&["--v3-user", "x:SHA-999:longenough1"])
+            .usm()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("authentication protocol"), "{err}");
+        assert!(!err.contains("longenough1"), "{err}");
+        let err = Wrapper::try_parse_from(["agent", "--engine-id", "12"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("5 to 32 bytes"), "{err}");
+        std::fs::write(&file, "ok\nbroken:SHA\n").unwrap();
+        let err = parse(&["--v3-users", file.to_str().unwrap()])
+            .usm()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

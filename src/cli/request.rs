@@ -212,11 +212,11 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
 pub fn parse_set_value(kind: &str, text: &str) -> Result<Value, String> {
     let number = |what: &str| format!("'{text}' is not a valid {what}");
     Ok(match kind {
-        "i" => Value::Integer(
+        "i" => Value::Integer(i64::from(
             text.trim()
-                .parse()
+                .parse::<i32>()
                 .map_err(|_| number("INTEGER (-2147483648..2147483647)"))?,
-        ),
+        )),
         "u" => Value::Gauge32(
             text.trim()
                 .parse()

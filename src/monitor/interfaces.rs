@@ -273,7 +273,7 @@ fn counter(v: &Value) -> Option<u64> {
 
 fn integer(v: &Value) -> Option<i32> {
     match v {
-        Value::Integer(n) => Some(*n),
+        Value::Integer(n) => i32::try_from(*n).ok(),
         _ => None,
     }
 }

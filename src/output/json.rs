@@ -74,7 +74,7 @@ fn write_typed_value<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Resul
     out.write_all(kind.as_bytes())?;
     out.write_all(b"\",\"value\":")?;
     match value {
-        Value::Integer(n) => write_i64(out, i64::from(*n)),
+        Value::Integer(n) => write_i64(out, *n),
         Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) | Value::UInteger32(n) => {
             write_u64(out, u64::from(*n))
         }
@@ -168,7 +168,7 @@ fn write_mib_fields<W: Write + ?Sized>(
     ctx: Context<'_>,
 ) -> io::Result<()> {
     if let Value::Integer(n) = value
-        && let Some((_, label)) = syntax.enums.iter().find(|(v, _)| *v == i64::from(*n))
+        && let Some((_, label)) = syntax.enums.iter().find(|(v, _)| *v == *n)
     {
         out.write_all(b",\"enum\":")?;
         write_json_str(out, label)?;

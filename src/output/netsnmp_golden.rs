@@ -86,16 +86,7 @@ fn options_for(args: &[String], flags: &str) -> OutputOptions {
 
 /// Cases where mibscope knowingly prints something else, and why. The test checks that they
 /// still differ, so a fix elsewhere shows up here.
-const KNOWN_DIVERGENCES: &[(&str, &str)] = &[
-    (
-        "oid empty",
-        "proto decodes a zero-length OID (06 00) as .0.0; Net-SNMP holds it as .0",
-    ),
-    (
-        "integer wider than 32 bits",
-        "proto keeps INTEGER as i32 (02 05 00 FF FF FF FF is -1); Net-SNMP keeps a C long and prints 4294967295",
-    ),
-];
+const KNOWN_DIVERGENCES: &[(&str, &str)] = &[];
 
 /// Renders every case and returns the mismatches (and how many outputs were compared).
 fn check(cases: &[Case], names: &dyn OidNames) -> (usize, Vec<String>) {

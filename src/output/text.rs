@@ -224,7 +224,7 @@ fn integer<W: Write + ?Sized>(
         return wrong_type(out, "INTEGER", value, ctx);
     };
     label(out, ctx, "INTEGER: ")?;
-    named_or_number(out, i64::from(n), h, ctx)?;
+    named_or_number(out, n, h, ctx)?;
     units(out, h)
 }
 

@@ -97,12 +97,14 @@ pub enum Quirk {
     UnknownErrorStatus = 1 << 8,
     /// A request-id outside the signed 32-bit range.
     WideRequestId = 1 << 9,
+    /// An INTEGER value outside Integer32's range (kept whole, as Net-SNMP does).
+    WideInteger = 1 << 11,
     /// An IpAddress whose length is not 4.
     IpAddressLength = 1 << 10,
 }
 
 impl Quirk {
-    pub const ALL: [Quirk; 11] = [
+    pub const ALL: [Quirk; 12] = [
         Quirk::NonMinimalLength,
         Quirk::UnsignedMissingLeadingZero,
         Quirk::NonMinimalInteger,
@@ -114,6 +116,7 @@ impl Quirk {
         Quirk::UnknownErrorStatus,
         Quirk::WideRequestId,
         Quirk::IpAddressLength,
+        Quirk::WideInteger,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -131,6 +134,7 @@ impl Quirk {
             Quirk::UnknownErrorStatus => "error-status outside the defined range",
             Quirk::WideRequestId => "request-id outside the signed 32-bit range",
             Quirk::IpAddressLength => "IpAddress that is not 4 bytes long",
+            Quirk::WideInteger => "INTEGER outside the Integer32 range (-2147483648..2147483647)",
         }
     }
 }
@@ -416,8 +420,8 @@ impl<'a, 'q> Reader<'a, 'q> {
 
     pub fn oid_content(&self, at: usize, content: &[u8]) -> Result<Oid, DecodeError> {
         if content.is_empty() {
-            // Zero-length OIDs occur in the wild; Net-SNMP reads them as .0.0.
-            return Ok(Oid::new(vec![0, 0]));
+            // Zero-length OIDs occur in the wild; Net-SNMP reads (and prints) them as .0.
+            return Ok(Oid::new(vec![0]));
         }
         let mut arcs = Vec::with_capacity(content.len() + 1);
         let mut value: u64 = 0;
@@ -826,7 +830,7 @@ mod tests {
         assert!(matches!(r, Err(DecodeError::BadOid { .. })));
         assert_eq!(
             Reader::new(&[0x06, 0x00], &q).read_oid("o"),
-            Ok(Oid::from([0, 0]))
+            Ok(Oid::from([0]))
         );
     }
 }

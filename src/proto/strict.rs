@@ -104,7 +104,7 @@ mod tests {
             v2::VarBindValue::NoSuchInstance => Value::NoSuchInstance,
             v2::VarBindValue::EndOfMibView => Value::EndOfMibView,
             v2::VarBindValue::Value(O::Simple(S::Integer(i))) => {
-                Value::Integer(i32::try_from(i).expect("INTEGER in range"))
+                Value::Integer(i64::try_from(i).expect("INTEGER in range"))
             }
             v2::VarBindValue::Value(O::Simple(S::String(s))) => Value::OctetString(s.to_vec()),
             v2::VarBindValue::Value(O::Simple(S::ObjectId(o))) => {

@@ -12,7 +12,9 @@ use super::oid::Oid;
 /// exceptions (RFC 3416 section 3).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Value {
-    Integer(i32),
+    /// INTEGER / Integer32. Held in 64 bits: agents send wider values (a 5-byte
+    /// `02 05 00 FF FF FF FF`), and Net-SNMP shows them as they are.
+    Integer(i64),
     OctetString(Vec<u8>),
     Null,
     ObjectId(Oid),
@@ -110,7 +112,7 @@ impl Value {
     pub fn encode(&self, w: &mut Writer) {
         let t = self.tag();
         match self {
-            Value::Integer(v) => w.integer(t, i64::from(*v)),
+            Value::Integer(v) => w.integer(t, *v),
             Value::OctetString(b) | Value::Opaque(b) | Value::NsapAddress(b) => w.octets(t, b),
             Value::Unknown { data, .. } => w.octets(t, data),
             Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => {
@@ -132,7 +134,13 @@ impl Value {
     pub fn decode(r: &mut Reader<'_, '_>) -> Result<Value, DecodeError> {
         let (t, at, content) = r.read_any("value")?;
         Ok(match t {
-            tag::INTEGER => Value::Integer(r.i32_content(at, content, "INTEGER")?),
+            tag::INTEGER => {
+                let v = r.integer_content(at, content, "INTEGER")?;
+                if i32::try_from(v).is_err() {
+                    r.note(Quirk::WideInteger);
+                }
+                Value::Integer(v)
+            }
             tag::OCTET_STRING => Value::OctetString(content.to_vec()),
             tag::NULL => {
                 if !content.is_empty() {
@@ -307,10 +315,13 @@ mod tests {
             (Value::Integer(42), vec![0x02, 0x01, 0x2a]),
             (Value::Integer(-42), vec![0x02, 0x01, 0xd6]),
             (
-                Value::Integer(i32::MAX),
+                Value::Integer(i32::MAX.into()),
                 vec![0x02, 0x04, 0x7f, 0xff, 0xff, 0xff],
             ),
-            (Value::Integer(i32::MIN), vec![0x02, 0x04, 0x80, 0, 0, 0]),
+            (
+                Value::Integer(i32::MIN.into()),
+                vec![0x02, 0x04, 0x80, 0, 0, 0],
+            ),
             (
                 Value::OctetString(b"tb-agent".to_vec()),
                 b"\x04\x08tb-agent".to_vec(),
@@ -449,8 +460,8 @@ mod tests {
             ),
             (
                 vec![0x02, 0x05, 0x00, 0xff, 0xff, 0xff, 0xff],
-                Value::Integer(-1),
-                Quirk::TruncatedInteger,
+                Value::Integer(4_294_967_295),
+                Quirk::WideInteger,
             ),
             (
                 vec![0x41, 0x06, 0x00, 0x01, 0, 0, 0, 5],

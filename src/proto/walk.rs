@@ -419,7 +419,7 @@ mod tests {
     }
 
     fn vb(s: &str, v: i32) -> VarBind {
-        VarBind::new(oid(s), Value::Integer(v))
+        VarBind::new(oid(s), Value::Integer(v.into()))
     }
 
     /// Runs a walk against a sorted table the way an agent would answer GetNext/GetBulk/Get.
@@ -650,7 +650,7 @@ mod tests {
             for row in 1..=5u32 {
                 table.push((
                     Oid::from([1, 3, 6, 1, 2, 1, 2, 2, 1, col, row]),
-                    Value::Integer(row as i32),
+                    Value::Integer(row.into()),
                 ));
             }
         }

@@ -4,13 +4,15 @@
 
 #![allow(dead_code)]
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mibscope::agent::runner::{BackgroundAgent, RunnerOptions};
+use mibscope::agent::snapshot::Initial;
 use mibscope::agent::{Agent, AgentConfig, Faults, Snapshot, StoreOptions};
+use mibscope::proto::{Oid, Value};
 
 /// The longest any one command may run before the test fails.
 pub const COMMAND_LIMIT: Duration = Duration::from_secs(60);
@@ -135,4 +137,65 @@ pub fn net_snmp(tool: &str, args: &[&str]) -> Ran {
     let mut all = vec!["-m", "", "-On"];
     all.extend_from_slice(args);
     run(tool, &all)
+}
+
+/// Starts `mibscope agent ARGS` and returns it with the first address it printed.
+pub fn start_agent_binary(args: &[&std::ffi::OsStr]) -> (Child, String) {
+    let mut child = Command::new(mibscope())
+        .arg("agent")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mibscope agent");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut first);
+        let _ = tx.send(first);
+    });
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(first) => (child, first.trim().to_string()),
+        Err(_) => {
+            let _ = child.kill();
+            panic!("mibscope agent printed no address within 20 s")
+        }
+    }
+}
+
+/// Sends SIGTERM to a `start_agent_binary` agent and waits (20 s at most) for it to stop;
+/// returns its exit status and what it wrote to stderr.
+pub fn stop_agent_binary(mut child: Child) -> (Option<i32>, String) {
+    let kill = run("kill", &["-TERM", &child.id().to_string()]);
+    assert_eq!(kill.status, Some(0));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for the agent") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("mibscope agent did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    (status.code(), stderr)
+}
+
+/// Objects a Net-SNMP tool printed (`-On`), read with the snapshot parser.
+pub fn printed(stdout: &str, what: &str) -> Vec<(Oid, Value)> {
+    Snapshot::parse(stdout, what)
+        .unwrap_or_else(|e| panic!("{what}: {e}\n{stdout}"))
+        .objects
+        .into_iter()
+        .map(|o| match o.initial {
+            Initial::Fixed(v) => (o.oid, v),
+            Initial::Uptime => panic!("{what}: a walk never says 'uptime'"),
+        })
+        .collect()
 }

@@ -50,7 +50,7 @@ fn answer_get(p: &Pdu) -> Vec<VarBind> {
         .map(|vb| {
             VarBind::new(
                 vb.oid.clone(),
-                Value::Integer(vb.oid.arcs().last().copied().unwrap_or(0) as i32),
+                Value::Integer(i64::from(vb.oid.arcs().last().copied().unwrap_or(0))),
             )
         })
         .collect()
