@@ -19,7 +19,8 @@ const PATIENT: [&str; 4] = ["-t", "0.05", "-r", "10"];
 
 fn mib(agent: &BackgroundAgent, command: &str, extra: &[&str], oids: &[&str]) -> Ran {
     let target = spec(agent.local_addr());
-    let mut args = vec![command, "-v2c", "-c", "public"];
+    // Numeric output without MIBs, as the Net-SNMP runs they are compared with.
+    let mut args = vec![command, "-m", "", "-On", "-v2c", "-c", "public"];
     args.extend_from_slice(extra);
     args.push(&target);
     args.extend_from_slice(oids);

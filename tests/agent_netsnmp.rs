@@ -483,7 +483,17 @@ fn serves_ipv6_loopback_to_both_managers() {
     assert_eq!(theirs.stdout, want, "{}", theirs.stderr);
     let ours = run(
         mibscope(),
-        &["get", "-v2c", "-c", "public", &target, ".1.3.6.1.2.1.1.5.0"],
+        &[
+            "get",
+            "-m",
+            "",
+            "-On",
+            "-v2c",
+            "-c",
+            "public",
+            &target,
+            ".1.3.6.1.2.1.1.5.0",
+        ],
     );
     assert_eq!(ours.stdout, want, "{}", ours.stderr);
     assert_eq!(running.shutdown().answered, 2);

@@ -9,7 +9,7 @@ use mibscope::agent::Faults;
 
 /// `mibscope get` and `snmpget -On` of the same OIDs, with the same extra options.
 fn both(target: &str, options: &[&str], oids: &[&str]) -> (String, String) {
-    let mut ours = vec!["get", "-v2c", "-c", "public"];
+    let mut ours = vec!["get", "-m", "", "-On", "-v2c", "-c", "public"];
     ours.extend_from_slice(options);
     ours.push(target);
     ours.extend_from_slice(oids);

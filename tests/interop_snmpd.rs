@@ -34,7 +34,7 @@ fn walk_agrees(ours_args: &[&str], tool: &str, tool_args: &[&str]) {
 
     let before = net_snmp(tool, &theirs_args);
     assert!(before.status.success(), "{tool}: {}", stderr(&before));
-    let ours = mibscope(&ours_args);
+    let ours = mibscope_numeric(&ours_args);
     assert!(
         ours.status.success(),
         "mibscope {ours_args:?}: {}",
@@ -85,7 +85,7 @@ fn same_as(tool: &str, ours: &[&str], args: &[&str]) {
     let mut full = vec![ours[0]];
     full.extend_from_slice(&ours[1..]);
     full.extend_from_slice(args);
-    let mine = mibscope(&full);
+    let mine = mibscope_numeric(&full);
     assert_eq!(stdout(&mine), stdout(&theirs), "stdout of {full:?}");
     assert_eq!(stderr(&mine), stderr(&theirs), "stderr of {full:?}");
     assert_eq!(
@@ -270,13 +270,13 @@ fn set_is_read_back() {
         (".1.3.6.1.2.1.1.4.0", "noc <noc@example.net>"),
         (".1.3.6.1.2.1.1.6.0", "rack 7, row B"),
     ] {
-        let set = mibscope(&["set", "-v2c", "-c", "private", &a, oid, "s", value]);
+        let set = mibscope_numeric(&["set", "-v2c", "-c", "private", &a, oid, "s", value]);
         assert!(set.status.success(), "{}", stderr(&set));
         assert_eq!(stdout(&set), format!("{oid} = STRING: \"{value}\"\n"));
         // Net-SNMP sees what we set, and so do we.
         let theirs = net_snmp("snmpget", &["-v2c", "-c", "public", &a, oid]);
         assert_eq!(stdout(&theirs), format!("{oid} = STRING: \"{value}\"\n"));
-        let ours = mibscope(&["get", "-v1", "-c", "public", &a, oid]);
+        let ours = mibscope_numeric(&["get", "-v1", "-c", "public", &a, oid]);
         assert_eq!(stdout(&ours), stdout(&theirs));
     }
 }
@@ -334,11 +334,77 @@ fn ipv6_agent() {
     };
     let port = agent.port;
     let spec = format!("udp6:[::1]:{port}");
-    let ours = mibscope(&["get", "-v2c", "-c", "public", &spec, ".1.3.6.1.2.1.1.5.0"]);
+    let ours = mibscope_numeric(&["get", "-v2c", "-c", "public", &spec, ".1.3.6.1.2.1.1.5.0"]);
     assert_eq!(
         stdout(&ours),
         ".1.3.6.1.2.1.1.5.0 = STRING: \"interop-agent\"\n",
         "{}",
         stderr(&ours)
     );
+}
+
+/// Net-SNMP's default module list (a stock build without snmp.conf), which both tools load
+/// from this repository's mibs/ folder for the named-output comparison.
+const NET_SNMP_DEFAULT_MIBS: &str = "SNMPv2-MIB:IF-MIB:IP-MIB:TCP-MIB:UDP-MIB:HOST-RESOURCES-MIB:\
+NOTIFICATION-LOG-MIB:DISMAN-EVENT-MIB:DISMAN-SCHEDULE-MIB:UCD-SNMP-MIB:UCD-DEMO-MIB:\
+SNMP-TARGET-MIB:NET-SNMP-AGENT-MIB:HOST-RESOURCES-TYPES:SNMP-MPD-MIB:SNMP-USER-BASED-SM-MIB:\
+SNMP-FRAMEWORK-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMP-COMMUNITY-MIB:IPV6-ICMP-MIB:IPV6-MIB:\
+IPV6-TCP-MIB:IPV6-UDP-MIB:IP-FORWARD-MIB:NET-SNMP-PASS-MIB:NET-SNMP-EXTEND-MIB:UCD-DLMOD-MIB:\
+SNMP-NOTIFICATION-MIB:SNMPv2-TM:NET-SNMP-VACM-MIB";
+
+/// Default (named) output with the same MIBs equals snmpwalk's: names with indexes,
+/// DISPLAY-HINT strings, enums, units, TC renderings.
+#[test]
+fn named_walk_equals_snmpwalk_with_the_same_mibs() {
+    let Some(agent) = Snmpd::start("") else {
+        return;
+    };
+    let a = agent.agent();
+    let mibs = concat!(env!("CARGO_MANIFEST_DIR"), "/mibs");
+    let args = [
+        "-M",
+        mibs,
+        "-m",
+        NET_SNMP_DEFAULT_MIBS,
+        "-v2c",
+        "-c",
+        "public",
+        &a,
+        ".1",
+    ];
+    let theirs = || {
+        let out = std::process::Command::new("snmpwalk")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).is_empty(),
+            "Net-SNMP could not load the MIBs: {}",
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    let before = theirs();
+    let mut ours_args = vec!["walk"];
+    ours_args.extend_from_slice(&args);
+    let ours = mibscope(&ours_args);
+    assert!(ours.status.success(), "{}", stderr(&ours));
+    let after = theirs();
+    let churn: &[&str] = &[
+        "UDP-MIB::udp",
+        "TCP-MIB::tcpConn",
+        "HOST-RESOURCES-MIB::hrSWRun",
+    ];
+    let compared = assert_walks_agree(&stdout(&ours), &before, &after, churn);
+    assert!(compared > 1000, "{compared}");
+    // The output really is named and rendered by the MIB.
+    let text = stdout(&ours);
+    for needle in [
+        "SNMPv2-MIB::sysContact.0 = STRING: original contact",
+        "IF-MIB::ifAdminStatus.1 = INTEGER: up(1)",
+        "IF-MIB::ifType.1 = INTEGER: softwareLoopback(24)",
+    ] {
+        assert!(text.contains(needle), "{needle} not in our walk");
+    }
 }

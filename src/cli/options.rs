@@ -10,9 +10,10 @@ use clap::Args;
 use super::snmpconf::SnmpConf;
 use super::{CliError, Outcome};
 use crate::mib::Mib;
-use crate::mib_store::{self, Loaded, MibConfig};
+use crate::mib_store::{self, Loaded, MibConfig, ModuleSelection};
 use crate::mib_view::MibNames;
-use crate::output::OutputOptions;
+use crate::output::syntax::{NoNames, OidNames};
+use crate::output::{OidStyle, OutputOptions};
 use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
 use crate::proto::usm::{
     AuthProtocol, Credentials, EngineBoots, EngineId, EngineTime, KeyError, KeySource,
@@ -421,8 +422,11 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     pub fn options(&self) -> Result<OutputOptions, CliError> {
+        // Net-SNMP's default: MODULE::name.index (-OS); names fall back to numbers when
+        // no MIB knows the OID.
         let mut o = OutputOptions {
             json: self.json,
+            oid_style: OidStyle::Module,
             ..OutputOptions::default()
         };
         for letters in &self.output {
@@ -499,6 +503,16 @@ pub fn loaded_mib() -> &'static Loaded {
 pub fn mib_names() -> &'static MibNames<'static> {
     static NAMES: OnceLock<MibNames<'static>> = OnceLock::new();
     NAMES.get_or_init(|| MibNames::new(mib()))
+}
+
+/// What printed varbinds are named and rendered with: this process's MIB, or nothing when
+/// the MIB selection is empty (`-m ''`), which then is never loaded.
+pub fn output_names() -> &'static (dyn OidNames + Sync) {
+    static NONE: NoNames = NoNames;
+    let empty = MIB_CONFIG.get().is_some_and(
+        |c| matches!(&c.modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty)),
+    );
+    if empty { &NONE } else { mib_names() }
 }
 
 /// A reader closing the pipe (`| head`) is not an error: the command stops quietly.

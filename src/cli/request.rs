@@ -9,7 +9,7 @@ use clap::Args;
 use super::options::{AgentOptions, AppFlag, MibArgs, OutputArgs, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_error_status, report_request_error};
 use crate::net::Client;
-use crate::output::{OutputOptions, write_varbind};
+use crate::output::{OutputOptions, write_varbind_named};
 use crate::proto::engine::{MaxRepetitions, Operation, Response};
 use crate::proto::value::OpaqueValue;
 use crate::proto::{ErrorStatus, Oid, Value, VarBind};
@@ -72,7 +72,7 @@ fn print_all(varbinds: &[VarBind], options: &OutputOptions) -> Result<(), CliErr
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for vb in varbinds {
-        write_varbind(&mut out, vb, options)?;
+        write_varbind_named(&mut out, vb, options, super::options::output_names())?;
     }
     out.flush()?;
     Ok(())

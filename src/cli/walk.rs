@@ -9,7 +9,7 @@ use clap::Args;
 use super::options::{AgentOptions, AppFlag, MibArgs, OutputArgs, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_request_error};
 use crate::net::{Client, WalkItem};
-use crate::output::write_varbind;
+use crate::output::write_varbind_named;
 use crate::proto::Oid;
 use crate::proto::engine::MaxRepetitions;
 use crate::proto::walk::{BulkParams, WalkEnd, WalkError, WalkOptions};
@@ -79,11 +79,12 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     // Not a StdoutLock: the walk awaits while holding it, and the task must be Send.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut outcome = Outcome::Success;
+    let names = super::options::output_names();
     while let Some(item) = walker.next().await {
         match item {
             WalkItem::Step(step) => {
                 for vb in &step.yielded {
-                    write_varbind(&mut out, vb, &output)?;
+                    write_varbind_named(&mut out, vb, &output, names)?;
                 }
                 match step.finished {
                     None => {}

@@ -292,6 +292,14 @@ pub fn net_snmp(tool: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("run {tool}: {e}"))
 }
 
+/// Runs a mibscope subcommand as `net_snmp` runs Net-SNMP's tools: no MIBs, numeric OIDs
+/// (`-m '' -On` after the subcommand).
+pub fn mibscope_numeric(args: &[&str]) -> Output {
+    let mut full = vec![args[0], "-m", "", "-On"];
+    full.extend_from_slice(&args[1..]);
+    mibscope(&full)
+}
+
 /// Runs the mibscope binary.
 pub fn mibscope(args: &[&str]) -> Output {
     Command::new(MIBSCOPE)
@@ -314,7 +322,10 @@ pub fn records(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut current: Option<(String, String)> = None;
     for line in text.lines() {
-        let starts_record = line.starts_with('.') && line.contains(" = ");
+        // ".1.3.6... = " numeric, "MODULE::name.index = " named.
+        let starts_record = line.split_once(" = ").is_some_and(|(key, _)| {
+            !key.contains(' ') && (key.starts_with('.') || key.contains("::"))
+        });
         if starts_record {
             if let Some((k, v)) = current.take() {
                 out.insert(k, v);
@@ -337,6 +348,15 @@ pub fn records(text: &str) -> BTreeMap<String, String> {
 /// .10, .11, .100), hrSystem (date, processes), hrStorage use, hrProcessorLoad, and
 /// snmpEngineTime. Their OIDs are compared; their values by type only.
 pub const MOVING: &[&str] = &[
+    "UCD-SNMP-MIB::mem",
+    "UCD-SNMP-MIB::dsk",
+    "UCD-SNMP-MIB::la",
+    "UCD-SNMP-MIB::ss",
+    "UCD-SNMP-MIB::version",
+    "HOST-RESOURCES-MIB::hrSystem",
+    "HOST-RESOURCES-MIB::hrStorage",
+    "HOST-RESOURCES-MIB::hrProcessorLoad",
+    "SNMP-FRAMEWORK-MIB::snmpEngineTime",
     ".1.3.6.1.4.1.2021.4",
     ".1.3.6.1.4.1.2021.9",
     ".1.3.6.1.4.1.2021.10",
@@ -348,10 +368,12 @@ pub const MOVING: &[&str] = &[
     ".1.3.6.1.6.3.10.2.1.3",
 ];
 
-fn under(oid: &str, prefixes: &[&str]) -> bool {
+/// True when `oid` lies under one of `prefixes`: numeric ones (`.1.3.6.1.2.1.7.5`) match
+/// whole arcs, named ones (`UDP-MIB::udpLocal`) match as text.
+pub fn under(oid: &str, prefixes: &[&str]) -> bool {
     prefixes
         .iter()
-        .any(|p| oid.starts_with(p) && oid[p.len()..].starts_with('.'))
+        .any(|p| oid.starts_with(p) && (p.contains("::") || oid[p.len()..].starts_with('.')))
 }
 
 /// Values that move between two walks of a live agent: counters, gauges, clocks.
@@ -367,11 +389,7 @@ pub fn is_volatile_value(value: &str) -> bool {
 /// one of theirs. OIDs under `churn` (tables of sockets and processes that change from walk
 /// to walk) are left out. Returns the number of records compared.
 pub fn assert_walks_agree(ours: &str, before: &str, after: &str, churn: &[&str]) -> usize {
-    let in_churn = |oid: &str| {
-        churn
-            .iter()
-            .any(|p| oid.starts_with(p) && oid[p.len()..].starts_with('.'))
-    };
+    let in_churn = |oid: &str| under(oid, churn);
     let (ours, before, after) = (records(ours), records(before), records(after));
     assert!(
         before.len() > 10,
