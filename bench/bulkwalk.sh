@@ -8,12 +8,21 @@
 #   udp:127.0.0.1:16161 if not running); without it, a plain snmpd is started on a free port.
 # env:  RUNS (default 5), WARMUP (1), CR (max-repetitions, default 25),
 #       ROOTS (default ".1 .1.3.6.1.2.1.2.2 .1.3.6.1.2.1.31.1.1"), MIBSCOPE (binary path),
-#       VERSION_ARGS (default "-v2c -c public"; e.g. v3 args once SNMPv3 lands)
+#       VERSION_ARGS (default "-v2c -c public"; e.g. "-v3 -u sha-aes -l authPriv -a SHA
+#       -A sha-aes_authpass -x AES -X sha-aes_privpass" for the test bed's v3 user),
+#       OUTPUT: numeric (default: both tools -m '' -On, no MIBs) or named (both tools load
+#       Net-SNMP's default module list from this repository's mibs/ and print names)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-5}; warmup=${WARMUP:-1}; cr=${CR:-25}
 roots=${ROOTS:-".1 .1.3.6.1.2.1.2.2 .1.3.6.1.2.1.31.1.1"}
 version_args=${VERSION_ARGS:-"-v2c -c ${2:-public}"}
+default_mibs=SNMPv2-MIB:IF-MIB:IP-MIB:TCP-MIB:UDP-MIB:HOST-RESOURCES-MIB:NOTIFICATION-LOG-MIB:DISMAN-EVENT-MIB:DISMAN-SCHEDULE-MIB:UCD-SNMP-MIB:UCD-DEMO-MIB:SNMP-TARGET-MIB:NET-SNMP-AGENT-MIB:HOST-RESOURCES-TYPES:SNMP-MPD-MIB:SNMP-USER-BASED-SM-MIB:SNMP-FRAMEWORK-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMP-COMMUNITY-MIB:IPV6-ICMP-MIB:IPV6-MIB:IPV6-TCP-MIB:IPV6-UDP-MIB:IP-FORWARD-MIB:NET-SNMP-PASS-MIB:NET-SNMP-EXTEND-MIB:UCD-DLMOD-MIB:SNMP-NOTIFICATION-MIB:SNMPv2-TM:NET-SNMP-VACM-MIB
+case ${OUTPUT:-numeric} in
+  numeric) out_args="-m '' -On" ;;
+  named) out_args="-M $here/mibs -m $default_mibs" ;;
+  *) echo "OUTPUT must be numeric or named" >&2; exit 2 ;;
+esac
 command -v hyperfine >/dev/null || apt-get install -y -q hyperfine >/dev/null
 command -v snmpbulkwalk >/dev/null || apt-get install -y -q snmp >/dev/null
 command -v jq >/dev/null || apt-get install -y -q jq >/dev/null
@@ -40,14 +49,14 @@ fi
 
 printf '%-26s %8s %10s %10s %10s %10s %7s %7s\n' root varbinds "wall ours" "wall them" "cpu ours" "cpu them" wall× cpu×
 for root in $roots; do
-  n=$(snmpbulkwalk -m '' -On $version_args -Cr"$cr" "$agent" "$root" | wc -l)
+  n=$(eval snmpbulkwalk $out_args $version_args -Cr"$cr" "$agent" "$root" | wc -l)
   json=$(mktemp)
   hyperfine -N -w "$warmup" -r "$runs" --export-json "$json" \
-    -n ours "$mibscope bulkwalk $version_args -Cr$cr $agent $root" \
-    -n net-snmp "snmpbulkwalk -m '' -On $version_args -Cr$cr $agent $root" >/dev/null 2>&1
+    -n ours "$mibscope bulkwalk $out_args $version_args -Cr$cr $agent $root" \
+    -n net-snmp "snmpbulkwalk $out_args $version_args -Cr$cr $agent $root" >/dev/null 2>&1
   read -r wo co wt ct < <(jq -r '[.results[] | (.median, (.user + .system))] | @tsv' "$json")
   rm -f "$json"
   awk -v r="$root" -v n="$n" -v wo="$wo" -v wt="$wt" -v co="$co" -v ct="$ct" 'BEGIN {
     printf "%-26s %8d %9.3fs %9.3fs %9.3fs %9.3fs %6.2fx %6.2fx\n", r, n, wo, wt, co, ct, wo/wt, (ct > 0 ? co/ct : 0) }'
 done
-echo "(wall: median of $runs runs; cpu: mean user+sys; hyperfine -N, warm-up $warmup; agent $agent)"
+echo "(${OUTPUT:-numeric} output; wall: median of $runs runs; cpu: mean user+sys; hyperfine -N, warm-up $warmup; agent $agent)"
