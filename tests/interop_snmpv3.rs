@@ -75,14 +75,9 @@ fn bulkwalks_of_the_whole_tree_equal_snmpbulkwalk() {
         ".1.3.6.1.2.1.25.4",
         ".1.3.6.1.2.1.25.5",
     ];
-    for user in [
-        "md5-des",
-        "sha-aes",
-        "sha256-aes192",
-        "sha512-aes256",
-        "sha-aes256c",
-        "noauth",
-    ] {
+    // Every user: each level, each auth and privacy algorithm, both AES key extensions.
+    for (user, ..) in v3_users() {
+        let user = user.as_str();
         let mut args: Vec<String> = v3_args(user);
         args.extend(["-Cr25".to_string(), a.clone(), ".1".into()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -345,8 +345,8 @@ pub fn records(text: &str) -> BTreeMap<String, String> {
 
 /// Subtrees of live host figures whose values move between walks whatever their type:
 /// UCD memory, disks, load averages, CPU statistics and build date (.1.3.6.1.4.1.2021.4, .9,
-/// .10, .11, .100), hrSystem (date, processes), hrStorage use, hrProcessorLoad, and
-/// snmpEngineTime. Their OIDs are compared; their values by type only.
+/// .10, .11, .100), hrSystem (date, processes), hrStorage use, hrProcessorLoad,
+/// snmpEngineTime, and Net-SNMP's own cache states (nsCacheTable, .1.3.6.1.4.1.8072.1.5). Their OIDs are compared; their values by type only.
 pub const MOVING: &[&str] = &[
     "UCD-SNMP-MIB::mem",
     "UCD-SNMP-MIB::dsk",
@@ -357,6 +357,8 @@ pub const MOVING: &[&str] = &[
     "HOST-RESOURCES-MIB::hrStorage",
     "HOST-RESOURCES-MIB::hrProcessorLoad",
     "SNMP-FRAMEWORK-MIB::snmpEngineTime",
+    "NET-SNMP-AGENT-MIB::nsCache",
+    ".1.3.6.1.4.1.8072.1.5",
     ".1.3.6.1.4.1.2021.4",
     ".1.3.6.1.4.1.2021.9",
     ".1.3.6.1.4.1.2021.10",
