@@ -16,13 +16,14 @@ use std::io::Read;
 
 use clap::Args;
 
+use super::options::{KeyKind, key_source};
 use super::{CliError, Outcome};
 use crate::output::OutputOptions;
 use crate::proto::message::{ScopedPdu, ScopedPduData, V3Message};
 use crate::proto::pdu::TrapV1;
 use crate::proto::usm::{
-    self, AuthProtocol, Credentials, EngineId, Inspected, KeyError, KeySource, LocalizedKey,
-    MasterKey, Passphrase, PrivProtocol, SecurityLevel, UserName, UsmReport,
+    self, AuthProtocol, Credentials, EngineId, Inspected, KeySource, PrivProtocol, SecurityLevel,
+    UserName, UsmReport,
 };
 use crate::proto::{Message, Pdu, PduBody, PduType, strict};
 
@@ -151,22 +152,6 @@ impl DecodeCredentials {
             return Ok(None);
         }
         let usage = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
-        let source = |what: &'static str,
-                      master: &Option<String>,
-                      localized: &Option<String>,
-                      pass: &Option<String>|
-         -> Result<Option<KeySource>, KeyError> {
-            Ok(match (master, localized, pass) {
-                (Some(hex), _, _) => Some(KeySource::Master(MasterKey::from_hex(what, hex)?)),
-                (None, Some(hex), _) => {
-                    Some(KeySource::Localized(LocalizedKey::from_hex(what, hex)?))
-                }
-                (None, None, Some(p)) => {
-                    Some(KeySource::Passphrase(Passphrase::new(what, p.as_bytes())?))
-                }
-                (None, None, None) => None,
-            })
-        };
         Ok(Some(Checker {
             user: self.user.as_ref().map(|u| UserName::new(u.as_bytes())),
             level: self
@@ -181,26 +166,28 @@ impl DecodeCredentials {
                 .map(str::parse)
                 .transpose()
                 .map_err(|e| usage(&e))?,
-            auth: source(
+            auth: key_source(
                 "authentication",
-                &self.auth_master_key,
-                &self.auth_localized_key,
-                &self.auth_passphrase,
-            )
-            .map_err(|e| usage(&e))?,
+                [
+                    (self.auth_master_key.as_deref(), KeyKind::Master),
+                    (self.auth_localized_key.as_deref(), KeyKind::Localized),
+                    (self.auth_passphrase.as_deref(), KeyKind::Passphrase),
+                ],
+            )?,
             priv_protocol: self
                 .priv_protocol
                 .as_deref()
                 .map(str::parse)
                 .transpose()
                 .map_err(|e| usage(&e))?,
-            privacy: source(
+            privacy: key_source(
                 "privacy",
-                &self.priv_master_key,
-                &self.priv_localized_key,
-                &self.priv_passphrase,
-            )
-            .map_err(|e| usage(&e))?,
+                [
+                    (self.priv_master_key.as_deref(), KeyKind::Master),
+                    (self.priv_localized_key.as_deref(), KeyKind::Localized),
+                    (self.priv_passphrase.as_deref(), KeyKind::Passphrase),
+                ],
+            )?,
             engine_id: self
                 .engine_id
                 .as_deref()

@@ -381,15 +381,16 @@ impl V3Options {
     }
 }
 
+/// How a secret given as text is to be read.
 #[derive(Clone, Copy)]
-enum KeyKind {
+pub(crate) enum KeyKind {
     Passphrase,
     Master,
     Localized,
 }
 
 /// The first secret given, in order of precedence, as a key source.
-fn key_source<const N: usize>(
+pub(crate) fn key_source<const N: usize>(
     what: &'static str,
     candidates: [(Option<&str>, KeyKind); N],
 ) -> Result<Option<KeySource>, CliError> {
