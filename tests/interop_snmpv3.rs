@@ -141,7 +141,7 @@ fn failing_get(agent: &str, args: &[&str]) -> (String, Option<i32>) {
 fn each_failure_is_explained() {
     let Some(agent) = agent() else { return };
     let a = agent.agent();
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &[
                 "-u",
@@ -213,6 +213,23 @@ fn each_failure_is_explained() {
             "try -x AES-192-C",
         ),
         (&["-u", "sha-aes", "-a", "SHA", "-A", "short"], "at least 8"),
+        (
+            &[
+                "-u",
+                "sha-aes",
+                "-a",
+                "SHA",
+                "-A",
+                "sha-aes_authpass",
+                "-x",
+                "AES",
+                "-X",
+                "sha-aes_privpass",
+                "-n",
+                "no-such-context",
+            ],
+            "check the context (-n/-E) exists",
+        ),
     ];
     let mut seen = std::collections::HashSet::new();
     for (args, needle) in cases {
@@ -321,4 +338,45 @@ fn snmpd_restart_during_a_walk_is_survived() {
         ".1.3.6.1.4.1.8072.1.5.3",
     ];
     assert_walks_agree(&ours, &before, &after, churn);
+}
+
+#[test]
+fn engine_and_context_ids_given_on_the_command_line() {
+    let Some(agent) = agent() else { return };
+    let a = agent.agent();
+    let want = ".1.3.6.1.2.1.1.5.0 = STRING: \"interop-agent\"\n";
+    // -e skips discovery (boots/time then come from the agent's notInTimeWindow report);
+    // -E names the context engine, -n the default context.
+    for extra in [
+        vec!["-e", HARNESS_ENGINE_ID],
+        vec!["-E", HARNESS_ENGINE_ID, "-n", ""],
+        vec!["-e", HARNESS_ENGINE_ID, "-Z", "1,0"],
+    ] {
+        let mut args: Vec<String> = vec!["get".into()];
+        args.extend(v3_args("sha256-aes256"));
+        args.extend(extra.iter().map(ToString::to_string));
+        args.extend([a.clone(), ".1.3.6.1.2.1.1.5.0".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = mibscope_numeric(&args);
+        assert_eq!(stdout(&out), want, "{extra:?}: {}", stderr(&out));
+    }
+    // A wrong -e is the agent's unknownEngineIDs report, explained.
+    let mut args: Vec<String> = vec![
+        "get".into(),
+        "-t".into(),
+        "0.5".into(),
+        "-r".into(),
+        "1".into(),
+    ];
+    args.extend(v3_args("sha-aes"));
+    args.extend([
+        "-e".into(),
+        "0x80001F88046E6F7468657265".into(),
+        a.clone(),
+        ".1.3.6.1.2.1.1.5.0".into(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = mibscope_numeric(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("-e"), "{}", stderr(&out));
 }

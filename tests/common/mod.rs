@@ -49,6 +49,9 @@ pub fn free_udp_port() -> u16 {
         .port()
 }
 
+/// The engine ID the harness gives snmpd ("interop" under Net-SNMP's enterprise number).
+pub const HARNESS_ENGINE_ID: &str = "0x80001F8804696E7465726F70";
+
 pub struct Snmpd {
     child: Child,
     pub port: u16,
@@ -171,6 +174,7 @@ impl Snmpd {
                 &conf,
                 format!(
                     "agentaddress udp:127.0.0.1:{port}{v6}\n\
+                     exactEngineID {HARNESS_ENGINE_ID}\n\
                      rocommunity public 127.0.0.1\n\
                      rwcommunity private 127.0.0.1\n\
                      rocommunity sysonly 127.0.0.1 .1.3.6.1.2.1.1\n\

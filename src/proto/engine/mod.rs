@@ -159,6 +159,8 @@ pub enum TimeoutHint {
         level: SecurityLevel,
         /// With AES-192/256: the same cipher with the other key extension, to suggest.
         other_extension: Option<String>,
+        /// A context (`-n`/`-E`) other than the agent's default was asked for.
+        context_given: bool,
     },
     /// Replies came whose authentication did not verify.
     RepliesFailedAuthentication { count: u32 },
@@ -176,8 +178,13 @@ impl std::fmt::Display for TimeoutHint {
                 engine_id,
                 level,
                 other_extension,
+                context_given,
             } => {
                 write!(f, "the agent answered engine discovery (engine ID {engine_id}) but not the request: ")?;
+                if *context_given {
+                    // Net-SNMP's agent drops requests for a context it does not have.
+                    f.write_str("check the context (-n/-E) exists on the agent; else ")?;
+                }
                 if *level != SecurityLevel::AuthPriv {
                     return f.write_str("it may give this user no access (check the agent's VACM configuration), or drop the request for another reason");
                 }

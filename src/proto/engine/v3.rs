@@ -570,6 +570,7 @@ impl Engine {
                 .privacy_protocol()
                 .and_then(usm::PrivProtocol::with_other_extension)
                 .map(|p| p.to_string()),
+            context_given: !usm.context_name.is_empty() || usm.context_engine_id.is_some(),
         })
     }
 }
