@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use libfuzzer_sys::fuzz_target;
-use mibscope::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
 use mibscope::agent::v3::UsmConfig;
+use mibscope::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
 
 fuzz_target!(|data: &[u8]| {
     thread_local! {
@@ -16,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
         ));
     }
     AGENT.with(|a| {
-        let _ = a.borrow_mut().handle_datagram(Instant::now(), "127.0.0.1:40000".parse().unwrap(), data);
+        let _ = a.borrow_mut().handle_datagram(
+            Instant::now(),
+            "127.0.0.1:40000".parse().unwrap(),
+            data,
+        );
     });
 });

@@ -6,21 +6,32 @@ use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
 use mibscope::proto::engine::{Engine, KeyExtensionPolicy, Operation, Security, Target, UsmTarget};
-use mibscope::proto::usm::{Credentials, EngineBoots, EngineId, EngineTime, Passphrase, SecurityLevel, UserName};
+use mibscope::proto::usm::{
+    Credentials, EngineBoots, EngineId, EngineTime, Passphrase, SecurityLevel, UserName,
+};
 use mibscope::proto::{Community, Oid, Version};
 
 fuzz_target!(|data: &[u8]| {
     let addr = "127.0.0.1:161".parse().unwrap();
     let v2c = Arc::new(Target {
         addr,
-        security: Security::Community { version: Version::V2c, community: Community::new("public") },
+        security: Security::Community {
+            version: Version::V2c,
+            community: Community::new("public"),
+        },
         timeout: Duration::from_secs(1),
         retries: 1,
     });
     let credentials = Credentials::from_passphrases(
         UserName::new("sha-aes"),
-        Some(("SHA".parse().unwrap(), Passphrase::new("auth", "sha-aes_authpass").unwrap())),
-        Some(("AES".parse().unwrap(), Passphrase::new("priv", "sha-aes_privpass").unwrap())),
+        Some((
+            "SHA".parse().unwrap(),
+            Passphrase::new("auth", "sha-aes_authpass").unwrap(),
+        )),
+        Some((
+            "AES".parse().unwrap(),
+            Passphrase::new("priv", "sha-aes_privpass").unwrap(),
+        )),
     )
     .unwrap();
     let v3 = Arc::new(Target {
