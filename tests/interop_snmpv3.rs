@@ -380,3 +380,59 @@ fn engine_and_context_ids_given_on_the_command_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("-e"), "{}", stderr(&out));
 }
+
+/// Runs mibscope with `SNMPCONFPATH` pointing at a directory holding `snmp_conf`.
+fn with_snmp_conf(snmp_conf: &str, mode: u32, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("snmpconf");
+    let path = dir.join("snmp.conf");
+    std::fs::write(&path, snmp_conf).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    let out = Command::new(MIBSCOPE)
+        .args(args)
+        .env("SNMPCONFPATH", &dir)
+        .env_remove("MIBSCOPE_COMMUNITY")
+        .env_remove("MIBSCOPE_AUTH_PASS")
+        .env_remove("MIBSCOPE_PRIV_PASS")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+#[test]
+fn snmp_conf_defaults_keep_secrets_off_the_command_line() {
+    let Some(agent) = agent() else { return };
+    let a = agent.agent();
+    let v3_conf = "defVersion 3\ndefSecurityName sha256-aes192c\ndefSecurityLevel authPriv\n\
+                   defAuthType SHA-256\ndefAuthPassphrase sha256-aes192c_authpass\n\
+                   defPrivType AES-192-C\ndefPrivPassphrase sha256-aes192c_privpass\n";
+    let get = ["get", "-m", "", "-On", a.as_str(), ".1.3.6.1.2.1.1.5.0"];
+    let want = ".1.3.6.1.2.1.1.5.0 = STRING: \"interop-agent\"\n";
+    let out = with_snmp_conf(v3_conf, 0o600, &get);
+    assert_eq!(stdout(&out), want, "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // The same file readable by others: it still works, with a warning that names it.
+    let out = with_snmp_conf(v3_conf, 0o644, &get);
+    assert_eq!(stdout(&out), want);
+    assert!(
+        stderr(&out).contains("readable by others"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("_authpass"), "{}", stderr(&out));
+    // v2c from defaults, and a bulkwalk refused up front when the default is v1.
+    let out = with_snmp_conf("defVersion 2c\ndefCommunity public\n", 0o600, &get);
+    assert_eq!(stdout(&out), want, "{}", stderr(&out));
+    let out = with_snmp_conf(
+        "defVersion 1\ndefCommunity public\n",
+        0o600,
+        &["bulkwalk", a.as_str(), ".1.3.6.1.2.1.1"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bulkwalk needs GetBulk"),
+        "{}",
+        stderr(&out)
+    );
+}

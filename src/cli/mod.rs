@@ -97,10 +97,10 @@ impl Command {
     /// The -m and -M of the subcommand, when it has them.
     pub fn mib_args(&self) -> Option<&options::MibArgs> {
         match self {
-            Command::Get(a) | Command::GetNext(a) => Some(&a.mib),
-            Command::BulkGet(a) => Some(&a.mib),
-            Command::Walk(a) | Command::BulkWalk(a) => Some(&a.mib),
-            Command::Set(a) => Some(&a.mib),
+            Command::Get(a) | Command::GetNext(a) => Some(&a.request.mib),
+            Command::BulkGet(a) => Some(&a.request.mib),
+            Command::Walk(a) | Command::BulkWalk(a) => Some(&a.request.mib),
+            Command::Set(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,

@@ -12,6 +12,7 @@ use super::{CliError, Outcome};
 use crate::mib::Mib;
 use crate::mib_store::{self, Loaded, MibConfig, ModuleSelection};
 use crate::mib_view::MibNames;
+use crate::net::Client;
 use crate::output::syntax::{NoNames, OidNames};
 use crate::output::{OidStyle, OutputOptions};
 use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
@@ -179,10 +180,6 @@ impl std::fmt::Debug for V3Options {
 }
 
 impl AgentOptions {
-    pub fn version(&self) -> Result<Version, CliError> {
-        self.version_with(&SnmpConf::default())
-    }
-
     fn version_with(&self, conf: &SnmpConf) -> Result<Version, CliError> {
         let text = match (&self.version, conf.get("defVersion")) {
             (Some(v), _) => v.as_str(),
@@ -407,6 +404,38 @@ pub(crate) fn key_source<const N: usize>(
             KeySource::Localized(LocalizedKey::from_hex(what, text).map_err(usage)?)
         }
     }))
+}
+
+/// The option groups every request subcommand takes: who to ask, how to print, which MIBs.
+#[derive(Args, Debug, Clone)]
+pub struct RequestOptions {
+    #[command(flatten)]
+    pub agent: AgentOptions,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub mib: MibArgs,
+}
+
+/// What a request subcommand works with once its options are checked.
+pub struct Session {
+    pub target: Arc<Target>,
+    pub output: OutputOptions,
+    pub client: Client,
+    /// The agent as the user wrote it, for Net-SNMP's messages ("Timeout: No Response from").
+    pub label: String,
+}
+
+impl RequestOptions {
+    /// Resolves the target, checks the output flags and binds the client socket.
+    pub async fn session(&self) -> Result<Session, CliError> {
+        Ok(Session {
+            target: self.agent.target()?,
+            output: self.output.options()?,
+            client: Client::bind().await?,
+            label: self.agent.agent.clone(),
+        })
+    }
 }
 
 /// How results are printed.

@@ -6,9 +6,8 @@ use std::net::Ipv4Addr;
 
 use clap::Args;
 
-use super::options::{AgentOptions, AppFlag, MibArgs, OutputArgs, parse_app_flags, parse_oid};
+use super::options::{AppFlag, RequestOptions, Session, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_error_status, report_request_error};
-use crate::net::Client;
 use crate::output::{OutputOptions, write_varbind_named};
 use crate::proto::engine::{MaxRepetitions, Operation, Response};
 use crate::proto::value::OpaqueValue;
@@ -18,11 +17,7 @@ use crate::proto::{ErrorStatus, Oid, Value, VarBind};
 #[command(allow_negative_numbers = true)]
 pub struct GetArgs {
     #[command(flatten)]
-    pub agent: AgentOptions,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub mib: MibArgs,
+    pub request: RequestOptions,
     /// Application options: f (do not fix errors and retry the request)
     #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
     pub app: Vec<String>,
@@ -34,11 +29,7 @@ pub struct GetArgs {
 #[derive(Args, Debug)]
 pub struct BulkGetArgs {
     #[command(flatten)]
-    pub agent: AgentOptions,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub mib: MibArgs,
+    pub request: RequestOptions,
     /// Application options: n<NUM> non-repeaters, r<NUM> max-repetitions
     #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
     pub app: Vec<String>,
@@ -50,11 +41,7 @@ pub struct BulkGetArgs {
 #[command(allow_negative_numbers = true)]
 pub struct SetArgs {
     #[command(flatten)]
-    pub agent: AgentOptions,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub mib: MibArgs,
+    pub request: RequestOptions,
     /// OID TYPE VALUE, repeated. TYPE: i INTEGER, u Unsigned32, c Counter32, C Counter64,
     /// t TimeTicks, a IpAddress, o OID, s string, x hex string, d decimal bytes, b BITS,
     /// n NULL, U/I Opaque unsigned/signed 64-bit, F/D Opaque float/double
@@ -79,34 +66,29 @@ fn print_all(varbinds: &[VarBind], options: &OutputOptions) -> Result<(), CliErr
 }
 
 pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> {
-    let target = args.agent.target()?;
-    let output = args.output.options()?;
+    let session = args.request.session().await?;
     let fix = !parse_app_flags(&args.app, "f", "", "")?.contains(&AppFlag::Letter('f'));
     let mut oids = args
         .oids
         .iter()
         .map(|s| parse_oid(s))
         .collect::<Result<Vec<Oid>, _>>()?;
-    let client = Client::bind().await?;
     let mut outcome = Outcome::Success;
     loop {
         let op = match kind {
             GetKind::Get => Operation::Get(oids.clone()),
             GetKind::GetNext => Operation::GetNext(oids.clone()),
         };
-        let response = match client.request(&target, op).await {
+        let response = match session.client.request(&session.target, op).await {
             Ok(r) => r,
             Err(e) => {
-                report_request_error(&e, &args.agent.agent, true);
+                report_request_error(&e, &session.label, true);
                 return Ok(Outcome::Failure);
             }
         };
-        super::report_notices(&response.notices);
-        if response.error_status == ErrorStatus::NoError {
-            print_all(&response.varbinds, &output)?;
+        if conclude(&session, &response, false)? == Outcome::Success {
             return Ok(outcome);
         }
-        report_error_status(&response, false);
         outcome = Outcome::AgentError;
         // snmpget's default: drop the failed varbind and ask again for the rest.
         match fixed_request(&oids, &response) {
@@ -133,8 +115,7 @@ fn fixed_request(oids: &[Oid], response: &Response) -> Option<Vec<Oid>> {
 }
 
 pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
-    let target = args.agent.target()?;
-    let output = args.output.options()?;
+    let session = args.request.session().await?;
     let (mut non_repeaters, mut max_repetitions) = (0, 10);
     for flag in parse_app_flags(&args.app, "", "nr", "")? {
         match flag {
@@ -148,32 +129,22 @@ pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
         .iter()
         .map(|s| parse_oid(s))
         .collect::<Result<Vec<Oid>, _>>()?;
-    let client = Client::bind().await?;
     let op = Operation::GetBulk {
         non_repeaters,
         max_repetitions: MaxRepetitions(max_repetitions),
         oids,
     };
-    match client.request(&target, op).await {
-        Ok(r) if r.error_status == ErrorStatus::NoError => {
-            super::report_notices(&r.notices);
-            print_all(&r.varbinds, &output)?;
-            Ok(Outcome::Success)
-        }
-        Ok(r) => {
-            report_error_status(&r, false);
-            Ok(Outcome::AgentError)
-        }
+    match session.client.request(&session.target, op).await {
+        Ok(r) => conclude(&session, &r, false),
         Err(e) => {
-            report_request_error(&e, &args.agent.agent, true);
+            report_request_error(&e, &session.label, true);
             Ok(Outcome::Failure)
         }
     }
 }
 
 pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
-    let target = args.agent.target()?;
-    let output = args.output.options()?;
+    let session = args.request.session().await?;
     if args.assignments.len() % 3 != 0 {
         return Err(CliError::Usage(format!(
             "set takes OID TYPE VALUE triples; got {} words after the agent",
@@ -190,22 +161,29 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
             Ok(VarBind::new(oid, value))
         })
         .collect::<Result<Vec<_>, CliError>>()?;
-    let client = Client::bind().await?;
-    match client.request(&target, Operation::Set(varbinds)).await {
-        Ok(r) if r.error_status == ErrorStatus::NoError => {
-            super::report_notices(&r.notices);
-            print_all(&r.varbinds, &output)?;
-            Ok(Outcome::Success)
-        }
-        Ok(r) => {
-            report_error_status(&r, true);
-            Ok(Outcome::AgentError)
-        }
+    match session
+        .client
+        .request(&session.target, Operation::Set(varbinds))
+        .await
+    {
+        Ok(r) => conclude(&session, &r, true),
         Err(e) => {
-            report_request_error(&e, &args.agent.agent, true);
+            report_request_error(&e, &session.label, true);
             Ok(Outcome::Failure)
         }
     }
+}
+
+/// Shows one answer as snmpget/snmpset do: the engine's notices, then the varbinds, or the
+/// error-status ("Error in packet" with a period for snmpset).
+fn conclude(session: &Session, response: &Response, set: bool) -> Result<Outcome, CliError> {
+    super::report_notices(&response.notices);
+    if response.error_status == ErrorStatus::NoError {
+        print_all(&response.varbinds, &session.output)?;
+        return Ok(Outcome::Success);
+    }
+    report_error_status(response, set);
+    Ok(Outcome::AgentError)
 }
 
 /// Converts a snmpset TYPE letter and VALUE text into a value.

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::options::{AgentOptions, AppFlag, MibArgs, OutputArgs, parse_app_flags, parse_oid};
+use super::options::{AppFlag, RequestOptions, Session, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_request_error};
-use crate::net::{Client, WalkItem};
+use crate::net::WalkItem;
 use crate::output::write_varbind_named;
 use crate::proto::Oid;
 use crate::proto::engine::MaxRepetitions;
@@ -17,11 +17,7 @@ use crate::proto::walk::{BulkParams, WalkEnd, WalkError, WalkOptions};
 #[derive(Args, Debug)]
 pub struct WalkArgs {
     #[command(flatten)]
-    pub agent: AgentOptions,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub mib: MibArgs,
+    pub request: RequestOptions,
     /// Application options: c (do not check OIDs increase), i (include the given OID),
     /// I (no Get when nothing was found), p (print the count), t (print the time taken),
     /// E OID (end before OID); bulkwalk also n<NUM> (non-repeaters), r<NUM> (max-repetitions)
@@ -33,8 +29,12 @@ pub struct WalkArgs {
 }
 
 pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
-    let target = args.agent.target()?;
-    let output = args.output.options()?;
+    let Session {
+        target,
+        output,
+        client,
+        label,
+    } = args.request.session().await?;
     let numeric = if bulk { "nr" } else { "" };
     let flags = parse_app_flags(&args.app, "ciIptT", numeric, "E")?;
     let mut options = WalkOptions {
@@ -67,13 +67,13 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
         Some(text) => parse_oid(text)?,
         None => Oid::from([1, 3, 6, 1, 2, 1]),
     };
-    if bulk && args.agent.version()? == crate::proto::Version::V1 {
+    // The resolved version: -v, else defVersion from snmp.conf.
+    if bulk && target.security.version() == crate::proto::Version::V1 {
         return Err(CliError::Usage(
             "bulkwalk needs GetBulk, which SNMPv1 does not have: use -v 2c, or walk (GetNext) for v1 agents".into(),
         ));
     }
 
-    let client = Client::bind().await?;
     let started = Instant::now();
     let mut walker = client.walk(&target, root, options);
     // Not a StdoutLock: the walk awaits while holding it, and the task must be Send.
@@ -102,7 +102,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
             }
             WalkItem::Failed(e) => {
                 out.flush()?;
-                report_request_error(&e, &args.agent.agent, false);
+                report_request_error(&e, &label, false);
                 outcome = Outcome::Failure;
                 break;
             }
