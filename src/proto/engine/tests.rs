@@ -463,21 +463,22 @@ mod v3 {
         )
     }
 
-    /// Carries datagrams both ways until the engine has nothing more to send, firing
-    /// timeouts as the simulated clock reaches them. Returns the finished operation's result.
+    /// Carries datagrams both ways until the operation finishes, firing timeouts as the
+    /// simulated clock reaches them; `answer` plays the agent (`None`: no reply).
     fn run(
         e: &mut Engine,
-        agent: &mut Agent,
-        mut now: Instant,
-    ) -> (Result<Response, RequestError>, Instant) {
+        now: Instant,
+        mut answer: impl FnMut(Instant, &[u8]) -> Option<Vec<u8>>,
+    ) -> Result<Response, RequestError> {
+        let mut now = now;
         for _ in 0..100 {
             while let Some(t) = e.poll_transmit() {
-                if let Some(reply) = agent.answer(now, &t.payload) {
+                if let Some(reply) = answer(now, &t.payload) {
                     e.handle_datagram(now, agent_addr(), &reply);
                 }
             }
             if let Some(ev) = e.poll_event() {
-                return (ev.result, now);
+                return ev.result;
             }
             now = e.poll_timeout().expect("engine waits for nothing");
             e.handle_timeout(now);
@@ -496,7 +497,7 @@ mod v3 {
             Arc::clone(target),
             Operation::Get(vec![oid("1.3.6.1.2.1.1.5.0")]),
         );
-        run(e, agent, now).0
+        run(e, now, |t, bytes| agent.answer(t, bytes))
     }
 
     #[test]
@@ -689,23 +690,21 @@ mod v3 {
             Operation::Get(vec![oid("1.3.6.1.2.1.1.5.0")]),
         );
         let mut sent = 0;
-        loop {
-            while e.poll_transmit().is_some() {
-                sent += 1;
-            }
-            if let Some(ev) = e.poll_event() {
-                match ev.result {
-                    Err(RequestError::Timeout {
-                        hint: Some(TimeoutHint::NoDiscoveryReply),
-                        attempts: 2,
-                        ..
-                    }) => break,
-                    other => panic!("{other:?}"),
-                }
-            }
-            let now = e.poll_timeout().unwrap();
-            e.handle_timeout(now);
-        }
+        let result = run(&mut e, t0, |_, _| {
+            sent += 1;
+            None
+        });
+        assert!(
+            matches!(
+                result,
+                Err(RequestError::Timeout {
+                    hint: Some(TimeoutHint::NoDiscoveryReply),
+                    attempts: 2,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
         assert_eq!(sent, 2);
         assert_eq!(e.pending(), 0);
     }
@@ -720,30 +719,25 @@ mod v3 {
             sha_aes(),
             Operation::Get(vec![oid("1.3.6.1.2.1.1.5.0")]),
         );
-        let mut now = t0;
-        loop {
-            while let Some(t) = e.poll_transmit() {
-                if let Some(mut reply) = agent.answer(now, &t.payload) {
-                    // Tamper with authenticated replies (not the discovery report).
-                    if reply.len() > 100 {
-                        let n = reply.len();
-                        reply[n - 1] ^= 0x01;
-                    }
-                    e.handle_datagram(now, agent_addr(), &reply);
-                }
+        let result = run(&mut e, t0, |t, bytes| {
+            let mut reply = agent.answer(t, bytes)?;
+            // Tamper with authenticated replies (not the discovery report).
+            if reply.len() > 100 {
+                let n = reply.len();
+                reply[n - 1] ^= 0x01;
             }
-            if let Some(ev) = e.poll_event() {
-                match ev.result {
-                    Err(RequestError::Timeout {
-                        hint: Some(TimeoutHint::RepliesFailedAuthentication { count: 2 }),
-                        ..
-                    }) => break,
-                    other => panic!("{other:?}"),
-                }
-            }
-            now = e.poll_timeout().unwrap();
-            e.handle_timeout(now);
-        }
+            Some(reply)
+        });
+        assert!(
+            matches!(
+                result,
+                Err(RequestError::Timeout {
+                    hint: Some(TimeoutHint::RepliesFailedAuthentication { count: 2 }),
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
         assert_eq!(e.stats().security_failures, 2);
     }
 
