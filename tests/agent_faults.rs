@@ -2,12 +2,12 @@
 //! on: what a user sees must be what a healthy agent gives, or the error Net-SNMP's tools
 //! would print. Every command is time-limited and every retry count is bounded (-r).
 
-mod agent_support;
+mod common;
 
 use std::num::NonZeroU64;
 use std::time::Duration;
 
-use agent_support::{
+use common::agent::{
     Ran, frozen_switch, have_tool, mibscope, net_snmp, run, size_limited_switch, spec,
 };
 use mibscope::agent::Faults;
@@ -250,7 +250,7 @@ fn duplicated_replies_wrong_request_ids_and_jitter_do_not_corrupt_results() {
 fn a_restart_mid_walk_does_not_break_the_walk() {
     // Counters move here, and restart from 0: compare what does not move, and the names.
     let healthy = frozen_switch(Faults::default());
-    let restarting = agent_support::start(
+    let restarting = common::agent::start(
         &mibscope::agent::Snapshot::embedded_switch(),
         &mibscope::agent::StoreOptions::default(),
         mibscope::agent::AgentConfig {

@@ -3,11 +3,11 @@
 //! also proves it reads real snmpwalk output), Set must behave as snmpd's does, and the
 //! `mibscope agent` binary must serve and stop cleanly.
 
-mod agent_support;
+mod common;
 
 use std::time::Instant;
 
-use agent_support::{
+use common::agent::{
     have_tool, mibscope, net_snmp, printed, run, spec, start, start_agent_binary, stop_agent_binary,
 };
 use mibscope::agent::{AgentConfig, ObjectStore, Snapshot, StoreOptions};
@@ -37,7 +37,7 @@ fn assert_same(got: &[(Oid, Value)], expected: &[VarBind], store: &ObjectStore, 
 }
 
 /// `tool` (snmpwalk or snmpbulkwalk) over the whole tree, which must succeed.
-fn walk_all(tool: &str, version: &str, extra: &[&str], target: &str) -> agent_support::Ran {
+fn walk_all(tool: &str, version: &str, extra: &[&str], target: &str) -> common::agent::Ran {
     let mut args = vec![version, "-c", "public", "-t", "2", "-r", "2"];
     args.extend_from_slice(extra);
     args.extend_from_slice(&[target, ".1"]);

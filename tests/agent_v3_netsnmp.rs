@@ -3,11 +3,11 @@
 //! what v2c sees; each wrong credential must make snmpget print its own error; a walk must
 //! survive the agent restarting under it (snmpEngineBoots grows, Net-SNMP re-synchronises).
 
-mod agent_support;
+mod common;
 
 use std::time::Instant;
 
-use agent_support::{Ran, frozen_switch_with, have_tool, net_snmp, printed, spec};
+use common::agent::{Ran, frozen_switch_with, have_tool, net_snmp, printed, spec};
 use mibscope::agent::faults::RestartSchedule;
 use mibscope::agent::v3::{V3User, testbed_users};
 use mibscope::agent::{Agent, AgentConfig, Faults, Snapshot, StoreOptions, UsmConfig};
@@ -376,7 +376,7 @@ fn the_agent_binary_serves_v3_users_from_a_file() {
     .map(std::ffi::OsStr::new)
     .to_vec();
     args.push(users.as_os_str());
-    let (child, target) = agent_support::start_agent_binary(&args);
+    let (child, target) = common::agent::start_agent_binary(&args);
     let ops: Vec<String> =
         words("-v3 -u ops -l authPriv -a SHA-256 -A ops-auth-secret -x AES-256 -X ops-priv-secret");
     let ran = ask("snmpget", &ops, &target, &[".1.3.6.1.6.3.10.2.1.1.0"]);
@@ -407,7 +407,7 @@ fn the_agent_binary_serves_v3_users_from_a_file() {
         ran.stderr
     );
 
-    let (status, stderr) = agent_support::stop_agent_binary(child);
+    let (status, stderr) = common::agent::stop_agent_binary(child);
     assert_eq!(status, Some(0), "{stderr}");
     assert!(
         stderr.contains("SNMPv3 engine 0x80001F8804616263646566 with 2 users"),

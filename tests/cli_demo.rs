@@ -1,14 +1,11 @@
 //! The README's demo command: the embedded switch answers and the interface table shows
 //! rates from the second poll on.
 
-use std::process::Command;
+mod common;
 
 #[test]
 fn demo_shows_the_switch_and_its_interface_rates() {
-    let out = Command::new(env!("CARGO_BIN_EXE_mibscope"))
-        .args(["demo", "--interval", "0.5", "--polls", "2"])
-        .output()
-        .unwrap();
+    let out = common::mibscope(&["demo", "--interval", "0.5", "--polls", "2"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -35,10 +32,7 @@ fn demo_shows_the_switch_and_its_interface_rates() {
 
 #[test]
 fn demo_with_one_poll_has_no_rates_yet() {
-    let out = Command::new(env!("CARGO_BIN_EXE_mibscope"))
-        .args(["demo", "--polls", "1"])
-        .output()
-        .unwrap();
+    let out = common::mibscope(&["demo", "--polls", "1"]);
     let text = String::from_utf8_lossy(&out.stdout);
     let row = text
         .lines()

@@ -2,6 +2,8 @@
 //! and `get` refusing an unknown name before any packet is sent.
 
 use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::{Command, Output};
 
 const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
@@ -26,13 +28,14 @@ impl Env {
     /// Runs mibscope with only the given MIB folder and the embedded modules, and a cache
     /// of its own.
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(MIBSCOPE)
-            .args(args)
-            .env("MIBDIRS", self.mibs())
-            .env("MIBSCOPE_CACHE_DIR", self.dir.join("cache"))
-            .env_remove("MIBS")
-            .output()
-            .unwrap()
+        common::output_within(
+            Command::new(MIBSCOPE)
+                .args(args)
+                .env("MIBDIRS", self.mibs())
+                .env("MIBSCOPE_CACHE_DIR", self.dir.join("cache"))
+                .env_remove("MIBS"),
+            common::COMMAND_LIMIT,
+        )
     }
 }
 

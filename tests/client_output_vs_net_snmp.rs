@@ -2,9 +2,9 @@
 //! are client-side bugs found while testing the agent (src/output/text.rs); remove the
 //! `ignore` once they are fixed.
 
-mod agent_support;
+mod common;
 
-use agent_support::{frozen_switch, have_tool, mibscope, net_snmp, run, spec};
+use common::agent::{frozen_switch, have_tool, mibscope, net_snmp, run, spec};
 use mibscope::agent::Faults;
 
 /// `mibscope get` and `snmpget -On` of the same OIDs, with the same extra options.

@@ -3,6 +3,8 @@
 //! and $MIBSCOPE_PRIV_PASS, the scoped PDU when every check passes, and one line naming the
 //! failed check (exit status 1) for each kind of wrong credential.
 
+mod common;
+
 use std::process::Command;
 
 /// The datagrams of a captured conversation, in order (C>A, A>C, S>R lines).
@@ -38,7 +40,7 @@ fn decode(args: &[&str], env: &[(&str, &str)], hex: &str) -> Decoded {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run mibscope decode");
+    let out = common::output_within(&mut cmd, common::COMMAND_LIMIT);
     Decoded {
         status: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -373,10 +373,10 @@ fn named_walk_equals_snmpwalk_with_the_same_mibs() {
         ".1",
     ];
     let theirs = || {
-        let out = std::process::Command::new("snmpwalk")
-            .args(args)
-            .output()
-            .unwrap();
+        let out = output_within(
+            std::process::Command::new("snmpwalk").args(args),
+            COMMAND_LIMIT,
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(
             stderr(&out).is_empty(),

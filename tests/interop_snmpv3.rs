@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use common::*;
@@ -303,17 +303,19 @@ fn snmpd_restart_during_a_walk_is_survived() {
         let theirs: Vec<&str> = theirs.iter().map(String::as_str).collect();
         net_snmp("snmpbulkwalk", &theirs)
     };
-    let walk = Command::new(MIBSCOPE)
-        .args(["bulkwalk", "-m", "", "-On"])
-        .args(&args[1..])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let walk_args: Vec<String> = args[1..].to_vec();
+    let walk = std::thread::spawn(move || {
+        output_within(
+            Command::new(MIBSCOPE)
+                .args(["bulkwalk", "-m", "", "-On"])
+                .args(&walk_args),
+            COMMAND_LIMIT,
+        )
+    });
     // Restart snmpd while the walk is under way (it takes seconds at -Cr2).
     std::thread::sleep(Duration::from_millis(600));
     agent.restart();
-    let out = walk.wait_with_output().unwrap();
+    let out = walk.join().expect("the walk's runner panicked");
     assert!(out.status.success(), "{}", stderr(&out));
     let ours = stdout(&out);
     let before = stdout(&reference);
@@ -388,14 +390,15 @@ fn with_snmp_conf(snmp_conf: &str, mode: u32, args: &[&str]) -> std::process::Ou
     let path = dir.join("snmp.conf");
     std::fs::write(&path, snmp_conf).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    let out = Command::new(MIBSCOPE)
-        .args(args)
-        .env("SNMPCONFPATH", &dir)
-        .env_remove("MIBSCOPE_COMMUNITY")
-        .env_remove("MIBSCOPE_AUTH_PASS")
-        .env_remove("MIBSCOPE_PRIV_PASS")
-        .output()
-        .unwrap();
+    let out = output_within(
+        Command::new(MIBSCOPE)
+            .args(args)
+            .env("SNMPCONFPATH", &dir)
+            .env_remove("MIBSCOPE_COMMUNITY")
+            .env_remove("MIBSCOPE_AUTH_PASS")
+            .env_remove("MIBSCOPE_PRIV_PASS"),
+        COMMAND_LIMIT,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     out
 }

@@ -16,16 +16,7 @@ use mibscope::mib::{DefId, Mib, ModuleStatus};
 use mibscope::mib_store::{self, MibConfig, ModuleSelection};
 
 fn snmptranslate_available() -> bool {
-    let ok = Command::new("snmptranslate")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success() || !o.stderr.is_empty());
-    if !ok {
-        let msg = "snmptranslate (Debian package snmp) not found; agreement test skipped";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        eprintln!("{msg}");
-    }
-    ok
+    !common::missing("snmptranslate")
 }
 
 fn load(dirs: &str) -> Mib {
@@ -41,10 +32,10 @@ fn load(dirs: &str) -> Mib {
 /// Net-SNMP's (label, OID) pairs, without its placeholders for unnamed nodes
 /// (`anonymous#12`) and for the `.0` above SMIv1 traps (`enterprise#`).
 fn netsnmp_pairs(dirs: &str) -> BTreeSet<(String, String)> {
-    let out = Command::new("snmptranslate")
-        .args(["-m", "ALL", "-M", dirs, "-Tz"])
-        .output()
-        .expect("run snmptranslate");
+    let out = common::output_within(
+        Command::new("snmptranslate").args(["-m", "ALL", "-M", dirs, "-Tz"]),
+        common::COMMAND_LIMIT,
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let mut pairs = BTreeSet::new();
     for line in text.lines() {
@@ -175,11 +166,12 @@ fn translate_qualified(dirs: &str, names: &[(String, String)]) -> HashMap<String
     while !rest.is_empty() && runs < 40 {
         runs += 1;
         let batch = &rest[..rest.len().min(4000)];
-        let out = Command::new("snmptranslate")
-            .args(["-m", "ALL", "-M", dirs, "-On"])
-            .args(batch.iter().map(|(n, _)| n))
-            .output()
-            .expect("run snmptranslate");
+        let out = common::output_within(
+            Command::new("snmptranslate")
+                .args(["-m", "ALL", "-M", dirs, "-On"])
+                .args(batch.iter().map(|(n, _)| n)),
+            common::COMMAND_LIMIT,
+        );
         let lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| !l.is_empty())

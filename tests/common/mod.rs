@@ -7,27 +7,28 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod agent;
 pub mod corpus;
 
 pub const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
 
-/// True when a required tool is missing and the test should be skipped (not under CI).
+/// The longest any one command may run before the test fails.
+pub const COMMAND_LIMIT: Duration = Duration::from_secs(120);
+
+/// True when a required tool is missing and the test should be skipped: not on PATH, and
+/// not under `CI=true`, where it is a failure (CI installs Debian's snmp and snmpd).
 pub fn missing(tool: &str) -> bool {
-    let found = [
-        "/usr/sbin",
-        "/usr/bin",
-        "/sbin",
-        "/bin",
-        "/usr/local/bin",
-        "/usr/local/sbin",
-    ]
-    .iter()
-    .any(|d| Path::new(d).join(tool).exists());
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+        || ["/usr/sbin", "/sbin"]
+            .iter()
+            .any(|d| Path::new(d).join(tool).is_file());
     if found {
         return false;
     }
@@ -38,6 +39,46 @@ pub fn missing(tool: &str) -> bool {
     }
     eprintln!("skipping: {tool} is not installed (apt-get install snmp snmpd)");
     true
+}
+
+/// Runs `command` to completion with its output captured, killing it and failing the test
+/// past `limit`: no test waits forever on a hung tool or a hung mibscope.
+pub fn output_within(command: &mut Command, limit: Duration) -> Output {
+    let started = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} ran longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    }
 }
 
 /// A UDP port on 127.0.0.1 that was free a moment ago.
@@ -289,11 +330,12 @@ pub fn tempdir(tag: &str) -> PathBuf {
 
 /// Runs a Net-SNMP tool with no MIBs and numeric OIDs.
 pub fn net_snmp(tool: &str, args: &[&str]) -> Output {
-    Command::new(tool)
-        .args(["-m", "", "-M", "/dev/null", "-On"])
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run {tool}: {e}"))
+    output_within(
+        Command::new(tool)
+            .args(["-m", "", "-M", "/dev/null", "-On"])
+            .args(args),
+        COMMAND_LIMIT,
+    )
 }
 
 /// Runs a mibscope subcommand as `net_snmp` runs Net-SNMP's tools: no MIBs, numeric OIDs
@@ -306,10 +348,7 @@ pub fn mibscope_numeric(args: &[&str]) -> Output {
 
 /// Runs the mibscope binary.
 pub fn mibscope(args: &[&str]) -> Output {
-    Command::new(MIBSCOPE)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run mibscope: {e}"))
+    output_within(Command::new(MIBSCOPE).args(args), COMMAND_LIMIT)
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -1,4 +1,4 @@
-//! Shared by the tests that run the simulated agent in-process and point a manager at it
+//! For the tests that run the simulated agent in-process and point a manager at it
 //! (Net-SNMP's tools or the mibscope binary). Every command runs with a time limit and
 //! every agent listens on 127.0.0.1 only.
 
@@ -14,24 +14,11 @@ use mibscope::agent::snapshot::Initial;
 use mibscope::agent::{Agent, AgentConfig, Faults, Snapshot, StoreOptions};
 use mibscope::proto::{Oid, Value};
 
-/// The longest any one command may run before the test fails.
-pub const COMMAND_LIMIT: Duration = Duration::from_secs(60);
+pub use super::COMMAND_LIMIT;
 
-/// Whether Net-SNMP's `tool` is installed. Missing: a failure under `CI=true` (CI installs
-/// it), otherwise the test is skipped with the reason printed.
+/// Whether Net-SNMP's `tool` is installed (see `super::missing` for CI and skipping).
 pub fn have_tool(tool: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()));
-    if found {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "Net-SNMP's {tool} is not installed, and CI=true makes that a failure (install the Debian package snmp)"
-        );
-    }
-    eprintln!("skipped: Net-SNMP's {tool} is not installed (Debian package snmp)");
-    false
+    !super::missing(tool)
 }
 
 /// What a finished command printed.
@@ -46,42 +33,11 @@ pub struct Ran {
 /// Runs `program args` to completion, killing it and failing the test past `limit`.
 pub fn run_limited(program: &str, args: &[&str], limit: Duration) -> Ran {
     let started = Instant::now();
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the child") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} ran longer than {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    let out = super::output_within(Command::new(program).args(args), limit);
     Ran {
-        status: status.code(),
-        stdout,
-        stderr,
+        status: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         took: started.elapsed(),
     }
 }
