@@ -289,9 +289,8 @@ enum Purpose {
 struct Inflight {
     purpose: Purpose,
     dest: SocketAddr,
-    /// The request PDU (v1/v2c: also its encoding, reused on retransmission).
+    /// The request PDU, encoded anew for each transmission.
     pdu: Pdu,
-    payload: Vec<u8>,
     /// v3: every msgID this request went out with (a new one per transmission).
     msg_ids: Vec<MsgId>,
     deadline: Instant,
@@ -483,7 +482,6 @@ impl Engine {
             },
             dest: target.addr,
             pdu,
-            payload: Vec::new(),
             msg_ids: Vec::new(),
             deadline: now + target.timeout,
             attempts: 0,
@@ -524,8 +522,8 @@ impl Engine {
         });
     }
 
-    /// The bytes of the next transmission: v1/v2c messages are encoded once and resent as
-    /// they are; v3 messages are built anew each time (new msgID, current engine time).
+    /// The bytes of the next transmission. A v1/v2c retransmission is the same bytes again;
+    /// a v3 one is built anew (new msgID, the agent's time as we now estimate it).
     fn payload_for(
         &mut self,
         now: Instant,
@@ -548,21 +546,14 @@ impl Engine {
             }
         };
         match &target.security {
-            Security::Community { version, community } => {
-                if f.payload.is_empty() {
-                    let bytes = Message::Community(CommunityMessage {
-                        version: *version,
-                        community: community.clone(),
-                        pdu: PduBody::Pdu(f.pdu.clone()),
-                    })
-                    .encode();
-                    if let Some(f) = self.inflight.get_mut(&request_id) {
-                        f.payload.clone_from(&bytes);
-                    }
-                    return Ok(Some(bytes));
-                }
-                Ok(Some(f.payload.clone()))
-            }
+            Security::Community { version, community } => Ok(Some(
+                Message::Community(CommunityMessage {
+                    version: *version,
+                    community: community.clone(),
+                    pdu: PduBody::Pdu(f.pdu.clone()),
+                })
+                .encode(),
+            )),
             Security::Usm(usm) => {
                 let usm = Arc::clone(usm);
                 let msg_id = self.alloc_msg_id();

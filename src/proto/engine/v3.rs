@@ -186,7 +186,6 @@ impl Engine {
                 purpose: Purpose::Discovery,
                 dest: addr,
                 pdu: Pdu::request(PduType::GetRequest, request_id, Vec::new()),
-                payload: Vec::new(),
                 msg_ids: Vec::new(),
                 deadline: now,
                 attempts: 0,
