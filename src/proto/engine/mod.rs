@@ -8,8 +8,12 @@
 //! Driving it (as `net::driver` does, or a test with a simulated clock):
 //! `start(now, target, op)` queues a request; `poll_transmit()` yields datagrams to send;
 //! `handle_datagram(now, from, bytes)` feeds replies; `handle_timeout(now)` fires at
-//! `poll_timeout()`; `poll_event()` yields each finished operation.
+//! `poll_timeout()`; `poll_event()` yields each finished operation. An operation started
+//! with `start_observed` also reports what happens on the way (`poll_progress()`: each
+//! transmission and retry, engine discovery, resynchronisation, tooBig recovery), and
+//! `cancel(op)` abandons one whose caller went away: nothing of it is sent again.
 
+mod progress;
 mod v3;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -24,6 +28,7 @@ use super::oid::Oid;
 use super::pdu::{ErrorStatus, Pdu, PduBody, PduType, RequestId, VarBind};
 use super::usm::{EngineId, SecurityLevel, UsmReport};
 
+pub use progress::{Progress, ProgressEvent, TooBigRecovery};
 pub use v3::{KeyExtensionPolicy, UsmTarget};
 
 /// How to talk to one agent.
@@ -318,6 +323,8 @@ struct OpState {
     from: SocketAddr,
     notices: Vec<Notice>,
     v3: v3::OpSecurity,
+    /// Started with `start_observed`: report progress events.
+    observed: bool,
 }
 
 pub struct Engine {
@@ -332,6 +339,7 @@ pub struct Engine {
     salt: super::usm::SaltCounter,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
+    progress: VecDeque<ProgressEvent>,
     stats: EngineStats,
 }
 
@@ -351,6 +359,7 @@ impl Engine {
             salt: super::usm::SaltCounter::new(u64::from(seed).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
+            progress: VecDeque::new(),
             stats: EngineStats::default(),
         }
     }
@@ -366,6 +375,23 @@ impl Engine {
 
     /// Starts an operation; its outcome arrives as an `Event` with the returned id.
     pub fn start(&mut self, now: Instant, target: Arc<Target>, op: Operation) -> OpId {
+        self.start_with(now, target, op, false)
+    }
+
+    /// `start`, and report what happens on the way to the outcome as `ProgressEvent`s
+    /// (`poll_progress`): each transmission, engine discovery, resynchronisation, tooBig
+    /// recovery. Operations started with `start` cost nothing of this.
+    pub fn start_observed(&mut self, now: Instant, target: Arc<Target>, op: Operation) -> OpId {
+        self.start_with(now, target, op, true)
+    }
+
+    fn start_with(
+        &mut self,
+        now: Instant,
+        target: Arc<Target>,
+        op: Operation,
+        observed: bool,
+    ) -> OpId {
         let id = OpId(self.next_op);
         self.next_op += 1;
         let refused = if op.len() == 0 {
@@ -404,16 +430,19 @@ impl Engine {
                 from,
                 notices: Vec::new(),
                 v3,
+                observed,
             },
         );
         self.send_part(now, id, 0..n, max_repetitions);
         id
     }
 
-    /// Abandons an operation; replies to it will be counted as unmatched.
+    /// Abandons an operation whose caller went away: nothing of it is sent again, no event
+    /// reports it, and replies to it are counted as unmatched. An engine discovery that only
+    /// this operation was waiting for stops too. Unknown or finished ids are ignored.
     pub fn cancel(&mut self, op: OpId) {
-        if self.ops.remove(&op).is_some() {
-            self.drop_inflight_of(op);
+        if self.remove_op(op) {
+            self.stop_unwanted_discoveries();
         }
     }
 
@@ -423,6 +452,11 @@ impl Engine {
 
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
+    }
+
+    /// What happened on the way for operations started with `start_observed`.
+    pub fn poll_progress(&mut self) -> Option<ProgressEvent> {
+        self.progress.pop_front()
     }
 
     /// When `handle_timeout` must next be called.
@@ -516,10 +550,9 @@ impl Engine {
         self.deadlines.remove(&(f.deadline, request_id));
         f.deadline = now + timeout;
         self.deadlines.insert((f.deadline, request_id));
-        self.transmits.push_back(Transmit {
-            dest: f.dest,
-            payload,
-        });
+        let (dest, attempt) = (f.dest, f.attempts);
+        self.transmits.push_back(Transmit { dest, payload });
+        self.report_transmission(request_id, attempt);
     }
 
     /// The bytes of the next transmission. A v1/v2c retransmission is the same bytes again;
@@ -669,12 +702,24 @@ impl Engine {
             let is_bulk = matches!(state.op, Operation::GetBulk { .. });
             if is_bulk && max_repetitions > 1 {
                 self.stats.too_big_recoveries += 1;
+                self.report(
+                    op_id,
+                    Progress::TooBig(TooBigRecovery::FewerRepetitions {
+                        max_repetitions: MaxRepetitions(max_repetitions / 2),
+                    }),
+                );
                 self.send_part(now, op_id, range, max_repetitions / 2);
                 return;
             }
             if !is_bulk && range.len() > 1 {
                 self.stats.too_big_recoveries += 1;
                 let mid = range.start + range.len() / 2;
+                self.report(
+                    op_id,
+                    Progress::TooBig(TooBigRecovery::Split {
+                        varbinds: range.len(),
+                    }),
+                );
                 self.send_part(now, op_id, range.start..mid, 0);
                 self.send_part(now, op_id, mid..range.end, 0);
                 return;
@@ -729,14 +774,22 @@ impl Engine {
     }
 
     fn finish(&mut self, op: OpId, result: Result<Response, RequestError>) {
+        if self.remove_op(op) {
+            self.events.push_back(Event { op, result });
+        }
+    }
+
+    /// Forgets an operation with everything it has on the wire or waiting for discovery.
+    /// False when it was not (or no longer) there.
+    fn remove_op(&mut self, op: OpId) -> bool {
         if self.ops.remove(&op).is_none() {
-            return;
+            return false;
         }
         self.drop_inflight_of(op);
         for peer in self.peers.values_mut() {
             peer.waiting.retain(|w| w.op != op);
         }
-        self.events.push_back(Event { op, result });
+        true
     }
 
     fn drop_inflight_of(&mut self, op: OpId) {
@@ -855,5 +908,7 @@ pub fn canonical(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+#[cfg(test)]
+mod progress_tests;
 #[cfg(test)]
 mod tests;
