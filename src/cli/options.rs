@@ -197,7 +197,7 @@ impl AgentOptions {
         }
     }
 
-    pub fn target(&self) -> Result<Arc<Target>, CliError> {
+    pub async fn target(&self) -> Result<Arc<Target>, CliError> {
         let conf = SnmpConf::load();
         for (path, mode) in &conf.exposed {
             eprintln!(
@@ -216,9 +216,12 @@ impl AgentOptions {
             .get("defaultPort")
             .and_then(|p| p.parse::<u16>().ok())
             .unwrap_or(crate::net::target::DEFAULT_PORT);
+        let address_error = |e: crate::net::AddressError| CliError::Address(e.to_string());
         let addr = crate::net::target::AgentSpec::parse(&self.agent, default_port)
-            .and_then(|s| s.resolve())
-            .map_err(|e| CliError::Address(e.to_string()))?;
+            .map_err(address_error)?
+            .resolve(crate::net::target::DEFAULT_LOOKUP_LIMIT)
+            .await
+            .map_err(address_error)?;
         let security = match version {
             Version::V3 => Security::Usm(Arc::new(self.v3.usm_target(&conf)?)),
             _ => {
@@ -430,7 +433,7 @@ impl RequestOptions {
     /// Resolves the target, checks the output flags and binds the client socket.
     pub async fn session(&self) -> Result<Session, CliError> {
         Ok(Session {
-            target: self.agent.target()?,
+            target: self.agent.target().await?,
             output: self.output.options()?,
             client: Client::bind().await?,
             label: self.agent.agent.clone(),
