@@ -293,7 +293,7 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
                 .send_to(&t.payload, wire_addr(socket_is_v6, t.dest))
                 .await
             {
-                engine.fail_destination(t.dest, &e.to_string());
+                engine.fail_destination(t.dest, e);
             }
         }
         while let Some(p) = engine.poll_progress() {

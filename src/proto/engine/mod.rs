@@ -26,7 +26,7 @@ use super::ber::Quirks;
 use super::message::{CommunityMessage, Message, MsgId, Version};
 use super::oid::Oid;
 use super::pdu::{ErrorStatus, Pdu, PduBody, PduType, RequestId, VarBind};
-use super::usm::{EngineId, SecurityLevel, UsmReport};
+use super::usm::{EngineId, KeyError, PrivProtocol, SecurityLevel, UsmError, UsmReport};
 
 pub use progress::{Progress, ProgressEvent, TooBigRecovery};
 pub use v3::{KeyExtensionPolicy, UsmTarget};
@@ -126,7 +126,10 @@ impl Operation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// `--aes-key-extension auto`: privacy failed with `tried` and worked with `worked`.
-    KeyExtension { tried: String, worked: String },
+    KeyExtension {
+        tried: PrivProtocol,
+        worked: PrivProtocol,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -163,7 +166,7 @@ pub enum TimeoutHint {
         engine_id: EngineId,
         level: SecurityLevel,
         /// With AES-192/256: the same cipher with the other key extension, to suggest.
-        other_extension: Option<String>,
+        other_extension: Option<PrivProtocol>,
         /// A context (`-n`/`-E`) other than the agent's default was asked for.
         context_given: bool,
     },
@@ -225,17 +228,43 @@ pub enum RequestError {
     Empty,
     #[error("the request was cancelled")]
     Cancelled,
-    #[error("cannot send to {addr}: {reason}")]
-    Send { addr: SocketAddr, reason: String },
+    #[error("cannot send to {addr}: {source}")]
+    Send { addr: SocketAddr, source: SendError },
     /// The agent answered with a Report: what it counted and what that means.
     #[error("{explanation}")]
     Report {
         report: UsmReport,
         explanation: String,
     },
-    /// SNMPv3 could not build the request (keys, levels) or trust the reply.
+    /// SNMPv3 could not build the request (levels, encryption).
     #[error("{0}")]
-    Security(String),
+    Security(#[source] UsmError),
+    /// SNMPv3 keys could not be localized to the agent's engine.
+    #[error("{0}")]
+    Keys(#[source] KeyError),
+    /// SNMPv3: a request was to be built before the agent's engine was known (a bug).
+    #[error("the agent's SNMPv3 engine ID is not known: engine discovery did not finish")]
+    EngineUnknown,
+}
+
+/// Why the socket refused a datagram (no route, say), comparable so that `RequestError`
+/// stays `PartialEq`: equal when the kind and the text are.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SendError(pub Arc<std::io::Error>);
+
+impl PartialEq for SendError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for SendError {}
+
+impl From<std::io::Error> for SendError {
+    fn from(e: std::io::Error) -> Self {
+        SendError(Arc::new(e))
+    }
 }
 
 /// Identifies one operation started with `Engine::start`.
@@ -806,7 +835,8 @@ impl Engine {
 
     /// The driver could not send to `dest` (no route, say): every operation waiting on it
     /// fails now rather than at its timeout.
-    pub fn fail_destination(&mut self, dest: SocketAddr, reason: &str) {
+    pub fn fail_destination(&mut self, dest: SocketAddr, error: std::io::Error) {
+        let error = SendError::from(error);
         let ops: Vec<OpId> = self
             .inflight
             .values()
@@ -824,7 +854,7 @@ impl Engine {
                 op,
                 Err(RequestError::Send {
                     addr: dest,
-                    reason: reason.to_string(),
+                    source: error.clone(),
                 }),
             );
         }

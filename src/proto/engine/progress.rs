@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::{Engine, MaxRepetitions, OpId, Purpose};
 use crate::proto::pdu::RequestId;
-use crate::proto::usm::{EngineId, UsmReport};
+use crate::proto::usm::{EngineId, PrivProtocol, UsmReport};
 
 /// One step on the way to an operation's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum Progress {
     /// The agent answered tooBig; the engine asks again for less.
     TooBig(TooBigRecovery),
     /// `--aes-key-extension auto`: privacy failed; trying the other AES key extension.
-    OtherKeyExtension { trying: String },
+    OtherKeyExtension { trying: PrivProtocol },
 }
 
 /// How a tooBig answer is recovered from.

@@ -669,8 +669,8 @@ pub(super) mod v3 {
         assert_eq!(
             r.notices,
             vec![Notice::KeyExtension {
-                tried: "AES-192".into(),
-                worked: "AES-192-C".into()
+                tried: "AES-192".parse().unwrap(),
+                worked: "AES-192-C".parse().unwrap()
             }]
         );
         // The engine remembers: the next request goes straight to the one that works.
@@ -767,6 +767,25 @@ pub(super) mod v3 {
         assert!(get(&mut e, &mut agent, t0, &target).is_ok());
         assert_eq!(e.stats().discoveries, 0);
         assert_eq!(e.stats().time_resyncs, 1);
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_secured_fails_with_the_usm_error() {
+        let t0 = Instant::now();
+        let mut agent = Agent::new(t0);
+        let mut e = Engine::new(5);
+        // authPriv asked for a user with no secrets: the request cannot be built.
+        let target = target_with(
+            Credentials::no_auth(UserName::new("noauth")),
+            SecurityLevel::AuthPriv,
+            KeyExtensionPolicy::AsNamed,
+        );
+        match get(&mut e, &mut agent, t0, &target) {
+            Err(RequestError::Security(UsmError::MissingKeys { level, .. })) => {
+                assert_eq!(level, SecurityLevel::AuthPriv);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub(super) struct OpSecurity {
     /// `--aes-key-extension auto`: the same secrets with the other extension, not yet tried.
     alternative: Option<Arc<Credentials>>,
     /// Set once the alternative is in use: (protocol tried first, protocol now in use).
-    switched: Option<(String, String)>,
+    switched: Option<(usm::PrivProtocol, usm::PrivProtocol)>,
     level: Option<SecurityLevel>,
     auth_failures: u32,
     decrypt_failures: u32,
@@ -291,9 +291,7 @@ impl Engine {
             .peers
             .get(&canonical(target.addr))
             .and_then(|p| p.remote.clone())
-            .ok_or_else(|| {
-                RequestError::Security("the agent's engine ID is not known yet".into())
-            })?;
+            .ok_or(RequestError::EngineUnknown)?;
         let f = self
             .inflight
             .get(&request_id)
@@ -307,7 +305,7 @@ impl Engine {
             Some(
                 credentials
                     .keys_for(remote.engine_id())
-                    .map_err(|e| RequestError::Security(e.to_string()))?,
+                    .map_err(RequestError::Keys)?,
             )
         } else {
             None
@@ -334,8 +332,7 @@ impl Engine {
             keys: keys.as_deref(),
             scoped_pdu: &scoped,
         };
-        let bytes =
-            usm::encode(&out, &mut self.salt).map_err(|e| RequestError::Security(e.to_string()))?;
+        let bytes = usm::encode(&out, &mut self.salt).map_err(RequestError::Security)?;
         self.register_msg_id(request_id, msg_id);
         Ok(bytes)
     }
@@ -555,13 +552,14 @@ impl Engine {
         let Some(alternative) = state.v3.alternative.take() else {
             return false;
         };
-        let name = |c: &Option<Arc<Credentials>>| {
-            c.as_ref()
-                .and_then(|c| c.privacy_protocol().map(ToString::to_string))
-                .unwrap_or_default()
+        let tried = state
+            .v3
+            .credentials
+            .as_ref()
+            .and_then(|c| c.privacy_protocol().cloned());
+        let (Some(tried), Some(worked)) = (tried, alternative.privacy_protocol().cloned()) else {
+            return false;
         };
-        let tried = name(&state.v3.credentials);
-        let worked = name(&Some(Arc::clone(&alternative)));
         state.v3.credentials = Some(alternative);
         state.v3.switched = Some((tried, worked.clone()));
         state.v3.decrypt_failures = 0;
@@ -598,8 +596,7 @@ impl Engine {
             other_extension: usm
                 .credentials
                 .privacy_protocol()
-                .and_then(usm::PrivProtocol::with_other_extension)
-                .map(|p| p.to_string()),
+                .and_then(usm::PrivProtocol::with_other_extension),
             context_given: !usm.context_name.is_empty() || usm.context_engine_id.is_some(),
         })
     }
