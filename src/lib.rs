@@ -5,6 +5,8 @@
 //! - `output` renders varbinds as Net-SNMP text or JSON;
 //! - `monitor` turns polls into rates and tables (sans-IO);
 //! - `agent` is the simulated agent used by tests and demos;
+//! - `session` turns option values, snmp.conf, the environment and named profiles into a
+//!   `Target` for any face (CLI, TUI, poller), with typed errors and warnings;
 //! - `net` is the tokio driver: one socket task owning the protocol engine;
 //! - `mib_view` shows the compiled MIB to `output` (names, syntax hints, INDEX);
 //! - `mib_store` finds MIB files (-m, -M, MIBS, MIBDIRS), embeds the standard ones, caches;
@@ -20,3 +22,4 @@ pub mod monitor;
 pub mod net;
 pub mod output;
 pub mod proto;
+pub mod session;

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::snmpconf::SnmpConf;
 use super::{CliError, Outcome};
 use crate::mib::Mib;
 use crate::mib_store::{self, Loaded, MibConfig, ModuleSelection};
@@ -15,12 +14,9 @@ use crate::mib_view::MibNames;
 use crate::net::Client;
 use crate::output::syntax::{NoNames, OidNames};
 use crate::output::{OidStyle, OutputOptions};
-use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
-use crate::proto::usm::{
-    AuthProtocol, Credentials, EngineBoots, EngineId, EngineTime, KeyError, KeySource,
-    LocalizedKey, MasterKey, Passphrase, PrivProtocol, SecurityLevel, UserName,
-};
-use crate::proto::{Community, Oid, Version};
+use crate::proto::Oid;
+use crate::proto::engine::{KeyExtensionPolicy, Target};
+use crate::session::{Defaults, TargetOptions, UsmOptions};
 
 /// Who the agent is and how to reach it.
 #[derive(Args, Clone)]
@@ -120,20 +116,6 @@ pub struct V3Options {
     pub aes_key_extension: String,
 }
 
-impl V3Options {
-    /// True when any option only SNMPv3 uses was given.
-    fn any(&self) -> bool {
-        self.user.is_some()
-            || self.level.is_some()
-            || self.auth_protocol.is_some()
-            || self.priv_protocol.is_some()
-            || self.engine_id.is_some()
-            || self.context.is_some()
-            || self.auth_master_key.is_some()
-            || self.auth_localized_key.is_some()
-    }
-}
-
 fn redact<T>(v: &Option<T>) -> &'static str {
     if v.is_some() {
         "Some(<redacted>)"
@@ -180,234 +162,68 @@ impl std::fmt::Debug for V3Options {
 }
 
 impl AgentOptions {
-    fn version_with(&self, conf: &SnmpConf) -> Result<Version, CliError> {
-        let text = match (&self.version, conf.get("defVersion")) {
-            (Some(v), _) => v.as_str(),
-            (None, Some(v)) => v,
-            (None, None) if self.v3.any() => "3",
-            (None, None) => "2c",
-        };
-        match text {
-            "1" => Ok(Version::V1),
-            "2c" | "2" => Ok(Version::V2c),
-            "3" => Ok(Version::V3),
-            other => Err(CliError::Usage(format!(
-                "Invalid version specified after -v flag: {other}"
-            ))),
+    /// These options as the session module's plain values.
+    pub fn target_options(&self) -> TargetOptions {
+        TargetOptions {
+            agent: self.agent.clone(),
+            version: self.version.clone(),
+            community: self.community.clone(),
+            // Checked by `target`; an impossible value is none here rather than a panic.
+            timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::ZERO),
+            retries: self.retries,
+            lookup_limit: crate::net::target::DEFAULT_LOOKUP_LIMIT,
+            usm: self.v3.usm_options(),
         }
     }
 
+    /// The target these options, the environment and snmp.conf describe (see
+    /// `session::Defaults`); snmp.conf warnings go to stderr.
     pub async fn target(&self) -> Result<Arc<Target>, CliError> {
-        let conf = SnmpConf::load();
-        for (path, mode) in &conf.exposed {
-            eprintln!(
-                "mibscope: warning: {} holds passphrases or keys and is readable by others (mode {mode:o}); run chmod 600 on it",
-                path.display()
-            );
+        let defaults = Defaults::load();
+        for w in defaults.warnings() {
+            eprintln!("mibscope: warning: {w}");
         }
-        let version = self.version_with(&conf)?;
+        let options = self.target_options();
+        defaults.version(&options)?;
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout < 86_400.0) {
             return Err(CliError::Usage(format!(
                 "bad timeout -t {}: give seconds, more than 0",
                 self.timeout
             )));
         }
-        let default_port = conf
-            .get("defaultPort")
-            .and_then(|p| p.parse::<u16>().ok())
-            .unwrap_or(crate::net::target::DEFAULT_PORT);
-        let address_error = |e: crate::net::AddressError| CliError::Address(e.to_string());
-        let addr = crate::net::target::AgentSpec::parse(&self.agent, default_port)
-            .map_err(address_error)?
-            .resolve(crate::net::target::DEFAULT_LOOKUP_LIMIT)
-            .await
-            .map_err(address_error)?;
-        let security = match version {
-            Version::V3 => Security::Usm(Arc::new(self.v3.usm_target(&conf)?)),
-            _ => {
-                let community = self
-                    .community
-                    .as_deref()
-                    .or(conf.get("defCommunity"))
-                    .ok_or_else(|| CliError::Usage("No community name specified.".into()))?;
-                Security::Community {
-                    version,
-                    community: Community::new(community.as_bytes()),
-                }
-            }
-        };
-        Ok(Arc::new(Target {
-            addr,
-            security,
-            timeout: Duration::from_secs_f64(self.timeout),
-            retries: self.retries,
-        }))
+        Ok(defaults.target(&options).await?)
     }
 }
 
 impl V3Options {
-    /// The SNMPv3 side of a target: options first, then snmp.conf defaults.
-    pub fn usm_target(&self, conf: &SnmpConf) -> Result<UsmTarget, CliError> {
-        let usage = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
-        let user = self
-            .user
-            .as_deref()
-            .or(conf.get("defSecurityName"))
-            .ok_or_else(|| {
-                CliError::Usage(
-                    "SNMPv3 needs a user name: give -u USER (or defSecurityName in snmp.conf)"
-                        .into(),
-                )
-            })?;
-        let user = UserName::new(user.as_bytes());
-        let auth_source = key_source(
-            "authentication",
-            [
-                (self.auth_master_key.as_deref(), KeyKind::Master),
-                (self.auth_localized_key.as_deref(), KeyKind::Localized),
-                (self.auth_passphrase.as_deref(), KeyKind::Passphrase),
-                (conf.get("defAuthMasterKey"), KeyKind::Master),
-                (conf.get("defAuthLocalizedKey"), KeyKind::Localized),
-                (conf.get("defAuthPassphrase"), KeyKind::Passphrase),
-                (conf.get("defPassphrase"), KeyKind::Passphrase),
-            ],
-        )?;
-        let priv_source = key_source(
-            "privacy",
-            [
-                (self.priv_master_key.as_deref(), KeyKind::Master),
-                (self.priv_localized_key.as_deref(), KeyKind::Localized),
-                (self.priv_passphrase.as_deref(), KeyKind::Passphrase),
-                (conf.get("defPrivMasterKey"), KeyKind::Master),
-                (conf.get("defPrivLocalizedKey"), KeyKind::Localized),
-                (conf.get("defPrivPassphrase"), KeyKind::Passphrase),
-                (conf.get("defPassphrase"), KeyKind::Passphrase),
-            ],
-        )?;
-        let level = match self.level.as_deref().or(conf.get("defSecurityLevel")) {
-            Some(text) => text.parse::<SecurityLevel>().map_err(|e| usage(&e))?,
-            None if priv_source.is_some() && auth_source.is_some() => SecurityLevel::AuthPriv,
-            None if auth_source.is_some() => SecurityLevel::AuthNoPriv,
-            None => SecurityLevel::NoAuthNoPriv,
-        };
-        // Net-SNMP's defaults when no protocol is named.
-        let auth_protocol: AuthProtocol = self
-            .auth_protocol
-            .as_deref()
-            .or(conf.get("defAuthType"))
-            .unwrap_or("MD5")
-            .parse()
-            .map_err(|e| usage(&e))?;
-        let priv_protocol: PrivProtocol = self
-            .priv_protocol
-            .as_deref()
-            .or(conf.get("defPrivType"))
-            .unwrap_or("DES")
-            .parse()
-            .map_err(|e| usage(&e))?;
-        let missing = |what: &str, how: &str| {
-            CliError::Usage(format!("security level {level} needs {what}: give {how}"))
-        };
-        let credentials = match level {
-            SecurityLevel::NoAuthNoPriv => Credentials::no_auth(user),
-            SecurityLevel::AuthNoPriv => {
-                let auth = auth_source.ok_or_else(|| {
-                    missing(
-                        "an authentication passphrase",
-                        "-A (or $MIBSCOPE_AUTH_PASS, or defAuthPassphrase in snmp.conf)",
-                    )
-                })?;
-                Credentials::new(user, Some((auth_protocol, auth)), None).map_err(|e| usage(&e))?
-            }
-            SecurityLevel::AuthPriv => {
-                let auth = auth_source.ok_or_else(|| {
-                    missing(
-                        "an authentication passphrase",
-                        "-A (or $MIBSCOPE_AUTH_PASS, or defAuthPassphrase in snmp.conf)",
-                    )
-                })?;
-                let privacy = priv_source.ok_or_else(|| {
-                    missing(
-                        "a privacy passphrase",
-                        "-X (or $MIBSCOPE_PRIV_PASS, or defPrivPassphrase in snmp.conf)",
-                    )
-                })?;
-                Credentials::new(
-                    user,
-                    Some((auth_protocol, auth)),
-                    Some((priv_protocol, privacy)),
-                )
-                .map_err(|e| usage(&e))?
-            }
-        };
-        let engine_id = |text: &Option<String>| -> Result<Option<EngineId>, CliError> {
-            text.as_deref()
-                .map(|t| t.parse::<EngineId>().map_err(|e| usage(&e)))
-                .transpose()
-        };
-        let boots_time = match &self.boots_time {
-            None => None,
-            Some(text) => {
-                let (b, t) = text
-                    .split_once(',')
-                    .ok_or_else(|| CliError::Usage(format!("-Z {text}: give BOOTS,TIME")))?;
-                let n = |s: &str| {
-                    s.trim().parse::<u32>().map_err(|_| {
-                        CliError::Usage(format!("-Z {text}: give BOOTS,TIME as numbers"))
-                    })
-                };
-                Some((EngineBoots(n(b)?), EngineTime(n(t)?)))
-            }
-        };
-        Ok(UsmTarget {
-            credentials: Arc::new(credentials),
-            level,
-            context_name: self
-                .context
-                .as_deref()
-                .or(conf.get("defContext"))
-                .unwrap_or("")
-                .as_bytes()
-                .to_vec(),
-            context_engine_id: engine_id(&self.context_engine_id)?,
-            engine_id: engine_id(&self.engine_id)?,
-            boots_time,
+    /// These options as the session module's plain values.
+    pub fn usm_options(&self) -> UsmOptions {
+        UsmOptions {
+            user: self.user.clone(),
+            level: self.level.clone(),
+            auth_protocol: self.auth_protocol.clone(),
+            auth_passphrase: self.auth_passphrase.clone(),
+            priv_protocol: self.priv_protocol.clone(),
+            priv_passphrase: self.priv_passphrase.clone(),
+            auth_master_key: self.auth_master_key.clone(),
+            priv_master_key: self.priv_master_key.clone(),
+            auth_localized_key: self.auth_localized_key.clone(),
+            priv_localized_key: self.priv_localized_key.clone(),
+            engine_id: self.engine_id.clone(),
+            context_engine_id: self.context_engine_id.clone(),
+            context: self.context.clone(),
+            boots_time: self.boots_time.clone(),
             key_extension: if self.aes_key_extension == "auto" {
                 KeyExtensionPolicy::Auto
             } else {
                 KeyExtensionPolicy::AsNamed
             },
-        })
+        }
     }
 }
 
-/// How a secret given as text is to be read.
-#[derive(Clone, Copy)]
-pub(crate) enum KeyKind {
-    Passphrase,
-    Master,
-    Localized,
-}
-
-/// The first secret given, in order of precedence, as a key source.
-pub(crate) fn key_source<const N: usize>(
-    what: &'static str,
-    candidates: [(Option<&str>, KeyKind); N],
-) -> Result<Option<KeySource>, CliError> {
-    let Some((text, kind)) = candidates.into_iter().find_map(|(t, k)| t.map(|t| (t, k))) else {
-        return Ok(None);
-    };
-    let usage = |e: KeyError| CliError::Usage(e.to_string());
-    Ok(Some(match kind {
-        KeyKind::Passphrase => {
-            KeySource::Passphrase(Passphrase::new(what, text.as_bytes()).map_err(usage)?)
-        }
-        KeyKind::Master => KeySource::Master(MasterKey::from_hex(what, text).map_err(usage)?),
-        KeyKind::Localized => {
-            KeySource::Localized(LocalizedKey::from_hex(what, text).map_err(usage)?)
-        }
-    }))
-}
+/// Moved to `session`; these names stay for callers.
+pub(crate) use crate::session::{KeyKind, key_source};
 
 /// The option groups every request subcommand takes: who to ask, how to print, which MIBs.
 #[derive(Args, Debug, Clone)]
@@ -703,6 +519,9 @@ mod tests {
         );
     }
 
+    use crate::proto::engine::UsmTarget;
+    use crate::proto::usm::{EngineBoots, EngineTime, SecurityLevel};
+
     fn v3(args: &[&str]) -> Result<UsmTarget, CliError> {
         #[derive(clap::Parser)]
         struct T {
@@ -713,7 +532,7 @@ mod tests {
         full.extend_from_slice(args);
         let t = <T as clap::Parser>::try_parse_from(full)
             .map_err(|e| CliError::Usage(e.to_string()))?;
-        t.v3.usm_target(&SnmpConf::default())
+        Ok(crate::session::Defaults::none().usm_target(&t.v3.usm_options())?)
     }
 
     #[test]
