@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::{CliError, Outcome};
 use crate::mib::Mib;
-use crate::mib_store::{self, Loaded, MibConfig, ModuleSelection};
+use crate::mib_handle::{LoadedMib, MibHandle};
+use crate::mib_store::{MibConfig, ModuleSelection};
 use crate::mib_view::MibNames;
 use crate::net::Client;
 use crate::output::syntax::{NoNames, OidNames};
@@ -309,15 +310,21 @@ impl MibArgs {
     }
 }
 
-/// The MIB configuration of this process (the command's -m and -M).
-static MIB_CONFIG: OnceLock<MibConfig> = OnceLock::new();
-/// This process's MIB, loaded on first use.
-static MIB: OnceLock<Loaded> = OnceLock::new();
+/// The CLI's MIB: one handle for the command, made from its -m and -M, loaded the first
+/// time a name is needed. A command runs once, so it keeps the snapshot it first read
+/// (`pinned`); long-running faces hold their own `MibHandle` and swap it.
+static MIB: OnceLock<MibHandle> = OnceLock::new();
+static PINNED: OnceLock<Arc<LoadedMib>> = OnceLock::new();
 
 /// Chooses where this process's MIB comes from: the subcommand's -m and -M. Called once by
 /// `main_with_args`; later calls change nothing.
 pub fn use_mib_args(args: &MibArgs) {
-    let _ = MIB_CONFIG.set(args.config());
+    let _ = MIB.set(MibHandle::new(args.config()));
+}
+
+/// The handle on this command's MIB (the default -m/-M when `use_mib_args` was not called).
+pub fn mib_handle() -> &'static MibHandle {
+    MIB.get_or_init(|| MibHandle::new(MibArgs::default().config()))
 }
 
 /// This process's MIB, loaded (or read from the cache) the first time a name is needed, so
@@ -328,13 +335,9 @@ pub fn mib() -> &'static Mib {
 }
 
 /// `mib()` with how it was loaded.
-pub fn loaded_mib() -> &'static Loaded {
-    MIB.get_or_init(|| {
-        let config = MIB_CONFIG
-            .get()
-            .cloned()
-            .unwrap_or_else(|| MibArgs::default().config());
-        let loaded = mib_store::load(&config);
+pub fn loaded_mib() -> &'static LoadedMib {
+    PINNED.get_or_init(|| {
+        let loaded = mib_handle().get();
         for d in loaded.mib.diagnostics() {
             if d.code == crate::mib::Code::ModuleNotFound {
                 let module = d.module.as_deref().unwrap_or("?");
@@ -349,18 +352,18 @@ pub fn loaded_mib() -> &'static Loaded {
 
 /// This process's MIB as the renderer's `OidNames` (for `output::write_varbind_named`),
 /// loaded on first use like `mib()`.
-pub fn mib_names() -> &'static MibNames<'static> {
-    static NAMES: OnceLock<MibNames<'static>> = OnceLock::new();
-    NAMES.get_or_init(|| MibNames::new(mib()))
+pub fn mib_names() -> &'static MibNames {
+    &loaded_mib().names
 }
 
 /// What printed varbinds are named and rendered with: this process's MIB, or nothing when
 /// the MIB selection is empty (`-m ''`), which then is never loaded.
 pub fn output_names() -> &'static (dyn OidNames + Sync) {
     static NONE: NoNames = NoNames;
-    let empty = MIB_CONFIG.get().is_some_and(
-        |c| matches!(&c.modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty)),
-    );
+    static EMPTY: OnceLock<bool> = OnceLock::new();
+    let empty = *EMPTY.get_or_init(|| {
+        matches!(&mib_handle().config().modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty))
+    });
     if empty { &NONE } else { mib_names() }
 }
 
