@@ -53,21 +53,24 @@ pub struct AgentOptions {
     pub agent: String,
 }
 
-/// SNMPv3 options, as Net-SNMP spells them. Passphrases can also come from
-/// $MIBSCOPE_AUTH_PASS / $MIBSCOPE_PRIV_PASS or from snmp.conf (defAuthPassphrase, ...).
+/// The SNMPv3 security options every command that speaks v3 takes (the request commands
+/// and `decode`), as Net-SNMP spells them: -u -l -a -A -x -X -e and -3m -3M -3k -3K.
+/// Passphrases can also come from $MIBSCOPE_AUTH_PASS / $MIBSCOPE_PRIV_PASS.
 #[derive(Args, Clone, Default)]
-pub struct V3Options {
-    /// Security name (user)
+pub struct V3Credentials {
+    /// Security name (user; decode: default the message's msgUserName)
     #[arg(short = 'u', value_name = "USER")]
     pub user: Option<String>,
     /// Security level: noAuthNoPriv, authNoPriv or authPriv (default: the highest the given
-    /// secrets allow)
+    /// secrets allow; decode: check up to this level, default the message's)
     #[arg(short = 'l', value_name = "LEVEL")]
     pub level: Option<String>,
-    /// Authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512
+    /// Authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512 (decode:
+    /// default each one whose digest has the message's length)
     #[arg(short = 'a', value_name = "PROTOCOL")]
     pub auth_protocol: Option<String>,
-    /// Authentication passphrase (or $MIBSCOPE_AUTH_PASS)
+    /// Authentication passphrase (or $MIBSCOPE_AUTH_PASS, which keeps it off the process
+    /// list)
     #[arg(
         short = 'A',
         value_name = "PASSPHRASE",
@@ -76,7 +79,7 @@ pub struct V3Options {
     )]
     pub auth_passphrase: Option<String>,
     /// Privacy protocol: DES, 3DES, AES, AES-192, AES-256 (Blumenthal key extension),
-    /// AES-192-C, AES-256-C (Reeder/Cisco key extension)
+    /// AES-192-C, AES-256-C (Reeder/Cisco key extension) (decode: default each in turn)
     #[arg(short = 'x', value_name = "PROTOCOL")]
     pub priv_protocol: Option<String>,
     /// Privacy passphrase (or $MIBSCOPE_PRIV_PASS)
@@ -87,18 +90,10 @@ pub struct V3Options {
         hide_env_values = true
     )]
     pub priv_passphrase: Option<String>,
-    /// The agent's engine ID in hex (skips discovery)
+    /// The agent's engine ID in hex: requests skip discovery; decode localizes the keys to
+    /// it (default: the message's msgAuthoritativeEngineID)
     #[arg(short = 'e', value_name = "ENGINE-ID")]
     pub engine_id: Option<String>,
-    /// Context engine ID in hex (default: the agent's engine ID)
-    #[arg(short = 'E', value_name = "ENGINE-ID")]
-    pub context_engine_id: Option<String>,
-    /// Context name
-    #[arg(short = 'n', value_name = "CONTEXT")]
-    pub context: Option<String>,
-    /// The agent's boots and time, with -e
-    #[arg(short = 'Z', value_name = "BOOTS,TIME")]
-    pub boots_time: Option<String>,
     /// Authentication master key Ku in hex (Net-SNMP's -3m)
     #[arg(long, value_name = "HEX")]
     pub auth_master_key: Option<String>,
@@ -111,6 +106,43 @@ pub struct V3Options {
     /// Localized privacy key in hex (Net-SNMP's -3K)
     #[arg(long, value_name = "HEX")]
     pub priv_localized_key: Option<String>,
+}
+
+impl std::fmt::Debug for V3Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |v: &Option<String>| if v.is_some() { "<redacted>" } else { "None" };
+        f.debug_struct("V3Credentials")
+            .field("user", &self.user)
+            .field("level", &self.level)
+            .field("auth_protocol", &self.auth_protocol)
+            .field("auth_passphrase", &secret(&self.auth_passphrase))
+            .field("priv_protocol", &self.priv_protocol)
+            .field("priv_passphrase", &secret(&self.priv_passphrase))
+            .field("engine_id", &self.engine_id)
+            .field("auth_master_key", &secret(&self.auth_master_key))
+            .field("priv_master_key", &secret(&self.priv_master_key))
+            .field("auth_localized_key", &secret(&self.auth_localized_key))
+            .field("priv_localized_key", &secret(&self.priv_localized_key))
+            .finish()
+    }
+}
+
+/// SNMPv3 options of the request commands: the shared credentials, and the context and
+/// engine options only a request uses. Passphrases can also come from snmp.conf
+/// (defAuthPassphrase, ...).
+#[derive(Args, Clone, Default)]
+pub struct V3Options {
+    #[command(flatten)]
+    pub credentials: V3Credentials,
+    /// Context engine ID in hex (default: the agent's engine ID)
+    #[arg(short = 'E', value_name = "ENGINE-ID")]
+    pub context_engine_id: Option<String>,
+    /// Context name
+    #[arg(short = 'n', value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// The agent's boots and time, with -e
+    #[arg(short = 'Z', value_name = "BOOTS,TIME")]
+    pub boots_time: Option<String>,
     /// AES-192/256 key extension: as-named (AES-192 is Blumenthal, AES-192-C Reeder), or
     /// auto (on a privacy failure try the other one and say which worked)
     #[arg(long, value_name = "POLICY", default_value = "as-named", value_parser = ["as-named", "auto"])]
@@ -141,23 +173,8 @@ impl std::fmt::Debug for AgentOptions {
 impl std::fmt::Debug for V3Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("V3Options")
-            .field("user", &self.user)
-            .field("level", &self.level)
-            .field("auth_protocol", &self.auth_protocol)
-            .field("auth_passphrase", &redact(&self.auth_passphrase))
-            .field("priv_protocol", &self.priv_protocol)
-            .field("priv_passphrase", &redact(&self.priv_passphrase))
-            .field("engine_id", &self.engine_id)
+            .field("credentials", &self.credentials)
             .field("context", &self.context)
-            .field(
-                "keys",
-                &redact(
-                    &self
-                        .auth_master_key
-                        .as_ref()
-                        .or(self.auth_localized_key.as_ref()),
-                ),
-            )
             .finish_non_exhaustive()
     }
 }
@@ -199,18 +216,19 @@ impl AgentOptions {
 impl V3Options {
     /// These options as the session module's plain values.
     pub fn usm_options(&self) -> UsmOptions {
+        let c = &self.credentials;
         UsmOptions {
-            user: self.user.clone(),
-            level: self.level.clone(),
-            auth_protocol: self.auth_protocol.clone(),
-            auth_passphrase: self.auth_passphrase.clone(),
-            priv_protocol: self.priv_protocol.clone(),
-            priv_passphrase: self.priv_passphrase.clone(),
-            auth_master_key: self.auth_master_key.clone(),
-            priv_master_key: self.priv_master_key.clone(),
-            auth_localized_key: self.auth_localized_key.clone(),
-            priv_localized_key: self.priv_localized_key.clone(),
-            engine_id: self.engine_id.clone(),
+            user: c.user.clone(),
+            level: c.level.clone(),
+            auth_protocol: c.auth_protocol.clone(),
+            auth_passphrase: c.auth_passphrase.clone(),
+            priv_protocol: c.priv_protocol.clone(),
+            priv_passphrase: c.priv_passphrase.clone(),
+            auth_master_key: c.auth_master_key.clone(),
+            priv_master_key: c.priv_master_key.clone(),
+            auth_localized_key: c.auth_localized_key.clone(),
+            priv_localized_key: c.priv_localized_key.clone(),
+            engine_id: c.engine_id.clone(),
             context_engine_id: self.context_engine_id.clone(),
             context: self.context.clone(),
             boots_time: self.boots_time.clone(),
@@ -635,8 +653,11 @@ mod tests {
         let text = format!("{t:?}");
         assert!(!text.contains("secret"), "{text}");
         let opts = V3Options {
-            auth_passphrase: Some("authpass-secret".into()),
-            priv_passphrase: Some("privpass-secret".into()),
+            credentials: V3Credentials {
+                auth_passphrase: Some("authpass-secret".into()),
+                priv_passphrase: Some("privpass-secret".into()),
+                ..V3Credentials::default()
+            },
             ..V3Options::default()
         };
         assert!(!format!("{opts:?}").contains("secret"));
