@@ -8,7 +8,7 @@ pub mod profiles;
 pub mod snmpconf;
 mod target;
 
-pub use profiles::{Profile, ProfileError, Profiles};
+pub use profiles::{Profile, ProfileError, ProfileProblem, Profiles};
 pub use snmpconf::SnmpConf;
 pub use target::{
     Defaults, ENV_AUTH_PASS, ENV_COMMUNITY, ENV_PRIV_PASS, Secret, SessionError, TargetOptions,

@@ -32,6 +32,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::target::{Defaults, TargetOptions, UsmOptions, Warning};
+use crate::net::AddressError;
 use crate::net::target::{AgentSpec, DEFAULT_PORT};
 
 /// The variable that names the profiles file, overriding the default place.
@@ -96,18 +97,16 @@ impl Profile {
     }
 
     /// What is wrong with it before any network use, if anything.
-    fn check(&self) -> Result<(), String> {
-        if let Err(e) = AgentSpec::parse(&self.address, DEFAULT_PORT) {
-            return Err(format!("address: {e}"));
-        }
+    fn check(&self) -> Result<(), ProfileProblem> {
+        AgentSpec::parse(&self.address, DEFAULT_PORT).map_err(ProfileProblem::Address)?;
         if let Some(v) = &self.version {
             if !matches!(v.as_str(), "1" | "2c" | "2" | "3") {
-                return Err(format!("version \"{v}\": use \"1\", \"2c\" or \"3\""));
+                return Err(ProfileProblem::Version(v.clone()));
             }
         }
         if let Some(t) = self.timeout {
             if !(t.is_finite() && t > 0.0 && t < 86_400.0) {
-                return Err(format!("timeout {t}: give seconds, more than 0"));
+                return Err(ProfileProblem::Timeout(t));
             }
         }
         Ok(())
@@ -171,12 +170,23 @@ pub enum ProfileError {
         path: PathBuf,
         source: Box<toml::de::Error>,
     },
-    #[error("{}: profile {profile}: {reason}", path.display())]
+    #[error("{}: profile {profile}: {problem}", path.display())]
     Invalid {
         path: PathBuf,
         profile: String,
-        reason: String,
+        problem: ProfileProblem,
     },
+}
+
+/// What is wrong with one profile.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ProfileProblem {
+    #[error("address: {0}")]
+    Address(AddressError),
+    #[error("version \"{0}\": use \"1\", \"2c\" or \"3\"")]
+    Version(String),
+    #[error("timeout {0}: give seconds, more than 0")]
+    Timeout(f64),
 }
 
 #[derive(Deserialize)]
@@ -244,10 +254,10 @@ impl Profiles {
         let mut agents = file.agents;
         for (name, profile) in &mut agents {
             profile.name.clone_from(name);
-            profile.check().map_err(|reason| ProfileError::Invalid {
+            profile.check().map_err(|problem| ProfileError::Invalid {
                 path: path.to_path_buf(),
                 profile: name.clone(),
-                reason,
+                problem,
             })?;
         }
         Ok(Profiles {
