@@ -17,7 +17,7 @@ use crate::output::syntax::{NoNames, OidNames};
 use crate::output::{OidStyle, OutputOptions};
 use crate::proto::Oid;
 use crate::proto::engine::{KeyExtensionPolicy, Target};
-use crate::session::{Defaults, TargetOptions, UsmOptions};
+use crate::session::{Defaults, TargetOptions, UsmOptions, redact};
 
 /// Who the agent is and how to reach it.
 #[derive(Args, Clone)]
@@ -108,22 +108,30 @@ pub struct V3Credentials {
     pub priv_localized_key: Option<String>,
 }
 
+impl V3Credentials {
+    /// These options as the session module's plain values (no context, no -Z).
+    pub fn usm_options(&self) -> UsmOptions {
+        UsmOptions {
+            user: self.user.clone(),
+            level: self.level.clone(),
+            auth_protocol: self.auth_protocol.clone(),
+            auth_passphrase: self.auth_passphrase.clone(),
+            priv_protocol: self.priv_protocol.clone(),
+            priv_passphrase: self.priv_passphrase.clone(),
+            auth_master_key: self.auth_master_key.clone(),
+            priv_master_key: self.priv_master_key.clone(),
+            auth_localized_key: self.auth_localized_key.clone(),
+            priv_localized_key: self.priv_localized_key.clone(),
+            engine_id: self.engine_id.clone(),
+            ..UsmOptions::default()
+        }
+    }
+}
+
 impl std::fmt::Debug for V3Credentials {
+    /// As `UsmOptions` shows them: secrets redacted.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |v: &Option<String>| if v.is_some() { "<redacted>" } else { "None" };
-        f.debug_struct("V3Credentials")
-            .field("user", &self.user)
-            .field("level", &self.level)
-            .field("auth_protocol", &self.auth_protocol)
-            .field("auth_passphrase", &secret(&self.auth_passphrase))
-            .field("priv_protocol", &self.priv_protocol)
-            .field("priv_passphrase", &secret(&self.priv_passphrase))
-            .field("engine_id", &self.engine_id)
-            .field("auth_master_key", &secret(&self.auth_master_key))
-            .field("priv_master_key", &secret(&self.priv_master_key))
-            .field("auth_localized_key", &secret(&self.auth_localized_key))
-            .field("priv_localized_key", &secret(&self.priv_localized_key))
-            .finish()
+        self.usm_options().fmt(f)
     }
 }
 
@@ -147,14 +155,6 @@ pub struct V3Options {
     /// auto (on a privacy failure try the other one and say which worked)
     #[arg(long, value_name = "POLICY", default_value = "as-named", value_parser = ["as-named", "auto"])]
     pub aes_key_extension: String,
-}
-
-fn redact<T>(v: &Option<T>) -> &'static str {
-    if v.is_some() {
-        "Some(<redacted>)"
-    } else {
-        "None"
-    }
 }
 
 impl std::fmt::Debug for AgentOptions {
@@ -216,19 +216,7 @@ impl AgentOptions {
 impl V3Options {
     /// These options as the session module's plain values.
     pub fn usm_options(&self) -> UsmOptions {
-        let c = &self.credentials;
         UsmOptions {
-            user: c.user.clone(),
-            level: c.level.clone(),
-            auth_protocol: c.auth_protocol.clone(),
-            auth_passphrase: c.auth_passphrase.clone(),
-            priv_protocol: c.priv_protocol.clone(),
-            priv_passphrase: c.priv_passphrase.clone(),
-            auth_master_key: c.auth_master_key.clone(),
-            priv_master_key: c.priv_master_key.clone(),
-            auth_localized_key: c.auth_localized_key.clone(),
-            priv_localized_key: c.priv_localized_key.clone(),
-            engine_id: c.engine_id.clone(),
             context_engine_id: self.context_engine_id.clone(),
             context: self.context.clone(),
             boots_time: self.boots_time.clone(),
@@ -237,6 +225,7 @@ impl V3Options {
             } else {
                 KeyExtensionPolicy::AsNamed
             },
+            ..self.credentials.usm_options()
         }
     }
 }

@@ -203,40 +203,29 @@ pub async fn resolve_agent(spec: &str) -> Result<SocketAddr, AddressError> {
 mod tests {
     use super::*;
 
-    fn ok(spec: &str) -> String {
-        let spec = AgentSpec::parse(spec, DEFAULT_PORT).unwrap_or_else(|e| panic!("{spec}: {e}"));
-        match spec.numeric() {
-            Some(r) => r.unwrap_or_else(|e| panic!("{spec:?}: {e}")).to_string(),
-            None => tokio_test(spec.resolve(DEFAULT_LOOKUP_LIMIT))
-                .unwrap_or_else(|e| panic!("{spec:?}: {e}"))
-                .to_string(),
-        }
+    async fn ok(spec: &str) -> String {
+        resolve_agent(spec)
+            .await
+            .unwrap_or_else(|e| panic!("{spec}: {e}"))
+            .to_string()
     }
 
-    fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
+    #[tokio::test]
+    async fn net_snmp_agent_syntax() {
+        assert_eq!(ok("127.0.0.1").await, "127.0.0.1:161");
+        assert_eq!(ok("127.0.0.1:1161").await, "127.0.0.1:1161");
+        assert_eq!(ok("udp:127.0.0.1:1161").await, "127.0.0.1:1161");
+        assert_eq!(ok("UDP:127.0.0.1").await, "127.0.0.1:161");
+        assert_eq!(ok("udp6:[::1]:161").await, "[::1]:161");
+        assert_eq!(ok("udp6:[::1]").await, "[::1]:161");
+        assert_eq!(ok("[::1]:1161").await, "[::1]:1161");
+        assert_eq!(ok("udp6:::1").await, "[::1]:161");
+        assert_eq!(ok("::1").await, "[::1]:161");
+        assert_eq!(ok("localhost:1161").await.rsplit(':').next(), Some("1161"));
     }
 
-    #[test]
-    fn net_snmp_agent_syntax() {
-        assert_eq!(ok("127.0.0.1"), "127.0.0.1:161");
-        assert_eq!(ok("127.0.0.1:1161"), "127.0.0.1:1161");
-        assert_eq!(ok("udp:127.0.0.1:1161"), "127.0.0.1:1161");
-        assert_eq!(ok("UDP:127.0.0.1"), "127.0.0.1:161");
-        assert_eq!(ok("udp6:[::1]:161"), "[::1]:161");
-        assert_eq!(ok("udp6:[::1]"), "[::1]:161");
-        assert_eq!(ok("[::1]:1161"), "[::1]:1161");
-        assert_eq!(ok("udp6:::1"), "[::1]:161");
-        assert_eq!(ok("::1"), "[::1]:161");
-        assert_eq!(ok("localhost:1161").rsplit(':').next(), Some("1161"));
-    }
-
-    #[test]
-    fn bad_specs_say_why() {
+    #[tokio::test]
+    async fn bad_specs_say_why() {
         for (spec, needle) in [
             ("tcp:127.0.0.1:161", "not supported"),
             ("127.0.0.1:http", "port must be a number"),
@@ -251,7 +240,7 @@ mod tests {
                 "Unknown host (no-such-host.invalid)",
             ),
         ] {
-            let err = tokio_test(resolve_agent(spec)).unwrap_err().to_string();
+            let err = resolve_agent(spec).await.unwrap_err().to_string();
             assert!(err.contains(needle), "{spec}: {err}");
         }
     }
@@ -271,12 +260,12 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_lookup_that_takes_too_long_is_an_error_naming_the_host() {
+    #[tokio::test]
+    async fn a_lookup_that_takes_too_long_is_an_error_naming_the_host() {
         // A zero limit expires before any resolver can answer; a lookup that blocked the
         // runtime would answer on its first poll and fail this.
         let spec = AgentSpec::parse("slow-host.invalid", DEFAULT_PORT).unwrap();
-        match tokio_test(spec.resolve(Duration::ZERO)) {
+        match spec.resolve(Duration::ZERO).await {
             Err(e @ AddressError::LookupTimedOut { .. }) => {
                 assert!(
                     e.to_string().contains("Unknown host (slow-host.invalid)"),

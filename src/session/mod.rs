@@ -14,4 +14,4 @@ pub use target::{
     Defaults, ENV_AUTH_PASS, ENV_COMMUNITY, ENV_PRIV_PASS, Secret, SessionError, TargetOptions,
     UsmOptions, Warning,
 };
-pub(crate) use target::{KeyKind, key_source};
+pub(crate) use target::{KeyKind, key_source, redact};

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::target::{Defaults, TargetOptions, UsmOptions, Warning};
+use super::target::{Defaults, TargetOptions, UsmOptions, Warning, redact};
 use crate::net::AddressError;
 use crate::net::target::{AgentSpec, DEFAULT_PORT};
 
@@ -74,18 +74,17 @@ pub struct Profile {
 
 impl std::fmt::Debug for Profile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |v: &Option<String>| if v.is_some() { "<redacted>" } else { "None" };
         f.debug_struct("Profile")
             .field("name", &self.name)
             .field("address", &self.address)
             .field("version", &self.version)
-            .field("community", &secret(&self.community))
+            .field("community", &redact(&self.community))
             .field("user", &self.user)
             .field("level", &self.level)
             .field("auth_protocol", &self.auth_protocol)
-            .field("auth_passphrase", &secret(&self.auth_passphrase))
+            .field("auth_passphrase", &redact(&self.auth_passphrase))
             .field("priv_protocol", &self.priv_protocol)
-            .field("priv_passphrase", &secret(&self.priv_passphrase))
+            .field("priv_passphrase", &redact(&self.priv_passphrase))
             .field("labels", &self.labels)
             .finish_non_exhaustive()
     }
@@ -329,16 +328,8 @@ community = "lab-community"
         })
     }
 
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
-
-    #[test]
-    fn profiles_become_targets_by_the_command_line_rules() {
+    #[tokio::test]
+    async fn profiles_become_targets_by_the_command_line_rules() {
         let p = Profiles::parse(Path::new("profiles.toml"), FILE).unwrap();
         assert_eq!(p.len(), 2);
         let core = p.get("core-sw1").unwrap();
@@ -349,7 +340,7 @@ community = "lab-community"
         ]);
         let (options, warnings) = core.target_options(&d);
         assert!(warnings.is_empty());
-        let t = block_on(d.target(&options)).unwrap();
+        let t = d.target(&options).await.unwrap();
         assert_eq!(t.addr, "127.0.0.1:1161".parse().unwrap());
         assert_eq!(t.timeout, Duration::from_millis(2500));
         assert_eq!(t.retries, 2);
@@ -362,7 +353,10 @@ community = "lab-community"
             "level follows the secrets"
         );
         let lab = p.get("lab").unwrap();
-        let t = block_on(env(&[]).target(&lab.target_options(&env(&[])).0)).unwrap();
+        let t = env(&[])
+            .target(&lab.target_options(&env(&[])).0)
+            .await
+            .unwrap();
         let Security::Community { community, .. } = &t.security else {
             panic!()
         };
@@ -370,8 +364,8 @@ community = "lab-community"
         assert_eq!(t.retries, 5, "Net-SNMP's default");
     }
 
-    #[test]
-    fn an_omitted_secret_is_a_typed_error_a_ui_can_prompt_for() {
+    #[tokio::test]
+    async fn an_omitted_secret_is_a_typed_error_a_ui_can_prompt_for() {
         let p = Profiles::parse(Path::new("p.toml"), FILE).unwrap();
         let core = p.get("core-sw1").unwrap();
         let d = env(&[("CORE_AUTH", "core-authpass")]);
@@ -386,7 +380,7 @@ community = "lab-community"
         // Without a privacy secret the level defaults to authNoPriv; asking for authPriv
         // names the missing secret.
         options.usm.level = Some("authPriv".into());
-        match block_on(d.target(&options)) {
+        match d.target(&options).await {
             Err(SessionError::MissingSecret {
                 secret: Secret::PrivPassphrase,
                 ..
@@ -394,7 +388,7 @@ community = "lab-community"
             other => panic!("{other:?}"),
         }
         options.usm.priv_passphrase = Some("typed-at-prompt".into());
-        assert!(block_on(d.target(&options)).is_ok());
+        assert!(d.target(&options).await.is_ok());
     }
 
     #[test]

@@ -101,7 +101,8 @@ impl UsmOptions {
     }
 }
 
-fn redact<T>(v: &Option<T>) -> &'static str {
+/// What a `Debug` shows of an optional secret.
+pub(crate) fn redact<T>(v: &Option<T>) -> &'static str {
     if v.is_some() {
         "Some(<redacted>)"
     } else {
@@ -508,18 +509,10 @@ mod tests {
         }
     }
 
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
-
-    #[test]
-    fn options_then_environment_then_snmp_conf() {
+    #[tokio::test]
+    async fn options_then_environment_then_snmp_conf() {
         let d = defaults("defCommunity fromconf\ndefaultPort 1161\n", &[]);
-        let t = block_on(d.target(&agent("127.0.0.1"))).unwrap();
+        let t = d.target(&agent("127.0.0.1")).await.unwrap();
         assert_eq!(t.addr, "127.0.0.1:1161".parse().unwrap());
         let Security::Community { version, community } = &t.security else {
             panic!()
@@ -529,38 +522,38 @@ mod tests {
             (Version::V2c, &b"fromconf"[..])
         );
         let d = defaults("defCommunity fromconf\n", &[(ENV_COMMUNITY, "fromenv")]);
-        let t = block_on(d.target(&agent("127.0.0.1"))).unwrap();
+        let t = d.target(&agent("127.0.0.1")).await.unwrap();
         let Security::Community { community, .. } = &t.security else {
             panic!()
         };
         assert_eq!(community.as_bytes(), b"fromenv");
         let mut o = agent("127.0.0.1:161");
         o.community = Some("given".into());
-        let t = block_on(d.target(&o)).unwrap();
+        let t = d.target(&o).await.unwrap();
         let Security::Community { community, .. } = &t.security else {
             panic!()
         };
         assert_eq!(community.as_bytes(), b"given");
         assert!(matches!(
-            block_on(Defaults::none().target(&agent("127.0.0.1"))),
+            Defaults::none().target(&agent("127.0.0.1")).await,
             Err(SessionError::NoCommunity)
         ));
     }
 
-    #[test]
-    fn v3_secrets_from_the_environment_and_a_missing_one_is_typed() {
+    #[tokio::test]
+    async fn v3_secrets_from_the_environment_and_a_missing_one_is_typed() {
         let d = defaults(
             "defSecurityName alice\ndefVersion 3\n",
             &[(ENV_AUTH_PASS, "authpass1")],
         );
-        let t = block_on(d.target(&agent("127.0.0.1"))).unwrap();
+        let t = d.target(&agent("127.0.0.1")).await.unwrap();
         let Security::Usm(usm) = &t.security else {
             panic!()
         };
         assert_eq!(usm.level, SecurityLevel::AuthNoPriv);
         let mut o = agent("127.0.0.1");
         o.usm.level = Some("authPriv".into());
-        match block_on(d.target(&o)) {
+        match d.target(&o).await {
             Err(
                 e @ SessionError::MissingSecret {
                     secret: Secret::PrivPassphrase,
@@ -573,7 +566,7 @@ mod tests {
         }
         // Prompted for and given: it builds.
         o.usm.priv_passphrase = Some("privpass1".into());
-        assert!(block_on(d.target(&o)).is_ok());
+        assert!(d.target(&o).await.is_ok());
     }
 
     #[test]

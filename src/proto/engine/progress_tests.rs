@@ -16,6 +16,26 @@ fn progress_of(e: &mut Engine, op: OpId) -> Vec<Progress> {
         .collect()
 }
 
+/// Starts a 4-varbind Get (`observed` or not, no retries) and answers it tooBig: the engine
+/// splits it in two.
+fn get_split_by_too_big(e: &mut Engine, now: Instant, observed: bool) -> OpId {
+    let oids: Vec<Oid> = (1..=4)
+        .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
+        .collect();
+    let op = if observed {
+        e.start_observed(now, target(0), Operation::Get(oids))
+    } else {
+        e.start(now, target(3), Operation::Get(oids))
+    };
+    let req = request_of(&e.poll_transmit().unwrap());
+    e.handle_datagram(
+        now,
+        agent_addr(),
+        &reply(&req, ErrorStatus::TooBig, 0, vec![]),
+    );
+    op
+}
+
 #[test]
 fn a_cancelled_request_is_never_sent_again() {
     let t0 = Instant::now();
@@ -50,16 +70,7 @@ fn a_cancelled_request_is_never_sent_again() {
 fn cancelling_one_of_a_split_request_stops_every_part() {
     let t0 = Instant::now();
     let mut e = Engine::new(1);
-    let oids: Vec<Oid> = (1..=4)
-        .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
-        .collect();
-    let op = e.start(t0, target(3), Operation::Get(oids));
-    let req = request_of(&e.poll_transmit().unwrap());
-    e.handle_datagram(
-        t0,
-        agent_addr(),
-        &reply(&req, ErrorStatus::TooBig, 0, vec![]),
-    );
+    let op = get_split_by_too_big(&mut e, t0, false);
     assert_eq!(std::iter::from_fn(|| e.poll_transmit()).count(), 2);
     e.cancel(op);
     assert_eq!(e.poll_timeout(), None);
@@ -140,16 +151,7 @@ fn retries_are_reported_to_observed_operations_only() {
 fn too_big_recovery_is_reported() {
     let t0 = Instant::now();
     let mut e = Engine::new(1);
-    let oids: Vec<Oid> = (1..=4)
-        .map(|i| oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")))
-        .collect();
-    let op = e.start_observed(t0, target(0), Operation::Get(oids));
-    let req = request_of(&e.poll_transmit().unwrap());
-    e.handle_datagram(
-        t0,
-        agent_addr(),
-        &reply(&req, ErrorStatus::TooBig, 0, vec![]),
-    );
+    let op = get_split_by_too_big(&mut e, t0, true);
     assert_eq!(
         progress_of(&mut e, op),
         vec![
