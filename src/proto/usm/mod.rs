@@ -742,6 +742,16 @@ pub fn receive(bytes: &[u8], users: &mut impl UserLookup) -> Result<Received, Us
     receive_parsed(bytes, parsed, users)
 }
 
+/// [`receive`] of a message already taken apart with [`inspect`] (a receiver that looked
+/// at its engine id and user first).
+pub fn receive_inspected(
+    bytes: &[u8],
+    parsed: Inspected,
+    users: &mut impl UserLookup,
+) -> Result<Received, UsmError> {
+    receive_parsed(bytes, parsed, users)
+}
+
 fn receive_parsed(
     bytes: &[u8],
     parsed: Inspected,
