@@ -432,7 +432,8 @@ impl Receiver {
             || *engine_id == self.engine.engine_id
             || inspected.msg.flags.reportable();
         if authoritative {
-            return self.handle_authoritative(now, arrival, bytes, inspected.params.engine_id);
+            let probe = engine_id.is_empty();
+            return self.handle_authoritative(now, arrival, bytes, probe);
         }
         self.handle_v3_trap(now, arrival, bytes, inspected)
     }
@@ -443,14 +444,14 @@ impl Receiver {
         now: Instant,
         arrival: Arrival,
         bytes: &[u8],
-        engine_id: EngineId,
+        probe: bool,
     ) -> Handled {
         let time = self.engine_time(now);
         let received = match self.engine.receive(bytes, time, &mut self.inform_keys) {
             Ok(r) => r,
             Err(rejected) => {
                 let reason = DropReason::of(&rejected.error);
-                let discovery = engine_id.is_empty() && reason == DropReason::UnknownEngineId;
+                let discovery = probe && reason == DropReason::UnknownEngineId;
                 if rejected.report.is_some() {
                     if discovery {
                         self.stats.discovery += 1;
@@ -675,6 +676,7 @@ impl super::access::TrapUser {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Arrival {
     wall: SystemTime,
     from: SocketAddr,
