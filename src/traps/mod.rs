@@ -12,6 +12,7 @@
 pub mod access;
 pub mod notification;
 pub mod receiver;
+pub mod render;
 
 pub use access::{Access, CommunityRule, IpNet, TrapUser};
 pub use notification::{Notification, NotificationKind, NotificationSecurity, V1Fields};
