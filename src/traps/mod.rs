@@ -10,9 +10,11 @@
 //!   own task, subscribers fed through bounded queues with overflow counted.
 
 pub mod access;
+pub mod listener;
 pub mod notification;
 pub mod receiver;
 pub mod render;
+pub mod state;
 
 pub use access::{Access, CommunityRule, IpNet, TrapUser};
 pub use notification::{Notification, NotificationKind, NotificationSecurity, V1Fields};

@@ -417,8 +417,10 @@ mod tests {
 
     #[test]
     fn stats_line_names_every_drop_reason() {
-        let mut r = ReceiverStats::default();
-        r.datagrams = 5;
+        let r = ReceiverStats {
+            datagrams: 5,
+            ..ReceiverStats::default()
+        };
         let mut out = Vec::new();
         write_stats_json(&mut out, UNIX_EPOCH, &r, &OutputStats::default()).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
