@@ -10,6 +10,7 @@
 //!   own task, subscribers fed through bounded queues with overflow counted.
 
 pub mod access;
+pub mod config;
 pub mod listener;
 pub mod notification;
 pub mod receiver;
