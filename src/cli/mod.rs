@@ -9,6 +9,7 @@ pub mod options;
 pub mod request;
 pub mod snmpconf;
 pub mod translate;
+pub mod traps;
 pub mod walk;
 
 use std::io::Write;
@@ -91,6 +92,8 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// Trap and inform daemon: receive, show with MIB names, log, relay, run handlers
+    Traps(Box<traps::TrapsArgs>),
 }
 
 impl Command {
@@ -103,6 +106,7 @@ impl Command {
             Command::Set(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
+            Command::Traps(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
         }
     }
@@ -138,6 +142,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Traps(a) => traps::run(*a).await,
     };
     match result {
         Ok(outcome) => outcome,

@@ -260,6 +260,87 @@ impl Drop for Listener {
     }
 }
 
+/// A listener on a thread and runtime of its own, so that reception never shares a
+/// thread with output work (the daemon's layout). Dropping it stops it.
+pub struct BackgroundListener {
+    listener: Option<Listener>,
+    exit: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BackgroundListener {
+    /// Binds and starts receiving; returns once the sockets are bound.
+    pub fn start(options: ListenerOptions) -> io::Result<BackgroundListener> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (exit, exit_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("mibscope-traps-rx".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match Listener::spawn(options).await {
+                        Ok(listener) => {
+                            let _ = ready_tx.send(Ok(listener));
+                            let _ = exit_rx.await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })?;
+        let listener = ready_rx
+            .recv()
+            .map_err(|_| io::Error::other("the listener thread ended before binding"))??;
+        Ok(BackgroundListener {
+            listener: Some(listener),
+            exit: Some(exit),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn listener(&self) -> &Listener {
+        self.listener
+            .as_ref()
+            .expect("the listener is there until shutdown")
+    }
+
+    /// As `Listener::shutdown`, then ends the thread.
+    pub async fn shutdown(mut self) -> ReceiverStats {
+        let stats = match self.listener.take() {
+            Some(l) => l.shutdown().await,
+            None => ReceiverStats::default(),
+        };
+        self.stop_thread();
+        stats
+    }
+
+    fn stop_thread(&mut self) {
+        if let Some(exit) = self.exit.take() {
+            let _ = exit.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for BackgroundListener {
+    fn drop(&mut self) {
+        drop(self.listener.take());
+        self.stop_thread();
+    }
+}
+
 /// Binds with socket2 to set SO_RCVBUF before the first datagram; returns the buffers
 /// the kernel granted.
 fn bind(options: &ListenerOptions) -> io::Result<(Vec<UdpSocket>, Vec<usize>)> {

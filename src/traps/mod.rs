@@ -15,6 +15,7 @@ pub mod listener;
 pub mod notification;
 pub mod receiver;
 pub mod render;
+pub mod sinks;
 pub mod state;
 
 pub use access::{Access, CommunityRule, IpNet, TrapUser};
