@@ -5,6 +5,7 @@ pub mod agent;
 pub mod decode;
 pub mod demo;
 pub mod mibs;
+pub mod notify;
 pub mod options;
 pub mod request;
 pub mod snmpconf;
@@ -94,6 +95,10 @@ pub enum Command {
     Mibs(mibs::MibsArgs),
     /// Trap and inform daemon: receive, show with MIB names, log, relay, run handlers
     Traps(Box<traps::TrapsArgs>),
+    /// Send a trap: snmptrap's arguments (v1, v2c, v3 from our own engine id)
+    Trap(notify::NotifyArgs),
+    /// Send an inform and wait for its acknowledgement (snmpinform)
+    Inform(notify::NotifyArgs),
 }
 
 impl Command {
@@ -107,6 +112,7 @@ impl Command {
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
             Command::Traps(a) => Some(&a.mib),
+            Command::Trap(a) | Command::Inform(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
         }
     }
@@ -143,6 +149,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
         Command::Traps(a) => traps::run(*a).await,
+        Command::Trap(a) => notify::run(a, false).await,
+        Command::Inform(a) => notify::run(a, true).await,
     };
     match result {
         Ok(outcome) => outcome,

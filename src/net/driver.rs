@@ -16,7 +16,7 @@ use crate::proto::engine::{
     Engine, EngineStats, Notice, OpId, Operation, RequestError, Response, Target,
 };
 use crate::proto::walk::{Step, TableWalk, Walk, WalkError, WalkOptions};
-use crate::proto::{Oid, VarBind};
+use crate::proto::{Oid, PduBody, VarBind};
 
 type Reply = oneshot::Sender<Result<Response, RequestError>>;
 
@@ -25,6 +25,11 @@ enum Command {
         target: Arc<Target>,
         op: Operation,
         reply: Reply,
+    },
+    Trap {
+        target: Arc<Target>,
+        pdu: PduBody,
+        reply: oneshot::Sender<Result<(), RequestError>>,
     },
     Stats(oneshot::Sender<EngineStats>),
 }
@@ -68,6 +73,20 @@ impl Client {
             .send(Command::Start {
                 target: Arc::clone(target),
                 op,
+                reply,
+            })
+            .map_err(|_| RequestError::Cancelled)?;
+        answer.await.unwrap_or(Err(RequestError::Cancelled))
+    }
+
+    /// Sends a notification that gets no answer (SNMPv1 Trap, SNMPv2-Trap); returns once
+    /// it is handed to the socket.
+    pub async fn send_trap(&self, target: &Arc<Target>, pdu: PduBody) -> Result<(), RequestError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Trap {
+                target: Arc::clone(target),
+                pdu,
                 reply,
             })
             .map_err(|_| RequestError::Cancelled)?;
@@ -212,6 +231,20 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
                 Some(Command::Start { target, op, reply }) => {
                     let id = engine.start(Instant::now(), target, op);
                     waiting.insert(id, reply);
+                }
+                Some(Command::Trap { target, pdu, reply }) => {
+                    // Sent here, so that the caller may exit as soon as it hears back.
+                    let mut sent = engine.send_trap(&target, pdu);
+                    while let Some(t) = engine.poll_transmit() {
+                        let to = wire_addr(socket_is_v6, t.dest);
+                        if let Err(e) = socket.send_to(&t.payload, to).await {
+                            engine.fail_destination(t.dest, &e.to_string());
+                            if t.dest == target.addr {
+                                sent = Err(RequestError::Send { addr: t.dest, reason: e.to_string() });
+                            }
+                        }
+                    }
+                    let _ = reply.send(sent);
                 }
                 Some(Command::Stats(tx)) => {
                     let _ = tx.send(engine.stats());
