@@ -78,6 +78,8 @@ impl LogFile {
 /// `--exec`: each notification's JSON on a handler's stdin.
 pub struct ExecSink {
     tx: Option<mpsc::Sender<Arc<Vec<u8>>>>,
+    /// Notifications taken into the queue.
+    queued: AtomicU64,
     task: JoinHandle<()>,
     counters: Arc<SinkCounters>,
 }
@@ -116,6 +118,7 @@ impl ExecSink {
         });
         ExecSink {
             tx: Some(tx),
+            queued: AtomicU64::new(0),
             task,
             counters,
         }
@@ -124,8 +127,9 @@ impl ExecSink {
     /// Queues one notification's JSON; a full queue counts an overflow.
     pub fn offer(&self, json: Arc<Vec<u8>>) {
         if let Some(tx) = &self.tx {
-            if tx.try_send(json).is_err() {
-                bump(&self.counters.exec_overflow);
+            match tx.try_send(json) {
+                Ok(()) => bump(&self.queued),
+                Err(_) => bump(&self.counters.exec_overflow),
             }
         }
     }
