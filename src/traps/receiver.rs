@@ -451,13 +451,12 @@ impl Receiver {
             Ok(r) => r,
             Err(rejected) => {
                 let reason = DropReason::of(&rejected.error);
-                let discovery = probe && reason == DropReason::UnknownEngineId;
-                if rejected.report.is_some() {
-                    if discovery {
-                        self.stats.discovery += 1;
-                    } else {
-                        self.stats.reports += 1;
-                    }
+                let discovery =
+                    probe && reason == DropReason::UnknownEngineId && rejected.report.is_some();
+                if discovery {
+                    self.stats.discovery += 1;
+                } else if rejected.report.is_some() {
+                    self.stats.reports += 1;
                 }
                 // A discovery probe is answered, not refused.
                 let dropped = (!discovery).then(|| Dropped {
