@@ -15,7 +15,7 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::options::{AgentOptions, MibArgs, parse_oid};
-use super::request::parse_set_value;
+use super::request::varbind_triples;
 use super::{CliError, Outcome, report_request_error};
 use crate::net::Client;
 use crate::net::target::AgentSpec;
@@ -100,15 +100,7 @@ fn triples(words: &[String]) -> Result<Vec<VarBind>, CliError> {
             words.len()
         )));
     }
-    words
-        .chunks(3)
-        .map(|t| {
-            let oid = parse_oid(&t[0])?;
-            let value = parse_set_value(&t[1], &t[2])
-                .map_err(|e| CliError::Value(format!("{}: {e}", t[0])))?;
-            Ok(VarBind::new(oid, value))
-        })
-        .collect()
+    varbind_triples(words)
 }
 
 /// Our address toward `dest`, for a v1 trap's agent-addr (0.0.0.0 when it has no IPv4).

@@ -29,6 +29,7 @@ use super::notification::{
 };
 use crate::proto::engine::canonical;
 use crate::proto::message::CommunityMessage;
+use crate::proto::pdu::TrapV1;
 use crate::proto::usm::{
     self, EngineBoots, EngineId, EngineTime, ForeignEngineIds, LocalEngine, Received, RemoteEngine,
     SecurityLevel, UserKeys, UserLookup, UserName, UsmError,
@@ -367,31 +368,10 @@ impl Receiver {
             pdu,
         } = message;
         match pdu {
-            PduBody::TrapV1(trap) if version == Version::V1 => {
-                let (trap_oid, varbinds) = v1_to_v2(&trap);
-                Handled {
-                    notification: Some(Notification {
-                        received_at: arrival.wall,
-                        source: arrival.from,
-                        local: arrival.local,
-                        version,
-                        kind: NotificationKind::TrapV1,
-                        security,
-                        request_id: RequestId(0),
-                        uptime: Some(trap.time_stamp),
-                        trap_oid,
-                        varbinds,
-                        v1: Some(V1Fields {
-                            enterprise: trap.enterprise,
-                            agent_addr: trap.agent_addr.into(),
-                            generic_trap: trap.generic_trap,
-                            specific_trap: trap.specific_trap,
-                            time_stamp: trap.time_stamp,
-                        }),
-                    }),
-                    ..Handled::default()
-                }
-            }
+            PduBody::TrapV1(trap) if version == Version::V1 => Handled {
+                notification: Some(v1_notification(&arrival, version, security, trap)),
+                ..Handled::default()
+            },
             PduBody::Pdu(pdu)
                 if version == Version::V2c
                     && matches!(pdu.kind, PduType::TrapV2 | PduType::InformRequest) =>
@@ -647,22 +627,7 @@ impl Receiver {
         match received.scoped_pdu.pdu {
             PduBody::Pdu(pdu) => v2_notification(arrival, Version::V3, security, pdu),
             // Refused before: a v3 message cannot carry a v1 Trap-PDU.
-            PduBody::TrapV1(trap) => {
-                let (trap_oid, varbinds) = v1_to_v2(&trap);
-                Notification {
-                    received_at: arrival.wall,
-                    source: arrival.from,
-                    local: arrival.local,
-                    version: Version::V3,
-                    kind: NotificationKind::TrapV1,
-                    security,
-                    request_id: RequestId(0),
-                    uptime: Some(trap.time_stamp),
-                    trap_oid,
-                    varbinds,
-                    v1: None,
-                }
-            }
+            PduBody::TrapV1(trap) => v1_notification(arrival, Version::V3, security, trap),
         }
     }
 }
@@ -693,6 +658,35 @@ fn dropped(reason: DropReason, detail: String) -> Handled {
 /// varbinds.
 fn inform_response(pdu: &Pdu) -> Pdu {
     pdu.response(ErrorStatus::NoError, 0, pdu.varbinds.clone())
+}
+
+/// An SNMPv1 Trap-PDU in SNMPv2 form (RFC 3584 section 3.1), its own fields kept.
+fn v1_notification(
+    arrival: &Arrival,
+    version: Version,
+    security: NotificationSecurity,
+    trap: TrapV1,
+) -> Notification {
+    let (trap_oid, varbinds) = v1_to_v2(&trap);
+    Notification {
+        received_at: arrival.wall,
+        source: arrival.from,
+        local: arrival.local,
+        version,
+        kind: NotificationKind::TrapV1,
+        security,
+        request_id: RequestId(0),
+        uptime: Some(trap.time_stamp),
+        trap_oid,
+        varbinds,
+        v1: Some(V1Fields {
+            enterprise: trap.enterprise,
+            agent_addr: trap.agent_addr.into(),
+            generic_trap: trap.generic_trap,
+            specific_trap: trap.specific_trap,
+            time_stamp: trap.time_stamp,
+        }),
+    }
 }
 
 fn v2_notification(

@@ -176,6 +176,14 @@ async fn run_handler(command: &str, json: &[u8], timeout: Duration) -> bool {
     }
 }
 
+/// A sending socket on an ephemeral port (IPv6, which reaches IPv4 as mapped addresses,
+/// when any destination is IPv6).
+fn udp_socket(v6: bool) -> io::Result<tokio::net::UdpSocket> {
+    let std = std::net::UdpSocket::bind(if v6 { "[::]:0" } else { "0.0.0.0:0" })?;
+    std.set_nonblocking(true)?;
+    tokio::net::UdpSocket::from_std(std)
+}
+
 /// `--forward`: relays each notification as an SNMPv2c trap.
 pub struct ForwardSink {
     tx: Option<mpsc::Sender<Arc<Notification>>>,
@@ -204,13 +212,7 @@ impl ForwardSink {
         queue: usize,
         counters: Arc<SinkCounters>,
     ) -> io::Result<ForwardSink> {
-        let std = std::net::UdpSocket::bind(if targets.iter().any(SocketAddr::is_ipv6) {
-            "[::]:0"
-        } else {
-            "0.0.0.0:0"
-        })?;
-        std.set_nonblocking(true)?;
-        let socket = tokio::net::UdpSocket::from_std(std)?;
+        let socket = udp_socket(targets.iter().any(SocketAddr::is_ipv6))?;
         let (tx, mut rx) = mpsc::channel::<Arc<Notification>>(queue.max(1));
         let c = Arc::clone(&counters);
         let task = tokio::spawn(async move {
@@ -341,13 +343,7 @@ impl SyslogSink {
         let c = Arc::clone(&counters);
         let task = match target {
             SyslogTarget::Udp(addr) => {
-                let std = std::net::UdpSocket::bind(if addr.is_ipv6() {
-                    "[::]:0"
-                } else {
-                    "0.0.0.0:0"
-                })?;
-                std.set_nonblocking(true)?;
-                let socket = tokio::net::UdpSocket::from_std(std)?;
+                let socket = udp_socket(addr.is_ipv6())?;
                 tokio::spawn(async move {
                     while let Some(m) = rx.recv().await {
                         match socket.send_to(&m, addr).await {
