@@ -19,7 +19,6 @@ use super::options::{MibArgs, OutputArgs, V3Options};
 use super::snmpconf::SnmpConf;
 use super::{CliError, Outcome};
 use crate::output::OutputOptions;
-use crate::output::syntax::OidNames;
 use crate::proto::Community;
 use crate::traps::access::{Access, CommunityRule, TrapUser};
 use crate::traps::config::TrapsConfig;
@@ -28,7 +27,7 @@ use crate::traps::listener::{
 };
 use crate::traps::notification::Notification;
 use crate::traps::receiver::{LocalIdentity, ReceiverStats};
-use crate::traps::render::{self, OutputStats};
+use crate::traps::render::{self, NameCache, OutputStats};
 use crate::traps::sinks::{
     ExecSink, ForwardSink, LogFile, SinkCounters, SyslogSink, SyslogTarget, facility_code,
     hostname, syslog_message,
@@ -404,7 +403,7 @@ fn parse_syslog_target(text: &str) -> Result<SyslogTarget, CliError> {
 struct Outputs {
     json: bool,
     options: OutputOptions,
-    names: &'static (dyn OidNames + Sync),
+    names: NameCache<'static>,
     stdout: Option<io::BufWriter<io::Stdout>>,
     log: Option<LogFile>,
     exec: Option<ExecSink>,
@@ -417,9 +416,9 @@ impl Outputs {
     fn handle(&mut self, n: &Arc<Notification>) {
         let mut line = Vec::with_capacity(512);
         let rendered = if self.json {
-            render::write_json(&mut line, n, self.names)
+            render::write_json(&mut line, n, &self.names)
         } else {
-            render::write_text(&mut line, n, &self.options, self.names)
+            render::write_text(&mut line, n, &self.options, &self.names)
         };
         if rendered.is_err() {
             return;
@@ -441,7 +440,7 @@ impl Outputs {
                 line.clone()
             } else {
                 let mut j = Vec::with_capacity(512);
-                let _ = render::write_json(&mut j, n, self.names);
+                let _ = render::write_json(&mut j, n, &self.names);
                 j
             };
             exec.offer(Arc::new(json));
@@ -452,7 +451,7 @@ impl Outputs {
         if let Some((sink, facility, host)) = &self.syslog {
             let text = if self.json {
                 let mut t = Vec::with_capacity(256);
-                let _ = render::write_text(&mut t, n, &self.options, self.names);
+                let _ = render::write_text(&mut t, n, &self.options, &self.names);
                 t
             } else {
                 line
@@ -557,7 +556,7 @@ pub async fn run(args: TrapsArgs) -> Result<Outcome, CliError> {
     let mut outputs = Outputs {
         json: settings.json,
         options: settings.output.clone(),
-        names,
+        names: NameCache::new(names),
         stdout: (!settings.quiet).then(|| io::BufWriter::with_capacity(1 << 16, io::stdout())),
         log: match &settings.log {
             Some(p) => Some(LogFile::open(p).map_err(|e| {

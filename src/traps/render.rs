@@ -10,16 +10,57 @@
 //! "pdu":"trap","request_id":1,"security":{"community":"#1"},"uptime":654321,
 //! "trap_oid":".1.3.6.1.6.3.1.1.5.3","trap_name":"IF-MIB::linkDown","varbinds":[...]}`
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::notification::{Notification, NotificationSecurity};
 use super::receiver::{DropReason, ReceiverStats};
 use crate::output::json::{write_json_bytes, write_json_str};
-use crate::output::syntax::OidNames;
+use crate::output::syntax::{OidNames, Resolved};
 use crate::output::text::{Context, write_uptime};
 use crate::output::{OidStyle, OutputOptions, oid_text, write_varbind_named};
 use crate::proto::Version;
+
+/// How many OIDs a [`NameCache`] remembers before it starts afresh.
+const NAME_CACHE_LIMIT: usize = 16_384;
+
+/// A resolver that remembers what another one said per OID: notifications repeat the same
+/// few OIDs (sysUpTime.0, snmpTrapOID.0, a device's varbinds), and walking the MIB tree for
+/// each is the largest cost of a line. Bounded; for one thread (the output task).
+pub struct NameCache<'n> {
+    inner: &'n (dyn OidNames + Sync),
+    cache: RefCell<HashMap<Box<[u32]>, Option<Resolved<'n>>>>,
+}
+
+impl<'n> NameCache<'n> {
+    pub fn new(inner: &'n (dyn OidNames + Sync)) -> Self {
+        NameCache {
+            inner,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl OidNames for NameCache<'_> {
+    fn resolve(&self, arcs: &[u32]) -> Option<Resolved<'_>> {
+        if let Some(r) = self.cache.borrow().get(arcs) {
+            return *r;
+        }
+        let r = self.inner.resolve(arcs);
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() >= NAME_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(arcs.into(), r);
+        r
+    }
+
+    fn label_of(&self, arcs: &[u32]) -> Option<&str> {
+        self.inner.label_of(arcs)
+    }
+}
 
 /// `2026-12-03T14:50:01.123Z` (RFC 3339, UTC, milliseconds).
 pub fn write_time<W: Write + ?Sized>(out: &mut W, t: SystemTime) -> io::Result<()> {
@@ -413,6 +454,31 @@ mod tests {
         assert_eq!(v["trap_oid"], ".1.3.6.1.6.3.1.1.5.3");
         assert_eq!(v["varbinds"].as_array().unwrap().len(), 3);
         assert_eq!(v["varbinds"][2]["value"], "eth0\nnext");
+    }
+
+    #[test]
+    fn the_name_cache_answers_as_the_resolver_does() {
+        struct Counting(std::sync::atomic::AtomicU32);
+        impl OidNames for Counting {
+            fn resolve(&self, arcs: &[u32]) -> Option<Resolved<'_>> {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                (arcs.first() == Some(&1)).then_some(Resolved {
+                    depth: 1,
+                    label: "iso",
+                    module: None,
+                    syntax: None,
+                    has_children: true,
+                    index: None,
+                })
+            }
+        }
+        let inner = Counting(std::sync::atomic::AtomicU32::new(0));
+        let cache = NameCache::new(&inner);
+        for _ in 0..3 {
+            assert_eq!(cache.resolve(&[1, 3, 6]).map(|r| r.label), Some("iso"));
+            assert!(cache.resolve(&[2, 1]).is_none());
+        }
+        assert_eq!(inner.0.into_inner(), 2, "each OID resolved once");
     }
 
     #[test]
