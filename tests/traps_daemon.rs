@@ -468,3 +468,49 @@ fn syslog_gets_rfc5424_and_forwarding_relays_v2c_traps() {
         stopped.stderr
     );
 }
+
+#[test]
+fn a_config_file_others_can_read_is_warned_about_and_mistakes_are_explained() {
+    let dir = common::tempdir("traps-config-mode");
+    let config = write_config(&dir, "[[community]]\ncommunity = \"s3cret-community\"\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let mut daemon = Daemon::start(&["--config", config.to_str().unwrap()]);
+    assert!(
+        daemon
+            .wait_for_stderr("run chmod 600", Duration::from_secs(5))
+            .is_some(),
+        "{:?}",
+        daemon.stderr_lines
+    );
+    let stopped = daemon.stop();
+    assert!(!format!("{:?}", stopped.stderr).contains("s3cret"));
+    // A broken file: the entry and the fix, no secret, exit 1.
+    std::fs::write(
+        &config,
+        "[[user]]\nname = \"u\"\nauth_passphrase = \"s3cret-pass\"\n",
+    )
+    .unwrap();
+    let out = mibscope(&[
+        "traps",
+        "--listen",
+        "127.0.0.1:0",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(err.contains("user 'u': auth_protocol is missing"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+    // Nobody allowed at all is refused up front.
+    let out = mibscope(&["traps", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("nobody may send"),
+        "{}",
+        common::stderr(&out)
+    );
+}

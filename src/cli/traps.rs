@@ -517,6 +517,11 @@ pub async fn run(args: TrapsArgs) -> Result<Outcome, CliError> {
             options.listen.retain(SocketAddr::is_ipv4);
             BackgroundListener::start(options).map_err(|_| CliError::Io(e))?
         }
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            return Err(CliError::Usage(format!(
+                "{e}: ports below 1024 need CAP_NET_BIND_SERVICE (see assets/mibscope-traps.service) or root; or --listen on a port above 1023"
+            )));
+        }
         Err(e) => return Err(CliError::Io(e)),
     };
     let listener = background.listener();
