@@ -9,7 +9,7 @@
 # lower the lossless rate. Goal (issue 7): lossless at 100,000/s, at least 3x snmptrapd.
 #
 # usage: bench/trap-flood.sh
-# env:   COUNT (200000), RATES ("25000 50000 75000 100000 150000 200000 0"), SENDERS (4),
+# env:   COUNT (200000), RATES ("10000 25000 50000 75000 100000 150000 200000 0"), SENDERS (4),
 #        MALFORMED_EVERY (50), V3_COUNT (50000), V3_RATES ("10000 20000 40000 60000 0"),
 #        SLOW_EXEC (1: also run the --exec 'sleep 5' receiver), MIBSCOPE (binary path)
 # Loopback only; every step is bounded (the sender sends COUNT and stops; a receiver is
@@ -17,7 +17,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 COUNT=${COUNT:-200000}
-RATES=${RATES:-"25000 50000 75000 100000 150000 200000 0"}
+RATES=${RATES:-"10000 25000 50000 75000 100000 150000 200000 0"}
 SENDERS=${SENDERS:-4}
 MALFORMED_EVERY=${MALFORMED_EVERY:-50}
 V3_COUNT=${V3_COUNT:-50000}
