@@ -97,7 +97,7 @@ settle() {
   SETTLED=$last
 }
 
-declare -A lossless
+declare -A lossless broken
 # step RECEIVER VERSION COUNT RATE
 step() {
   local name=$1 version=$2 n=$3 rate=$4 before after got line achieved start end
@@ -119,10 +119,14 @@ step() {
   local through; through=$(awk -v g="$got" -v s="$start" -v e="$end" 'BEGIN { d = e - s; if (d < 0.1) d = 0.1; printf "%.0f", g / d }')
   printf '  %-14s %-4s offered %6s/s  sent at %6s/s  valid %6d  received (lines) %6d  lost %6d (%s %%)  processed %s/s\n' \
     "$name" "$version" "$([ "$rate" = 0 ] && echo max || echo "$rate")" "$achieved" "$n" "$got" "$lost" "$pct" "$through"
+  # The lossless rate: the highest rate of the unbroken run of lossless steps from the
+  # lowest one (a lucky lossless step above a lossy one does not count).
   local key="$name/$version"
-  if [ "$lost" -eq 0 ]; then
+  if [ "$lost" -eq 0 ] && [ -z "${broken[$key]:-}" ]; then
     local r=$rate; [ "$rate" = 0 ] && r=$achieved
     [ "${lossless[$key]:-0}" -lt "$r" ] && lossless[$key]=$r
+  elif [ "$lost" -ne 0 ]; then
+    broken[$key]=1
   fi
   return 0
 }
@@ -153,7 +157,7 @@ if [ "$SLOW_EXEC" = 1 ]; then
   stop
 fi
 
-echo "== lossless rates (highest offered rate with nothing lost; 'max' steps count at the rate reached)"
+echo "== lossless rates (every step up to this offered rate lost nothing; a 'max' step counts at the rate reached)"
 for key in mibscope/v2c snmptrapd/v2c mibscope+exec/v2c mibscope/v3 snmptrapd/v3; do
   [ -n "${lossless[$key]+x}" ] || lossless[$key]=0
   printf '  %-20s %8s/s\n' "$key" "${lossless[$key]}"
