@@ -514,3 +514,40 @@ fn a_config_file_others_can_read_is_warned_about_and_mistakes_are_explained() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn ipv4_and_ipv6_on_one_port() {
+    let Ok(v6) = UdpSocket::bind("[::1]:0") else {
+        eprintln!("skipping: no IPv6 loopback here");
+        return;
+    };
+    let mut daemon = Daemon::start(&["-c", "public", "--json", "--listen", "[::1]:0"]);
+    let line = daemon
+        .wait_for_stderr("listening on udp6:[::1]:", Duration::from_secs(5))
+        .expect("both addresses listed");
+    assert!(
+        line.contains(&format!("[::1]:{}", daemon.port)),
+        "one port for both: {line}"
+    );
+    v6.send_to(&v2c_trap("public", 6), ("::1", daemon.port))
+        .unwrap();
+    sender()
+        .send_to(&v2c_trap("public", 4), ("127.0.0.1", daemon.port))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let stopped = daemon.stop();
+    let got = json_lines(&stopped.stdout, "notification");
+    let mut sources: Vec<(i64, String)> = got
+        .iter()
+        .map(|n| {
+            (
+                n["request_id"].as_i64().unwrap(),
+                n["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    sources.sort();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(sources[0].1.starts_with("127.0.0.1:"), "{sources:?}");
+    assert!(sources[1].1.starts_with("[::1]:"), "{sources:?}");
+}
