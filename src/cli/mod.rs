@@ -26,6 +26,9 @@ pub enum Outcome {
     Failure,
     /// Exit 2: the agent answered with an error-status.
     AgentError,
+    /// The reader of our output went away (`| head`): exit 141 without a word, the status
+    /// a shell reports for Net-SNMP's tools, which SIGPIPE ends.
+    BrokenPipe,
 }
 
 impl Outcome {
@@ -34,6 +37,7 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::Failure => 1,
             Outcome::AgentError => 2,
+            Outcome::BrokenPipe => 128 + 13,
         }
     }
 }
@@ -78,7 +82,7 @@ pub enum Command {
     Walk(walk::WalkArgs),
     /// Walk a subtree with GetBulk (snmpbulkwalk)
     #[command(name = "bulkwalk")]
-    BulkWalk(walk::WalkArgs),
+    BulkWalk(walk::BulkWalkArgs),
     /// SetRequest: OID TYPE VALUE triples (snmpset)
     Set(request::SetArgs),
     /// Start the simulated 48-port switch and watch its interfaces (no device needed)
@@ -99,7 +103,8 @@ impl Command {
         match self {
             Command::Get(a) | Command::GetNext(a) => Some(&a.request.mib),
             Command::BulkGet(a) => Some(&a.request.mib),
-            Command::Walk(a) | Command::BulkWalk(a) => Some(&a.request.mib),
+            Command::Walk(a) => Some(&a.request.mib),
+            Command::BulkWalk(a) => Some(&a.request.mib),
             Command::Set(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
@@ -131,7 +136,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::GetNext(a) => request::run_get(a, request::GetKind::GetNext).await,
         Command::BulkGet(a) => request::run_bulkget(a).await,
         Command::Walk(a) => walk::run(a, false).await,
-        Command::BulkWalk(a) => walk::run(a, true).await,
+        Command::BulkWalk(a) => walk::run(a.into(), true).await,
         Command::Set(a) => request::run_set(a).await,
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
@@ -141,6 +146,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
     };
     match result {
         Ok(outcome) => outcome,
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::BrokenPipe,
         Err(e) => {
             eprintln!("mibscope: {e}");
             Outcome::Failure
@@ -148,24 +154,54 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
     }
 }
 
-/// Prints an error-status reply the way snmpget does, to stderr.
-/// snmpget prints "Error in packet", snmpset and snmpwalk "Error in packet.".
-pub fn report_error_status(response: &Response, with_period: bool) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "Error in packet{}\nReason: {}",
-        if with_period { "." } else { "" },
-        response.error_status.net_snmp_text()
-    );
-    if response.error_index > 0 {
-        if let Some(vb) = usize::try_from(response.error_index - 1)
+/// An OID as the value lines name it (Net-SNMP's `fprint_objid`: the `-O` naming style and
+/// the loaded MIBs), for messages.
+pub fn oid_text(oid: &crate::proto::Oid, output: &crate::output::OutputOptions) -> String {
+    let mut buf = Vec::with_capacity(64);
+    let ctx = crate::output::text::Context {
+        options: output,
+        names: options::output_names(),
+    };
+    let _ = crate::output::oid_text::write_oid(&mut buf, oid.arcs(), ctx);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Prints an error-status reply the way Net-SNMP's tools do, to stderr: snmpget prints
+/// "Error in packet", snmpgetnext, snmpbulkget, snmpset and the walks "Error in packet.";
+/// then "Failed object: " and the OID named as the value lines name it (empty when the
+/// error-index points past the varbinds), and a blank line.
+pub fn report_error_status(
+    response: &Response,
+    with_period: bool,
+    output: &crate::output::OutputOptions,
+) {
+    let failed = (response.error_index > 0).then(|| {
+        usize::try_from(response.error_index - 1)
             .ok()
             .and_then(|i| response.varbinds.get(i))
-        {
-            let _ = writeln!(err, "Failed object: {}\n", vb.oid);
-        }
+            .map(|vb| &vb.oid)
+    });
+    report_error(response.error_status, failed, with_period, output);
+}
+
+/// `report_error_status` from its parts: `failed` is `None` for error-index 0, `Some(None)`
+/// for an index past the varbinds.
+pub fn report_error(
+    status: crate::proto::ErrorStatus,
+    failed: Option<Option<&crate::proto::Oid>>,
+    with_period: bool,
+    output: &crate::output::OutputOptions,
+) {
+    let mut text = format!(
+        "Error in packet{}\nReason: {}\n",
+        if with_period { "." } else { "" },
+        status.net_snmp_text()
+    );
+    if let Some(oid) = failed {
+        let name = oid.map(|o| oid_text(o, output)).unwrap_or_default();
+        text.push_str(&format!("Failed object: {name}\n\n"));
     }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Prints what the engine wants the user to know (a key extension that worked, say).

@@ -13,7 +13,7 @@ use crate::mib::Mib;
 use crate::mib_store::{self, Loaded, MibConfig, ModuleSelection};
 use crate::mib_view::MibNames;
 use crate::net::Client;
-use crate::output::syntax::{NoNames, OidNames};
+use crate::output::syntax::{OidNames, RootNames};
 use crate::output::{OidStyle, OutputOptions};
 use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
 use crate::proto::usm::{
@@ -208,7 +208,7 @@ impl AgentOptions {
         let version = self.version_with(&conf)?;
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout < 86_400.0) {
             return Err(CliError::Usage(format!(
-                "bad timeout -t {}: give seconds, more than 0",
+                "bad timeout -t {}: give seconds, more than 0 and less than 86400 (fractions allowed, as in -t 0.5)",
                 self.timeout
             )));
         }
@@ -441,7 +441,11 @@ impl RequestOptions {
 /// How results are printed.
 #[derive(Args, Debug, Clone, Default)]
 pub struct OutputArgs {
-    /// Output options (Net-SNMP letters): n f s S q Q v x a T t e U b E X
+    /// Output options (Net-SNMP letters): n (numeric OIDs), f (full names), s (last name),
+    /// S (MODULE::name, the default), u (UCD style), q (quick), Q (quick with =), v (values
+    /// only), x (strings in hex), a (strings as text), T (hex with text), t (raw timeticks),
+    /// e (enums as numbers), U (no units), b (no index breakdown), E (escape index quotes),
+    /// X (indexes in brackets)
     #[arg(short = 'O', value_name = "OUTOPTS", action = clap::ArgAction::Append)]
     pub output: Vec<String>,
 
@@ -535,20 +539,27 @@ pub fn mib_names() -> &'static MibNames<'static> {
     NAMES.get_or_init(|| MibNames::new(mib()))
 }
 
-/// What printed varbinds are named and rendered with: this process's MIB, or nothing when
-/// the MIB selection is empty (`-m ''`), which then is never loaded.
+/// What printed varbinds are named and rendered with: this process's MIB, or only the
+/// three roots when the MIB selection is empty (`-m ''`, as Net-SNMP: `iso.3.6.1...`); the
+/// MIB is then never loaded.
 pub fn output_names() -> &'static (dyn OidNames + Sync) {
-    static NONE: NoNames = NoNames;
-    let empty = MIB_CONFIG.get().is_some_and(
+    static ROOTS: RootNames = RootNames;
+    if no_mibs() { &ROOTS } else { mib_names() }
+}
+
+/// True when the MIB selection is empty (`-m ''`).
+pub fn no_mibs() -> bool {
+    MIB_CONFIG.get().is_some_and(
         |c| matches!(&c.modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty)),
-    );
-    if empty { &NONE } else { mib_names() }
+    )
 }
 
 /// A reader closing the pipe (`| head`) is not an error: the command stops quietly.
 pub fn quiet_on_broken_pipe(result: Result<Outcome, CliError>) -> Result<Outcome, CliError> {
     match result {
-        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(Outcome::BrokenPipe)
+        }
         other => other,
     }
 }
@@ -564,7 +575,11 @@ pub fn parse_oid(text: &str) -> Result<Oid, CliError> {
                 .chars()
                 .any(|c| c.is_ascii_alphabetic() || c == '"' || c == '\'') =>
         {
-            Err(CliError::Oid(format!("{text}: {e}")))
+            Err(CliError::Oid(match e {
+                // The message quotes the text already.
+                crate::proto::oid::OidParseError::BadSubid { .. } => e.to_string(),
+                e => format!("{}: {e}", crate::proto::oid::elide(text)),
+            }))
         }
         Err(_) => parse_oid_with(mib(), text),
     }
@@ -602,11 +617,23 @@ pub fn parse_app_flags(
                     .chars()
                     .take_while(char::is_ascii_digit)
                     .collect();
-                let n = digits.parse::<u32>().map_err(|_| {
-                    CliError::Usage(format!(
+                if digits.is_empty() {
+                    return Err(CliError::Usage(format!(
                         "-C{c} needs a number right after it, as in -C{c}10"
-                    ))
-                })?;
+                    )));
+                }
+                // SNMP's counts are Integer32 (RFC 3416 section 3: max-repetitions,
+                // non-repeaters); no -C number is meaningful beyond that.
+                let n = digits
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| i32::try_from(*n).is_ok())
+                    .ok_or_else(|| {
+                        CliError::Usage(format!(
+                            "-C{c}{}: the number must be 0..2147483647",
+                            crate::proto::oid::elide(&digits)
+                        ))
+                    })?;
                 flags.push(AppFlag::Number(c, n));
                 for _ in 0..digits.len() {
                     chars.next();
@@ -680,6 +707,11 @@ mod tests {
         );
         assert!(parse_app_flags(&["z".into()], "c", "", "").is_err());
         assert!(parse_app_flags(&["r".into()], "", "r", "").is_err());
+        assert!(parse_app_flags(&["r2147483647".into()], "", "r", "").is_ok());
+        let e = parse_app_flags(&["r2147483648".into()], "", "r", "").unwrap_err();
+        assert!(e.to_string().contains("0..2147483647"), "{e}");
+        let e = parse_app_flags(&[format!("r{}", "9".repeat(5000))], "", "r", "").unwrap_err();
+        assert!(e.to_string().len() < 200, "{e}");
     }
 
     #[test]

@@ -30,9 +30,12 @@ pub struct GetArgs {
 pub struct BulkGetArgs {
     #[command(flatten)]
     pub request: RequestOptions,
-    /// Application options: n<NUM> non-repeaters, r<NUM> max-repetitions
+    /// Application options: n<NUM> non-repeaters (default 0), r<NUM> max-repetitions
+    /// (default 10)
     #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
     pub app: Vec<String>,
+    /// Objects: the first non-repeaters are fetched once (GetNext), the others repeated up
+    /// to max-repetitions times
     #[arg(value_name = "OID", required = true)]
     pub oids: Vec<String>,
 }
@@ -86,7 +89,8 @@ pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> 
                 return Ok(Outcome::Failure);
             }
         };
-        if conclude(&session, &response, false)? == Outcome::Success {
+        // snmpget ends "Error in packet" without a period, snmpgetnext with one.
+        if conclude(&session, &response, kind == GetKind::GetNext)? == Outcome::Success {
             return Ok(outcome);
         }
         outcome = Outcome::AgentError;
@@ -135,7 +139,7 @@ pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
         oids,
     };
     match session.client.request(&session.target, op).await {
-        Ok(r) => conclude(&session, &r, false),
+        Ok(r) => conclude(&session, &r, true),
         Err(e) => {
             report_request_error(&e, &session.label, true);
             Ok(Outcome::Failure)
@@ -175,14 +179,14 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
 }
 
 /// Shows one answer as snmpget/snmpset do: the engine's notices, then the varbinds, or the
-/// error-status ("Error in packet" with a period for snmpset).
-fn conclude(session: &Session, response: &Response, set: bool) -> Result<Outcome, CliError> {
+/// error-status ("Error in packet", with a period for all but snmpget).
+fn conclude(session: &Session, response: &Response, period: bool) -> Result<Outcome, CliError> {
     super::report_notices(&response.notices);
     if response.error_status == ErrorStatus::NoError {
         print_all(&response.varbinds, &session.output)?;
         return Ok(Outcome::Success);
     }
-    report_error_status(response, set);
+    report_error_status(response, period, &session.output);
     Ok(Outcome::AgentError)
 }
 

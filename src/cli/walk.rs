@@ -9,7 +9,7 @@ use clap::Args;
 use super::options::{AppFlag, RequestOptions, Session, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_request_error};
 use crate::net::WalkItem;
-use crate::output::write_varbind_named;
+use crate::output::{OutputOptions, write_varbind_named};
 use crate::proto::Oid;
 use crate::proto::engine::MaxRepetitions;
 use crate::proto::walk::{BulkParams, WalkEnd, WalkError, WalkOptions};
@@ -20,12 +20,37 @@ pub struct WalkArgs {
     pub request: RequestOptions,
     /// Application options: c (do not check OIDs increase), i (include the given OID),
     /// I (no Get when nothing was found), p (print the count), t (print the time taken),
-    /// E OID (end before OID); bulkwalk also n<NUM> (non-repeaters), r<NUM> (max-repetitions)
+    /// E OID (end before OID)
     #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
     pub app: Vec<String>,
     /// Subtree to walk (default: mib-2, .1.3.6.1.2.1, as Net-SNMP)
     #[arg(value_name = "OID")]
     pub root: Option<String>,
+}
+
+/// `bulkwalk`'s arguments: `walk`'s, with the GetBulk letters of `-C`.
+#[derive(Args, Debug)]
+pub struct BulkWalkArgs {
+    #[command(flatten)]
+    pub request: RequestOptions,
+    /// Application options: c (do not check OIDs increase), i (include the given OID),
+    /// I (no Get when nothing was found), p (print the count), t (print the time taken),
+    /// E OID (end before OID), n<NUM> (non-repeaters), r<NUM> (max-repetitions, default 10)
+    #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
+    pub app: Vec<String>,
+    /// Subtree to walk (default: mib-2, .1.3.6.1.2.1, as Net-SNMP)
+    #[arg(value_name = "OID")]
+    pub root: Option<String>,
+}
+
+impl From<BulkWalkArgs> for WalkArgs {
+    fn from(a: BulkWalkArgs) -> Self {
+        WalkArgs {
+            request: a.request,
+            app: a.app,
+            root: a.root,
+        }
+    }
 }
 
 pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
@@ -95,7 +120,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
                     }
                     Some(Err(e)) => {
                         out.flush()?;
-                        outcome = report_walk_error(&e);
+                        outcome = report_walk_error(&e, &output);
                         break;
                     }
                 }
@@ -122,21 +147,29 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     Ok(outcome)
 }
 
-fn report_walk_error(e: &WalkError) -> Outcome {
+/// Prints why a walk stopped as snmpwalk does, OIDs named as the value lines name them:
+/// `fprint_objid` ends each with a newline, hence " >= " at the start of a line.
+pub(crate) fn report_walk_error(e: &WalkError, output: &OutputOptions) -> Outcome {
     match e {
-        WalkError::NotIncreasing { .. } => {
-            eprintln!("Error: {e}");
+        WalkError::NotIncreasing { previous, current } => {
+            eprint!(
+                "Error: OID not increasing: {}\n >= {}\n\n",
+                super::oid_text(previous, output),
+                super::oid_text(current, output)
+            );
             Outcome::Failure
         }
         WalkError::Loop { .. } | WalkError::EmptyResponse { .. } => {
             eprintln!("Error: {e}");
             Outcome::Failure
         }
-        WalkError::ErrorStatus { status, failed, .. } => {
-            eprintln!("Error in packet.\nReason: {}", status.net_snmp_text());
-            if let Some(oid) = failed {
-                eprintln!("Failed object: {oid}\n");
-            }
+        WalkError::ErrorStatus {
+            status,
+            failed,
+            index,
+        } => {
+            let failed = (*index > 0).then_some(failed.as_ref());
+            super::report_error(*status, failed, true, output);
             Outcome::AgentError
         }
     }
