@@ -6,39 +6,17 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::side_by_side::{assert_same, both, with_mibs};
 use common::*;
 
 /// The modules both tools load from this repository's mibs/ for named output.
 const MIBS: &str = "SNMPv2-MIB:IF-MIB";
 
-fn mib_dir() -> &'static str {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/mibs")
-}
-
-/// Runs Net-SNMP's `tool ARGS` and `mibscope SUBCOMMAND ARGS`.
-fn both(tool: &str, subcommand: &str, args: &[&str]) -> (Output, Output) {
-    let theirs = output_within(Command::new(tool).args(args), COMMAND_LIMIT);
-    let mut ours = vec![subcommand];
-    ours.extend_from_slice(args);
-    (theirs, mibscope(&ours))
-}
-
-/// Both printed the same, byte for byte, on both streams, and exited alike.
-fn assert_same(what: &str, (theirs, ours): &(Output, Output)) {
-    assert_eq!(
-        (stdout(ours), stderr(ours), ours.status.code()),
-        (stdout(theirs), stderr(theirs), theirs.status.code()),
-        "{what}: (ours) != (Net-SNMP's)"
-    );
-}
-
 /// With the named-output MIBs: `-M mibs -m MIBS`, then `args`.
 fn named<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec!["-M", mib_dir(), "-m", MIBS];
-    v.extend_from_slice(args);
-    v
+    with_mibs(MIBS, args)
 }
 
 #[test]

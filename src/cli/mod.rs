@@ -8,6 +8,7 @@ pub mod mibs;
 pub mod options;
 pub mod request;
 pub mod snmpconf;
+pub mod table;
 pub mod translate;
 pub mod walk;
 
@@ -85,6 +86,8 @@ pub enum Command {
     BulkWalk(walk::BulkWalkArgs),
     /// SetRequest: OID TYPE VALUE triples (snmpset)
     Set(request::SetArgs),
+    /// A conceptual table, row by row (snmptable)
+    Table(table::TableArgs),
     /// Start the simulated 48-port switch and watch its interfaces (no device needed)
     Demo(demo::DemoArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
@@ -106,6 +109,7 @@ impl Command {
             Command::Walk(a) => Some(&a.request.mib),
             Command::BulkWalk(a) => Some(&a.request.mib),
             Command::Set(a) => Some(&a.request.mib),
+            Command::Table(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
@@ -113,10 +117,24 @@ impl Command {
     }
 }
 
+/// The command line as Net-SNMP's tools take it: an option given twice takes the last
+/// value (scripts pass `-v2c` from a variable and again by hand); list options (`-O`,
+/// `-C`) still add up.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().mut_subcommands(|s| s.args_override_self(true))
+}
+
+fn parse(args: Vec<String>) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
 pub async fn main_with_args(args: Vec<String>) -> Outcome {
     let args = options::normalize_net_snmp_args(args);
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -138,6 +156,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Walk(a) => walk::run(a, false).await,
         Command::BulkWalk(a) => walk::run(a.into(), true).await,
         Command::Set(a) => request::run_set(a).await,
+        Command::Table(a) => table::run(a).await,
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,

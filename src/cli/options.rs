@@ -655,12 +655,64 @@ pub fn parse_app_flags(
     Ok(flags)
 }
 
+/// The `-C` letters whose value is the next word, per subcommand, as the Net-SNMP tool
+/// reads them (`snmptable -Cw 80`, `snmpdelta -Cp 5`).
+fn app_letters_with_value(subcommand: Option<&str>) -> &'static str {
+    match subcommand {
+        Some("table") => "cfrw",
+        Some("delta") => "pPvFL",
+        _ => "",
+    }
+}
+
+/// Splits one `-C` argument of a tool whose letters in `with_value` take a value: an
+/// attached value stays (`-Cw80`), a missing one is the next word (`-Cw 80` becomes
+/// `-Cw80`), and each such letter gets an argument of its own.
+fn split_app_flags(
+    letters: &str,
+    with_value: &str,
+    next: &mut impl Iterator<Item = String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    for (i, c) in letters.char_indices() {
+        if !with_value.contains(c) {
+            plain.push(c);
+            continue;
+        }
+        let rest = &letters[i + c.len_utf8()..];
+        let attached = !rest.is_empty()
+            && (c == 'f' || c == 'F' || c == 'L' || rest.starts_with(|d: char| d.is_ascii_digit()));
+        if attached {
+            out.push(format!("-C{c}{rest}"));
+            break;
+        }
+        match next.next() {
+            Some(word) => out.push(format!("-C{c}{word}")),
+            None => out.push(format!("-C{c}")),
+        }
+    }
+    if !plain.is_empty() {
+        out.insert(0, format!("-C{plain}"));
+    }
+    out
+}
+
 /// Rewrites the Net-SNMP spellings clap cannot take as they are: the OID of `-CE` comes as
-/// the next word, and `-3m KEY`, `-3M`, `-3k`, `-3K` are two-letter options.
+/// the next word, `-3m KEY`, `-3M`, `-3k`, `-3K` are two-letter options, and some tools'
+/// `-C` letters take the next word as their value (see `app_letters_with_value`).
 pub fn normalize_net_snmp_args(args: Vec<String>) -> Vec<String> {
+    let with_value = app_letters_with_value(args.get(1).map(String::as_str));
     let mut out = Vec::with_capacity(args.len());
     let mut iter = args.into_iter();
     while let Some(arg) = iter.next() {
+        if !with_value.is_empty()
+            && let Some(letters) = arg.strip_prefix("-C")
+            && !letters.is_empty()
+        {
+            out.extend(split_app_flags(letters, with_value, &mut iter));
+            continue;
+        }
         let long = match arg.as_str() {
             "-3m" => Some("--auth-master-key"),
             "-3M" => Some("--priv-master-key"),
@@ -729,6 +781,29 @@ mod tests {
                 "0x1234",
                 "host"
             ]
+        );
+    }
+
+    #[test]
+    fn table_and_delta_values_may_be_the_next_word() {
+        let norm =
+            |args: &[&str]| normalize_net_snmp_args(args.iter().map(ToString::to_string).collect());
+        assert_eq!(
+            norm(&[
+                "m", "table", "-Cw", "80", "-Cbif", ",", "-Cr5", "host", "ifTable"
+            ]),
+            [
+                "m", "table", "-Cw80", "-Cbi", "-Cf,", "-Cr5", "host", "ifTable"
+            ]
+        );
+        assert_eq!(
+            norm(&["m", "delta", "-CsTp", "2", "host", "ifInOctets.1"]),
+            ["m", "delta", "-CsT", "-Cp2", "host", "ifInOctets.1"]
+        );
+        // Other subcommands keep -C as it is.
+        assert_eq!(
+            norm(&["m", "bulkwalk", "-Cr", "h"]),
+            ["m", "bulkwalk", "-Cr", "h"]
         );
     }
 
