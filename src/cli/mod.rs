@@ -8,6 +8,7 @@ pub mod mibs;
 pub mod options;
 pub mod request;
 pub mod snmpconf;
+pub mod status;
 pub mod table;
 pub mod translate;
 pub mod walk;
@@ -88,6 +89,8 @@ pub enum Command {
     Set(request::SetArgs),
     /// A conceptual table, row by row (snmptable)
     Table(table::TableArgs),
+    /// An agent's description, uptime and interface totals (snmpstatus)
+    Status(status::StatusArgs),
     /// Start the simulated 48-port switch and watch its interfaces (no device needed)
     Demo(demo::DemoArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
@@ -110,6 +113,7 @@ impl Command {
             Command::BulkWalk(a) => Some(&a.request.mib),
             Command::Set(a) => Some(&a.request.mib),
             Command::Table(a) => Some(&a.request.mib),
+            Command::Status(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
@@ -157,6 +161,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::BulkWalk(a) => walk::run(a.into(), true).await,
         Command::Set(a) => request::run_set(a).await,
         Command::Table(a) => table::run(a).await,
+        Command::Status(a) => status::run(a).await,
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,
