@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod decode;
 pub mod demo;
+pub mod df;
 pub mod mibs;
 pub mod options;
 pub mod request;
@@ -91,6 +92,8 @@ pub enum Command {
     Table(table::TableArgs),
     /// An agent's description, uptime and interface totals (snmpstatus)
     Status(status::StatusArgs),
+    /// Disk space of an agent's storage (snmpdf)
+    Df(df::DfArgs),
     /// Start the simulated 48-port switch and watch its interfaces (no device needed)
     Demo(demo::DemoArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
@@ -114,6 +117,7 @@ impl Command {
             Command::Set(a) => Some(&a.request.mib),
             Command::Table(a) => Some(&a.request.mib),
             Command::Status(a) => Some(&a.request.mib),
+            Command::Df(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
@@ -162,6 +166,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Set(a) => request::run_set(a).await,
         Command::Table(a) => table::run(a).await,
         Command::Status(a) => status::run(a).await,
+        Command::Df(a) => df::run(a).await,
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,
