@@ -96,8 +96,9 @@ async fn report<W: Write>(
     let mut indexes: Vec<Vec<u32>> = Vec::new();
     let mut next = index_column.clone();
     loop {
-        let vb = single(session, Operation::GetNext(vec![next])).await?;
-        if !vb.oid.starts_with(&index_column) || vb.value.is_exception() {
+        let vb = single(session, Operation::GetNext(vec![next.clone()])).await?;
+        // snmpdf would ask again forever when the agent does not move on.
+        if !vb.oid.starts_with(&index_column) || vb.value.is_exception() || vb.oid <= next {
             break;
         }
         indexes.push(vb.oid.arcs()[index_column.len()..].to_vec());

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod demo;
 pub mod df;
 pub mod mibs;
+pub mod netstat;
 pub mod options;
 pub mod request;
 pub mod snmpconf;
@@ -94,6 +95,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Disk space of an agent's storage (snmpdf)
     Df(df::DfArgs),
+    /// An agent's interfaces (-Ci) or routing table (-Cr) (snmpnetstat)
+    Netstat(netstat::NetstatArgs),
     /// Start the simulated 48-port switch and watch its interfaces (no device needed)
     Demo(demo::DemoArgs),
     /// Decode a captured SNMP message (hex, Net-SNMP -d dump, or raw file)
@@ -118,6 +121,7 @@ impl Command {
             Command::Table(a) => Some(&a.request.mib),
             Command::Status(a) => Some(&a.request.mib),
             Command::Df(a) => Some(&a.request.mib),
+            Command::Netstat(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
@@ -167,6 +171,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Table(a) => table::run(a).await,
         Command::Status(a) => status::run(a).await,
         Command::Df(a) => df::run(a).await,
+        Command::Netstat(a) => netstat::run(a).await,
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
         Command::Agent(a) => agent::run(a).await,

@@ -661,6 +661,7 @@ fn app_letters_with_value(subcommand: Option<&str>) -> &'static str {
     match subcommand {
         Some("table") => "cfrw",
         Some("delta") => "pPvFL",
+        Some("netstat") => "I",
         _ => "",
     }
 }
@@ -682,7 +683,7 @@ fn split_app_flags(
         }
         let rest = &letters[i + c.len_utf8()..];
         let attached = !rest.is_empty()
-            && (c == 'f' || c == 'F' || c == 'L' || rest.starts_with(|d: char| d.is_ascii_digit()));
+            && ("fFLI".contains(c) || rest.starts_with(|d: char| d.is_ascii_digit()));
         if attached {
             out.push(format!("-C{c}{rest}"));
             break;

@@ -158,8 +158,12 @@ async fn interfaces<W: Write>(
             outcome = Outcome::AgentError;
             break;
         }
-        next.clear();
-        for vb in &response.varbinds {
+        let asked = std::mem::take(&mut next);
+        for (k, vb) in response.varbinds.iter().enumerate() {
+            // snmpstatus would ask again forever when the agent does not move on.
+            if asked.get(k).is_some_and(|a| vb.oid <= *a) {
+                continue;
+            }
             if vb.value.is_exception() {
                 crate::output::write_varbind_named(out, vb, output, output_names())?;
                 continue;
