@@ -165,7 +165,7 @@ async fn interfaces<W: Write>(session: &Session, flags: &Flags, out: &mut W) -> 
     let (mut max_ipkts, mut max_ierrs, mut max_opkts, mut max_oerrs) = (5, 5, 5, 5);
     let (mut max_ibytes, mut max_obytes) = (6, 6);
     let mut list: Vec<Interface> = Vec::new();
-    let mut addresses: Option<Vec<(Vec<u32>, u64, Vec<u8>)>> = None;
+    let mut addresses: Option<Vec<Address>> = None;
     loop {
         let Some(answer) = query(session, Operation::GetNext(vars.clone())).await? else {
             break;
@@ -327,8 +327,11 @@ fn c_string(s: &[u8]) -> String {
     String::from_utf8_lossy(s).into_owned()
 }
 
-/// ipAddrTable's ipAdEntIfIndex and ipAdEntNetMask, walked: (address arcs, ifIndex, mask).
-async fn address_table(session: &Session) -> Result<Vec<(Vec<u32>, u64, Vec<u8>)>, Stop> {
+/// An ipAddrTable row: the address (index arcs), its ifIndex, its mask.
+type Address = (Vec<u32>, u64, Vec<u8>);
+
+/// ipAddrTable's ipAdEntIfIndex and ipAdEntNetMask, walked.
+async fn address_table(session: &Session) -> Result<Vec<Address>, Stop> {
     let entry = Oid::from([1, 3, 6, 1, 2, 1, 4, 20, 1]);
     let walk = |column: u32| {
         let root = entry.child(&[column]);
