@@ -45,7 +45,11 @@ fn routes_and_interfaces_of_snmpd() {
                 .map(|l| {
                     let words: Vec<String> = l.split_whitespace().map(String::from).collect();
                     let header = words.first().is_some_and(|w| w == "Name");
-                    if header { words } else { words.into_iter().take(2).collect() }
+                    if header {
+                        words
+                    } else {
+                        words.into_iter().take(2).collect()
+                    }
                 })
                 .collect()
         };

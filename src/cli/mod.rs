@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod decode;
+pub mod delta;
 pub mod demo;
 pub mod df;
 pub mod mibs;
@@ -95,6 +96,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Disk space of an agent's storage (snmpdf)
     Df(df::DfArgs),
+    /// Counter changes every period (snmpdelta)
+    Delta(delta::DeltaArgs),
     /// An agent's interfaces (-Ci) or routing table (-Cr) (snmpnetstat)
     Netstat(netstat::NetstatArgs),
     /// Start the simulated 48-port switch and watch its interfaces (no device needed)
@@ -121,6 +124,7 @@ impl Command {
             Command::Table(a) => Some(&a.request.mib),
             Command::Status(a) => Some(&a.request.mib),
             Command::Df(a) => Some(&a.request.mib),
+            Command::Delta(a) => Some(&a.request.mib),
             Command::Netstat(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
@@ -171,6 +175,7 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Table(a) => table::run(a).await,
         Command::Status(a) => status::run(a).await,
         Command::Df(a) => df::run(a).await,
+        Command::Delta(a) => delta::run(a).await,
         Command::Netstat(a) => netstat::run(a).await,
         Command::Decode(a) => decode::run(&a),
         Command::Demo(a) => demo::run(a).await,
