@@ -8,7 +8,7 @@ mod common;
 
 use std::process::Command;
 
-use common::side_by_side::{assert_same, both, with_mibs};
+use common::side_by_side::{assert_same, both, mib_dir, with_mibs};
 use common::*;
 
 /// The modules both tools load from this repository's mibs/ for named output.
@@ -371,4 +371,141 @@ fn help_texts_are_complete() {
     );
     let bulkwalk = help("bulkwalk");
     assert!(bulkwalk.contains("r<NUM> (max-repetitions"), "{bulkwalk}");
+}
+
+#[test]
+fn options_as_net_snmp_takes_them() {
+    let Some(agent) = Snmpd::start(&v3_user_config()) else {
+        return;
+    };
+    let a = agent.agent();
+    let if_mib = concat!(env!("CARGO_MANIFEST_DIR"), "/mibs/IF-MIB.txt");
+    let bracketed = format!("[127.0.0.1]:{}", agent.port);
+    let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+        // A repeated option: the last value wins.
+        (
+            "snmpget",
+            "get",
+            named(&["-v1", "-v2c", "-c", "x", "-c", "public", &a, "sysName.0"]),
+        ),
+        // A value starting with '-'.
+        (
+            "snmpset",
+            "set",
+            named(&["-v2c", "-c", "private", &a, "sysContact.0", "s", "-x"]),
+        ),
+        // An enum label, and '=' (the type from the MIB).
+        (
+            "snmpset",
+            "set",
+            named(&[
+                "-v2c",
+                "-c",
+                "private",
+                &a,
+                "snmpEnableAuthenTraps.0",
+                "i",
+                "enabled",
+            ]),
+        ),
+        (
+            "snmpset",
+            "set",
+            named(&["-v2c", "-c", "private", &a, "sysLocation.0", "=", "rack 7"]),
+        ),
+        (
+            "snmpset",
+            "set",
+            named(&[
+                "-v2c",
+                "-c",
+                "private",
+                &a,
+                "snmpEnableAuthenTraps.0",
+                "=",
+                "disabled",
+            ]),
+        ),
+        // -m with a file path.
+        (
+            "snmpget",
+            "get",
+            vec![
+                "-v2c",
+                "-c",
+                "public",
+                "-M",
+                mib_dir(),
+                "-m",
+                if_mib,
+                &a,
+                "ifDescr.1",
+            ],
+        ),
+        // An IPv4 address in brackets.
+        (
+            "snmpget",
+            "get",
+            named(&["-v2c", "-c", "public", &bracketed, "sysName.0"]),
+        ),
+        // -A (without -v) selects SNMPv3.
+        (
+            "snmpget",
+            "get",
+            named(&[
+                "-u",
+                "sha",
+                "-l",
+                "authNoPriv",
+                "-a",
+                "SHA",
+                "-A",
+                "sha_authpass",
+                &a,
+                "sysName.0",
+            ]),
+        ),
+    ];
+    for (tool, sub, args) in &cases {
+        let pair = both(tool, sub, args);
+        assert_same(&format!("{sub} {args:?}"), &pair);
+        assert!(
+            pair.1.status.success(),
+            "{sub} {args:?}: {}",
+            stderr(&pair.1)
+        );
+    }
+    // snmp.conf's mibs and mibdirs lines, read by both.
+    let conf = tempdir("snmpconf");
+    std::fs::write(
+        conf.join("snmp.conf"),
+        format!("mibdirs {}\nmibs IF-MIB\n", mib_dir()),
+    )
+    .unwrap();
+    let run = |program: &str, args: &[&str]| {
+        output_within(
+            Command::new(program)
+                .args(args)
+                .env("SNMPCONFPATH", &conf)
+                .env("MIBSCOPE_CACHE_DIR", conf.join("cache")),
+            COMMAND_LIMIT,
+        )
+    };
+    let theirs = run("snmpget", &["-v2c", "-c", "public", &a, "ifDescr.1"]);
+    let ours = run(MIBSCOPE, &["get", "-v2c", "-c", "public", &a, "ifDescr.1"]);
+    assert_same("snmp.conf mibs/mibdirs", &(theirs, ours));
+    // Restore what the sets changed.
+    let _ = mibscope(&[
+        "set",
+        "-v2c",
+        "-c",
+        "private",
+        &a,
+        "sysContact.0",
+        "s",
+        "original contact",
+        "sysLocation.0",
+        "s",
+        "original location",
+    ]);
 }

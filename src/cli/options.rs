@@ -114,6 +114,10 @@ pub struct V3Options {
     /// Localized privacy key in hex (Net-SNMP's -3K)
     #[arg(long, value_name = "HEX")]
     pub priv_localized_key: Option<String>,
+    /// Set when -A was given on the command line (not from the environment): it selects
+    /// SNMPv3 as the other v3 options do
+    #[arg(long, hide = true)]
+    pub auth_on_command_line: bool,
     /// AES-192/256 key extension: as-named (AES-192 is Blumenthal, AES-192-C Reeder), or
     /// auto (on a privacy failure try the other one and say which worked)
     #[arg(long, value_name = "POLICY", default_value = "as-named", value_parser = ["as-named", "auto"])]
@@ -131,6 +135,7 @@ impl V3Options {
             || self.context.is_some()
             || self.auth_master_key.is_some()
             || self.auth_localized_key.is_some()
+            || self.auth_on_command_line
     }
 }
 
@@ -487,11 +492,78 @@ pub struct MibArgs {
 }
 
 impl MibArgs {
-    /// The MIB configuration these options and the environment describe.
+    /// The MIB configuration these options describe, then $MIBS/$MIBDIRS, then snmp.conf's
+    /// `mibs` and `mibdirs` lines, as Net-SNMP takes them. A `-m` entry that is a file
+    /// path (it holds a `/`) loads the modules that file defines, from its directory.
     pub fn config(&self) -> MibConfig {
-        let env = |k: &str| std::env::var(k).ok();
-        MibConfig::resolve(self.mibs.as_deref(), self.mib_dirs.as_deref(), &env)
+        let conf = SnmpConf::load();
+        // A `mibs` line that selects nothing (Debian's /etc/snmp/snmp.conf has `mibs :`,
+        // because Debian ships no MIBs) is not taken: mibscope ships its own; `-m ''` is
+        // the way to load none.
+        let conf_mibs = conf
+            .get("mibs")
+            .filter(|m| m.split([':', ';', '+', '-']).any(|e| !e.trim().is_empty()));
+        let env = |k: &str| {
+            std::env::var(k).ok().or_else(|| match k {
+                "MIBS" => conf_mibs.map(str::to_string),
+                "MIBDIRS" => conf.get("mibdirs").map(str::to_string),
+                _ => None,
+            })
+        };
+        let (mibs, extra_dirs) = match &self.mibs {
+            Some(spec) => module_files(spec),
+            None => (None, Vec::new()),
+        };
+        let mut dirs = self.mib_dirs.clone();
+        if !extra_dirs.is_empty() {
+            let base = dirs
+                .take()
+                .or_else(|| env("MIBDIRS"))
+                .unwrap_or_else(|| "+".into());
+            let sep = if base == "+" || base == "-" { "" } else { ":" };
+            dirs = Some(format!("{base}{sep}{}", extra_dirs.join(":")));
+        }
+        MibConfig::resolve(
+            mibs.as_deref().or(self.mibs.as_deref()),
+            dirs.as_deref(),
+            &env,
+        )
     }
+}
+
+/// `-m` entries naming files: each replaced by the module names the file defines, its
+/// directory returned to be searched too. `None` when no entry is a file.
+fn module_files(spec: &str) -> (Option<String>, Vec<String>) {
+    if !spec.contains('/') {
+        return (None, Vec::new());
+    }
+    let (prefix, body) = match spec.chars().next() {
+        Some(c @ ('+' | '-')) => (c.to_string(), &spec[1..]),
+        _ => (String::new(), spec),
+    };
+    let mut entries = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in body.split([':', ';']).filter(|e| !e.is_empty()) {
+        if !entry.contains('/') {
+            entries.push(entry.to_string());
+            continue;
+        }
+        let path = std::path::Path::new(entry);
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let names = crate::mib::scan_module_names(&bytes);
+                if names.is_empty() {
+                    eprintln!("mibscope: {entry} defines no MIB module");
+                }
+                entries.extend(names);
+                if let Some(dir) = path.parent() {
+                    dirs.push(dir.display().to_string());
+                }
+            }
+            Err(e) => eprintln!("mibscope: cannot read MIB file {entry}: {e}"),
+        }
+    }
+    (Some(format!("{prefix}{}", entries.join(":"))), dirs)
 }
 
 /// The MIB configuration of this process (the command's -m and -M).
@@ -704,6 +776,25 @@ fn split_app_flags(
 /// `-C` letters take the next word as their value (see `app_letters_with_value`).
 pub fn normalize_net_snmp_args(args: Vec<String>) -> Vec<String> {
     let with_value = app_letters_with_value(args.get(1).map(String::as_str));
+    // `-A` on the command line selects SNMPv3 (the help says so); from the environment it
+    // does not.
+    let agent_command = matches!(
+        args.get(1).map(String::as_str),
+        Some(
+            "get"
+                | "getnext"
+                | "bulkget"
+                | "walk"
+                | "bulkwalk"
+                | "set"
+                | "table"
+                | "status"
+                | "df"
+                | "netstat"
+                | "delta"
+        )
+    );
+    let auth_given = agent_command && args.iter().skip(2).any(|a| a.starts_with("-A"));
     let mut out = Vec::with_capacity(args.len());
     let mut iter = args.into_iter();
     while let Some(arg) = iter.next() {
@@ -732,6 +823,9 @@ pub fn normalize_net_snmp_args(args: Vec<String>) -> Vec<String> {
             }
         }
         out.push(arg);
+    }
+    if auth_given {
+        out.insert(2, "--auth-on-command-line".into());
     }
     out
 }

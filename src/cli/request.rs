@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::options::{AppFlag, RequestOptions, Session, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_error_status, report_request_error};
+use crate::output::syntax::{BaseType, RenderHints};
 use crate::output::{OutputOptions, write_varbind_named};
 use crate::proto::engine::{MaxRepetitions, Operation, Response};
 use crate::proto::value::OpaqueValue;
@@ -48,7 +49,13 @@ pub struct SetArgs {
     /// OID TYPE VALUE, repeated. TYPE: i INTEGER, u Unsigned32, c Counter32, C Counter64,
     /// t TimeTicks, a IpAddress, o OID, s string, x hex string, d decimal bytes, b BITS,
     /// n NULL, U/I Opaque unsigned/signed 64-bit, F/D Opaque float/double
-    #[arg(value_name = "OID TYPE VALUE", required = true, num_args = 1..)]
+    /// (a value may start with '-': snmpset -c private agent oid s "-x")
+    #[arg(
+        value_name = "OID TYPE VALUE",
+        required = true,
+        num_args = 1..,
+        allow_hyphen_values = true
+    )]
     pub assignments: Vec<String>,
 }
 
@@ -160,7 +167,9 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
         .chunks(3)
         .map(|t| {
             let oid = parse_oid(&t[0])?;
-            let value = parse_set_value(&t[1], &t[2])
+            let names = super::options::output_names();
+            let syntax = names.resolve(oid.arcs()).and_then(|r| r.syntax);
+            let value = parse_set_value_with(&t[1], &t[2], syntax)
                 .map_err(|e| CliError::Value(format!("{}: {e}", t[0])))?;
             Ok(VarBind::new(oid, value))
         })
@@ -188,6 +197,61 @@ fn conclude(session: &Session, response: &Response, period: bool) -> Result<Outc
     }
     report_error_status(response, period, &session.output);
     Ok(Outcome::AgentError)
+}
+
+/// `parse_set_value` with what the MIB says of the object: `i` also takes an enum label
+/// (`i up`), and `=` takes the type from the MIB, as snmpset does.
+pub fn parse_set_value_with(
+    kind: &str,
+    text: &str,
+    syntax: Option<&RenderHints>,
+) -> Result<Value, String> {
+    if kind == "i"
+        && text.trim().parse::<i64>().is_err()
+        && let Some(s) = syntax
+    {
+        let label = text.trim();
+        // `up` or Net-SNMP's printed form `up(1)`.
+        let label = label.split_once('(').map_or(label, |(l, _)| l);
+        return s
+            .enums
+            .iter()
+            .find(|(_, name)| name == label)
+            .map(|(n, _)| Value::Integer(*n))
+            .ok_or_else(|| {
+                let known: Vec<&str> = s.enums.iter().map(|(_, n)| n.as_str()).collect();
+                if known.is_empty() {
+                    format!("'{text}' is not a number, and the object has no named values")
+                } else {
+                    format!("'{text}' is not one of its values: {}", known.join(", "))
+                }
+            });
+    }
+    if kind == "=" {
+        let Some(s) = syntax else {
+            return Err(
+                "type '=' takes the type from the MIB, and no loaded MIB knows this object".into(),
+            );
+        };
+        let letter = match s.base {
+            BaseType::Integer => "i",
+            BaseType::Unsigned32 | BaseType::Gauge32 | BaseType::UInteger32 => "u",
+            BaseType::Counter32 => "c",
+            BaseType::Counter64 => "C",
+            BaseType::TimeTicks => "t",
+            BaseType::OctetString => "s",
+            BaseType::Bits => "b",
+            BaseType::ObjectId => "o",
+            BaseType::IpAddress | BaseType::NetworkAddress => "a",
+            other => {
+                return Err(format!(
+                    "type '=': the MIB's type ({other:?}) has no snmpset letter; give one"
+                ));
+            }
+        };
+        return parse_set_value_with(letter, text, Some(s));
+    }
+    parse_set_value(kind, text)
 }
 
 /// Converts a snmpset TYPE letter and VALUE text into a value.
@@ -249,10 +313,7 @@ pub fn parse_set_value(kind: &str, text: &str) -> Result<Value, String> {
         "D" => Value::Opaque(
             OpaqueValue::Double(text.trim().parse().map_err(|_| number("double"))?).encode(),
         ),
-        "=" => return Err(
-            "type '=' (take the type from the MIB) needs MIBs, which this build does not load yet"
-                .into(),
-        ),
+        "=" => return Err("type '=' takes the type from the MIB".into()),
         other => {
             return Err(format!(
                 "unknown type '{other}': use one of i u c C t a o s x d b n U I F D"
