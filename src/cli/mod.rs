@@ -6,6 +6,7 @@ pub mod decode;
 pub mod delta;
 pub mod demo;
 pub mod df;
+pub mod docs;
 pub mod mibs;
 pub mod netstat;
 pub mod options;
@@ -110,6 +111,10 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// Write the man pages (mibscope.1, mibscope-walk.1, ...) into a directory
+    Man(docs::ManArgs),
+    /// Print the shell completion script for bash, zsh or fish
+    Completions(docs::CompletionsArgs),
 }
 
 impl Command {
@@ -128,7 +133,11 @@ impl Command {
             Command::Netstat(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
-            Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
+            Command::Demo(_)
+            | Command::Decode(_)
+            | Command::Agent(_)
+            | Command::Man(_)
+            | Command::Completions(_) => None,
         }
     }
 }
@@ -182,6 +191,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Man(a) => docs::man(&a),
+        Command::Completions(a) => docs::completions(&a),
     };
     match result {
         Ok(outcome) => outcome,
