@@ -16,7 +16,12 @@ fn man_pages_render_and_completions_load() {
     // README: mibscope man --dir "$PREFIX/share/man/man1"
     let out = mibscope(&["man", "--dir", man1.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    for page in ["mibscope.1", "mibscope-walk.1", "mibscope-table.1", "mibscope-agent.1"] {
+    for page in [
+        "mibscope.1",
+        "mibscope-walk.1",
+        "mibscope-table.1",
+        "mibscope-agent.1",
+    ] {
         assert!(man1.join(page).is_file(), "{page} missing");
     }
     if !missing("man") {
@@ -29,7 +34,10 @@ fn man_pages_render_and_completions_load() {
         );
         assert!(page.status.success(), "{}", stderr(&page));
         let text = stdout(&page);
-        assert!(text.contains("mibscope-walk - Walk a subtree with GetNext"), "{text}");
+        assert!(
+            text.contains("mibscope-walk - Walk a subtree with GetNext"),
+            "{text}"
+        );
         assert!(text.contains("-Cc") || text.contains("APPOPTS"), "{text}");
     }
     // README: mibscope completions bash > .../bash-completion/completions/mibscope
@@ -50,7 +58,10 @@ fn man_pages_render_and_completions_load() {
     assert!(loaded.status.success(), "{}", stderr(&loaded));
     let text = stdout(&loaded);
     assert!(text.contains("-F _mibscope mibscope"), "{text}");
-    assert!(text.contains("bulkget") && text.contains("bulkwalk"), "{text}");
+    assert!(
+        text.contains("bulkget") && text.contains("bulkwalk"),
+        "{text}"
+    );
     for shell in ["zsh", "fish"] {
         let out = mibscope(&["completions", shell]);
         assert!(out.status.success() && stdout(&out).contains("mibscope"));

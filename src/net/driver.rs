@@ -133,6 +133,18 @@ pub struct Walker {
     notices: Vec<Notice>,
 }
 
+impl Walker {
+    /// A walker over a walk already set up (a parallel walk's serial fallback).
+    pub fn from_walk(client: &Client, target: &Arc<Target>, walk: Walk) -> Walker {
+        Walker {
+            client: client.clone(),
+            target: Arc::clone(target),
+            walk,
+            notices: Vec::new(),
+        }
+    }
+}
+
 /// The outcome of one walk request.
 pub enum WalkItem {
     Step(Step),
