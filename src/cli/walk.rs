@@ -181,7 +181,8 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     Ok(outcome)
 }
 
-/// A serial or a parallel walk.
+/// A serial or a parallel walk (one per command: their sizes do not matter).
+#[allow(clippy::large_enum_variant)]
 enum AnyWalker {
     Serial(Walker),
     Parallel(ParallelWalker),

@@ -11,7 +11,7 @@ use super::driver::{Client, WalkItem, Walker};
 use crate::proto::Oid;
 use crate::proto::engine::{RequestError, Response, Target};
 use crate::proto::walk::parallel::{ParallelStep, ParallelWalk, RangeId};
-use crate::proto::walk::{BulkParams, Step, Walk, WalkEnd, WalkOptions};
+use crate::proto::walk::{Step, Walk, WalkEnd, WalkOptions};
 
 /// A parallel walk in progress; pull its results with `next`, as with `Walker`.
 pub struct ParallelWalker {
@@ -37,7 +37,7 @@ impl ParallelWalker {
         options: WalkOptions,
         parallel: usize,
     ) -> ParallelWalker {
-        let bulk = options.bulk.unwrap_or_else(BulkParams::default);
+        let bulk = options.bulk.unwrap_or_default();
         ParallelWalker {
             client: client.clone(),
             target: Arc::clone(target),

@@ -198,10 +198,7 @@ impl ParallelWalk {
             let step = b.saturating_sub(a).saturating_add(1);
             let half = slots.div_ceil(2);
             for m in 1..=half {
-                let Some(v) = step
-                    .checked_mul(m as u32)
-                    .and_then(|d| b.checked_add(d))
-                else {
+                let Some(v) = step.checked_mul(m as u32).and_then(|d| b.checked_add(d)) else {
                     break;
                 };
                 let mut c = arcs[..arcs.len() - 1].to_vec();
