@@ -9,6 +9,7 @@ pub mod options;
 pub mod request;
 pub mod snmpconf;
 pub mod translate;
+pub mod tui;
 pub mod walk;
 
 use std::io::Write;
@@ -91,6 +92,8 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// The terminal UI: browse MIBs, and with an AGENT get, walk, watch and set from the tree
+    Tui(tui::TuiArgs),
 }
 
 impl Command {
@@ -103,6 +106,7 @@ impl Command {
             Command::Set(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
+            Command::Tui(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
         }
     }
@@ -110,6 +114,10 @@ impl Command {
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
 pub async fn main_with_args(args: Vec<String>) -> Outcome {
+    // `mibscope` alone on a terminal opens the MIB browser.
+    if args.len() == 1 && tui::on_a_terminal() {
+        return finish(tui::run(tui::TuiArgs::offline()).await);
+    }
     let args = options::normalize_net_snmp_args(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -138,7 +146,12 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Tui(a) => tui::run(a).await,
     };
+    finish(result)
+}
+
+fn finish(result: Result<Outcome, CliError>) -> Outcome {
     match result {
         Ok(outcome) => outcome,
         Err(e) => {

@@ -1,0 +1,286 @@
+//! The TUI's glue to the rest of mibscope: where its MIB comes from, how it connects to an
+//! agent, and how a `RequestSpec` runs as a task that posts `Reply`s into the event loop.
+//! Everything the UI needs from the engine, the MIB store and the CLI's option parsing goes
+//! through this one file, so the UI's state and components never see a socket or a future.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use super::event::Event;
+use super::request::{Failure, Reply, RequestId, RequestSpec, ResultRow};
+use super::sanitize::SafeText;
+use crate::cli::CliError;
+use crate::cli::options::{AgentOptions, MibArgs};
+use crate::mib::Mib;
+use crate::mib_view::MibNames;
+use crate::net::{Client, WalkItem};
+use crate::output::syntax::OidNames;
+use crate::output::text::{Context, write_value};
+use crate::output::{OidStyle, OutputOptions, oid_text};
+use crate::proto::engine::{Operation, Response, Security, Target};
+use crate::proto::walk::{BulkParams, WalkOptions};
+use crate::proto::{ErrorStatus, VarBind, Version};
+
+/// The loaded MIB, shared with request tasks (they name and render what arrives).
+pub type MibHandle = Arc<Mib>;
+
+/// A walk shown in the results pane stops after this many rows (the tree under `.1` of a
+/// big router is millions).
+pub const WALK_ROW_LIMIT: usize = 100_000;
+
+/// Loads the MIBs that `-m` / `-M` (and MIBS, MIBDIRS) choose, from the cache when it is
+/// current.
+pub fn load_mib(args: &MibArgs) -> MibHandle {
+    Arc::new(crate::mib_store::load(&args.config()).mib)
+}
+
+/// The connected agent, as the UI describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentInfo {
+    /// The agent as the user wrote it (`udp:10.0.0.1:161`).
+    pub label: String,
+    /// `v1`, `v2c`, `v3 alice authPriv`.
+    pub security: String,
+    /// Per attempt.
+    pub timeout: Duration,
+    pub retries: u32,
+}
+
+impl AgentInfo {
+    /// How long a request can take before the engine gives up on a silent agent.
+    pub fn patience(&self) -> Duration {
+        self.timeout * (self.retries + 1)
+    }
+}
+
+/// A socket task and the agent it talks to.
+#[derive(Clone)]
+pub struct Connection {
+    client: Client,
+    target: Arc<Target>,
+    info: AgentInfo,
+}
+
+impl Connection {
+    /// Connects with `get`'s agent options (-v -c -t -r and the v3 options).
+    pub async fn open(options: &AgentOptions) -> Result<Connection, CliError> {
+        let target = options.target()?;
+        Ok(Connection::new(
+            Client::bind().await?,
+            target,
+            options.agent.clone(),
+        ))
+    }
+
+    pub fn new(client: Client, target: Arc<Target>, label: String) -> Connection {
+        let security = match &target.security {
+            Security::Community { version, .. } => match version {
+                Version::V1 => "v1".to_string(),
+                _ => "v2c".to_string(),
+            },
+            Security::Usm(usm) => format!("v3 {}", usm.level),
+        };
+        let info = AgentInfo {
+            label,
+            security,
+            timeout: target.timeout,
+            retries: target.retries,
+        };
+        Connection {
+            client,
+            target,
+            info,
+        }
+    }
+
+    pub fn info(&self) -> &AgentInfo {
+        &self.info
+    }
+
+    /// Runs `spec` as a task posting its replies to `tx`; aborting the handle drops the
+    /// request (and with it the engine's interest in the answer).
+    pub fn spawn(
+        &self,
+        mib: &MibHandle,
+        id: RequestId,
+        spec: RequestSpec,
+        tx: UnboundedSender<Event>,
+    ) -> AbortHandle {
+        let conn = self.clone();
+        let mib = Arc::clone(mib);
+        let task = tokio::spawn(async move {
+            let names = MibNames::new(&mib);
+            let post = |reply: Reply| tx.send(Event::Reply { id, reply }).is_ok();
+            let started = Instant::now();
+            match spec {
+                RequestSpec::Walk(root) => conn.walk(root, &names, &post, started).await,
+                RequestSpec::Get(oids) => {
+                    conn.single(Operation::Get(oids), &names, &post, started)
+                        .await;
+                }
+                RequestSpec::GetNext(oids) => {
+                    conn.single(Operation::GetNext(oids), &names, &post, started)
+                        .await;
+                }
+                RequestSpec::Set(varbinds) => {
+                    conn.single(Operation::Set(varbinds), &names, &post, started)
+                        .await;
+                }
+            }
+        });
+        task.abort_handle()
+    }
+
+    async fn single(
+        &self,
+        op: Operation,
+        names: &MibNames<'_>,
+        post: &impl Fn(Reply) -> bool,
+        started: Instant,
+    ) {
+        let reply = match self.client.request(&self.target, op).await {
+            Ok(response) => match error_status(&response, names) {
+                Some(failure) => Reply::Failed(failure),
+                None => Reply::Done {
+                    rows: rows(&response.varbinds, names),
+                    took: started.elapsed(),
+                },
+            },
+            Err(e) => Reply::Failed(Failure::Request(e)),
+        };
+        post(reply);
+    }
+
+    async fn walk(
+        &self,
+        root: crate::proto::Oid,
+        names: &MibNames<'_>,
+        post: &impl Fn(Reply) -> bool,
+        started: Instant,
+    ) {
+        let bulk = (self.target.security.version() != Version::V1).then(BulkParams::default);
+        let options = WalkOptions {
+            bulk,
+            ..WalkOptions::default()
+        };
+        let mut walker = self.client.walk(&self.target, root, options);
+        let mut count = 0usize;
+        while let Some(item) = walker.next().await {
+            match item {
+                WalkItem::Failed(e) => {
+                    post(Reply::Failed(Failure::Request(e)));
+                    return;
+                }
+                WalkItem::Step(step) => {
+                    count += step.yielded.len();
+                    let batch = rows(&step.yielded, names);
+                    match step.finished {
+                        Some(Err(e)) => {
+                            post(Reply::Rows(batch));
+                            post(Reply::Failed(Failure::Walk(e)));
+                            return;
+                        }
+                        Some(Ok(_)) => {
+                            post(Reply::Rows(batch));
+                            break;
+                        }
+                        None => {
+                            if !post(Reply::Rows(batch)) {
+                                return;
+                            }
+                            if count >= WALK_ROW_LIMIT {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        post(Reply::Done {
+            rows: Vec::new(),
+            took: started.elapsed(),
+        });
+    }
+}
+
+/// The agent's error-status, when it sent one.
+fn error_status(response: &Response, names: &MibNames<'_>) -> Option<Failure> {
+    if response.error_status == ErrorStatus::NoError {
+        return None;
+    }
+    let object = usize::try_from(response.error_index - 1)
+        .ok()
+        .and_then(|i| response.varbinds.get(i))
+        .map(|vb| name_of(&vb.oid, names));
+    Some(Failure::ErrorStatus {
+        status: response.error_status,
+        object,
+    })
+}
+
+fn options() -> OutputOptions {
+    OutputOptions {
+        oid_style: OidStyle::Module,
+        ..OutputOptions::default()
+    }
+}
+
+/// `MODULE::name.index` for an OID (index decoded by the MIB), as the CLI prints it.
+pub fn name_of(oid: &crate::proto::Oid, names: &dyn OidNames) -> SafeText {
+    let options = options();
+    let ctx = Context {
+        options: &options,
+        names,
+    };
+    let mut buf = Vec::new();
+    let arcs = oid.arcs();
+    let _ = oid_text::write_resolved(&mut buf, arcs, names.resolve(arcs), ctx);
+    SafeText::from_bytes(&buf)
+}
+
+/// Names and renders varbinds for the screen.
+pub fn rows(varbinds: &[VarBind], names: &dyn OidNames) -> Vec<ResultRow> {
+    let options = options();
+    let ctx = Context {
+        options: &options,
+        names,
+    };
+    varbinds
+        .iter()
+        .map(|vb| {
+            let arcs = vb.oid.arcs();
+            let resolved = names.resolve(arcs);
+            let mut name = Vec::new();
+            let _ = oid_text::write_resolved(&mut name, arcs, resolved, ctx);
+            let mut value = Vec::new();
+            let _ = write_value(&mut value, &vb.value, resolved.and_then(|r| r.syntax), ctx);
+            ResultRow {
+                oid: vb.oid.clone(),
+                name: SafeText::from_bytes(&name),
+                value: strip_type(SafeText::from_bytes(&value)),
+                kind: crate::output::json::type_name(&vb.value),
+                raw: vb.value.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Net-SNMP's `TYPE: value` without the `TYPE: ` (the type has its own column here).
+fn strip_type(text: SafeText) -> SafeText {
+    match text.as_str().split_once(": ") {
+        Some((label, rest)) if !label.contains(' ') || label == "Network Address" => {
+            SafeText::new(rest)
+        }
+        _ => text,
+    }
+}
+
+/// A value written in snmpset's notation for a type letter (`x` hex, `b` bits, ...), for
+/// the set editor. Not `o`: OIDs are resolved by the editor against the UI's MIB.
+pub fn parse_typed(letter: &str, text: &str) -> Result<crate::proto::Value, String> {
+    debug_assert_ne!(letter, "o");
+    crate::cli::request::parse_set_value(letter, text)
+}

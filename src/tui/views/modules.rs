@@ -1,0 +1,236 @@
+//! The module browser: every module the MIB store was asked for, with its status (loaded,
+//! with warnings, failed, missing), its file and its diagnostics. Enter shows the module's
+//! objects in the tree.
+
+use crossterm::event::KeyCode;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+
+use super::describe::Description;
+use super::details::DetailsPane;
+use super::list::ListPane;
+use crate::mib::{DefId, Mib, ModuleId, ModuleStatus, NodeId};
+use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
+use crate::tui::keys::{self, KeyHint, Motion};
+use crate::tui::sanitize::SafeText;
+use crate::tui::{theme, widgets};
+
+struct Row {
+    id: ModuleId,
+    name: SafeText,
+    status: ModuleStatus,
+    definitions: u32,
+    errors: u32,
+    warnings: u32,
+}
+
+pub struct ModulesView {
+    rows: Vec<Row>,
+    list: ListPane,
+    details: DetailsPane,
+    shown: Option<usize>,
+}
+
+pub fn split(body: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
+}
+
+fn status_style(s: ModuleStatus) -> ratatui::style::Style {
+    match s {
+        ModuleStatus::Loaded => theme::ok(),
+        ModuleStatus::LoadedWithWarnings => theme::warning(),
+        ModuleStatus::Failed | ModuleStatus::Missing => theme::error(),
+    }
+}
+
+/// The node to show for a module: its MODULE-IDENTITY, else its first object in the tree.
+fn module_node(mib: &Mib, module: ModuleId) -> Option<NodeId> {
+    let mut first = None;
+    for i in 0..mib.def_count() {
+        let d = mib.def(DefId(i as u32));
+        if d.module() != module {
+            continue;
+        }
+        let Some(node) = d.node() else { continue };
+        if d.kind() == crate::mib::DefKind::ModuleIdentity {
+            return Some(node.id());
+        }
+        first.get_or_insert(node.id());
+    }
+    first
+}
+
+impl ModulesView {
+    pub fn new(mib: &Mib) -> ModulesView {
+        let mut rows: Vec<Row> = mib
+            .modules()
+            .filter_map(|id| {
+                let info = mib.module_info(id)?;
+                Some(Row {
+                    id,
+                    name: SafeText::new(&info.name),
+                    status: info.status,
+                    definitions: info.definitions,
+                    errors: info.errors,
+                    warnings: info.warnings,
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut v = ModulesView {
+            rows,
+            list: ListPane::default(),
+            details: DetailsPane::default(),
+            shown: None,
+        };
+        v.refresh(mib);
+        v
+    }
+
+    fn refresh(&mut self, mib: &Mib) {
+        let i = self.list.cursor.selected;
+        if self.shown == Some(i) {
+            return;
+        }
+        self.shown = Some(i);
+        let Some(row) = self.rows.get(i) else { return };
+        let Some(info) = mib.module_info(row.id) else {
+            return;
+        };
+        let t = |s: &str| SafeText::new(s);
+        let mut d = Description {
+            title: row.name.clone(),
+            ..Description::default()
+        };
+        d.fields.push(("Status", t(info.status.as_str())));
+        d.fields.push((
+            "File",
+            t(info
+                .file
+                .as_deref()
+                .unwrap_or(if info.builtin { "built in" } else { "-" })),
+        ));
+        d.fields.push(("Language", t(info.language)));
+        if let Some(u) = &info.last_updated {
+            d.fields.push(("Updated", t(u)));
+        }
+        d.fields
+            .push(("Defines", t(&format!("{} definitions", info.definitions))));
+        let diags: Vec<SafeText> = mib
+            .module_diagnostics(&info.name)
+            .map(|x| {
+                t(&format!(
+                    "{}:{}:{} {} {}: {}",
+                    x.file,
+                    x.pos.line,
+                    x.pos.col,
+                    x.severity,
+                    x.code.as_str(),
+                    x.message
+                ))
+            })
+            .collect();
+        if !diags.is_empty() {
+            d.lists.push(("Diagnostics", diags));
+        }
+        self.details.show(d);
+    }
+}
+
+impl Component for ModulesView {
+    fn handle(&mut self, input: &Input, ctx: &mut Ctx<'_>) -> Handled {
+        let [list, details] = split(ctx.area);
+        if let Input::Key(k) = input {
+            if keys::plain(k, KeyCode::Enter) {
+                let mib = ctx.shared.mib.clone();
+                match self
+                    .rows
+                    .get(self.list.cursor.selected)
+                    .and_then(|r| module_node(&mib, r.id))
+                {
+                    Some(node) => ctx.browse(node),
+                    None => ctx.info("this module defines nothing in the OID tree"),
+                }
+                return Handled::Consumed;
+            }
+        }
+        let mut handled = self
+            .list
+            .handle(input, self.rows.len(), &ctx.with_area(list))
+            .handled();
+        if handled == Handled::NotConsumed {
+            handled = self.details.handle(input, &mut ctx.with_area(details));
+        }
+        let mib = ctx.shared.mib.clone();
+        self.refresh(&mib);
+        handled
+    }
+
+    fn hints(&self, out: &mut Vec<KeyHint>) {
+        out.push(KeyHint::bar("Enter", "show in the tree"));
+        out.extend(Motion::HINTS);
+        self.details.hints(out);
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        let [list, details] = split(area);
+        let width = usize::from(list.width.saturating_sub(2));
+        let wide = width >= 44;
+        let name_w = width.saturating_sub(if wide { 20 } else { 13 }).max(8);
+        let lines: Vec<Line<'static>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let problems = match (r.errors, r.warnings) {
+                    (0, 0) => String::new(),
+                    (0, w) => format!("{w}w"),
+                    (e, _) => format!("{e}e"),
+                };
+                Line::from(vec![
+                    Span::raw(format!(
+                        "{:<name_w$} ",
+                        widgets::fit(r.name.as_str(), name_w)
+                    )),
+                    Span::styled(
+                        format!("{:<8}", short_status(r.status)),
+                        status_style(r.status),
+                    ),
+                    Span::styled(
+                        format!("{:>6} {:>5}", r.definitions, problems),
+                        theme::dim(),
+                    ),
+                ])
+            })
+            .collect();
+        let title = format!("Modules · {}", self.rows.len());
+        widgets::draw_list(
+            frame,
+            list,
+            widgets::block(&title, true),
+            &lines,
+            Some(&self.list.cursor),
+            true,
+        );
+        self.details.draw(frame, details, shared);
+    }
+}
+
+fn short_status(s: ModuleStatus) -> &'static str {
+    match s {
+        ModuleStatus::Loaded => "ok",
+        ModuleStatus::LoadedWithWarnings => "warnings",
+        ModuleStatus::Failed => "failed",
+        ModuleStatus::Missing => "missing",
+    }
+}
+
+impl View for ModulesView {
+    fn id(&self) -> ViewId {
+        ViewId::Modules
+    }
+
+    fn title(&self) -> &str {
+        "Modules"
+    }
+}
