@@ -59,7 +59,7 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
         running.shutdown().await;
         return outcome;
     }
-    let target = demo_target(addr);
+    let target = demo_target(addr, "public");
     let client = Client::bind().await?;
     let mut out = std::io::stdout();
     writeln!(
@@ -71,13 +71,13 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
     outcome
 }
 
-/// The demo agent as a target: SNMPv2c, community public.
-fn demo_target(addr: std::net::SocketAddr) -> Arc<Target> {
+/// The demo agent as a target: SNMPv2c with `community` (public reads, private writes).
+fn demo_target(addr: std::net::SocketAddr, community: &str) -> Arc<Target> {
     Arc::new(Target {
         addr,
         security: Security::Community {
             version: Version::V2c,
-            community: Community::new("public"),
+            community: Community::new(community),
         },
         timeout: Duration::from_secs(1),
         retries: 2,
@@ -88,7 +88,7 @@ fn demo_target(addr: std::net::SocketAddr) -> Arc<Target> {
 async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
     let connection = Connection::new(
         Client::bind().await?,
-        demo_target(addr),
+        demo_target(addr, "private"),
         format!("udp:{addr}"),
     );
     let mib = backend::load_mib(&MibArgs::default());
@@ -97,7 +97,7 @@ async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
         connection: Some(connection),
         at: None,
         greeting: Some(format!(
-            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community public). Try w (walk) or / (search)."
+            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private). Try w (walk) or / (search)."
         )),
     })
     .await
