@@ -398,3 +398,63 @@ fn the_other_views() {
     h2.keys("3");
     insta::assert_snapshot!("types_160x48", h2.screen());
 }
+
+fn click(h: &mut Harness, column: u16, row: u16) {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    h.event(Event::Input(Input::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })));
+}
+
+#[test]
+fn mouse_clicks_select_expand_and_switch_views() {
+    let mut h = Harness::new(80, 24, false);
+    let row = h
+        .screen()
+        .lines()
+        .position(|l| l.contains("interfaces(2)"))
+        .unwrap() as u16;
+    click(&mut h, 12, row);
+    assert!(h.screen().contains("Name      IF-MIB::interfaces"));
+    click(&mut h, 12, row); // a second click on the selected node expands it
+    assert!(h.screen().contains("ifNumber(1)"));
+    let col = h
+        .screen()
+        .lines()
+        .next()
+        .unwrap()
+        .find("2 Modules")
+        .unwrap() as u16;
+    click(&mut h, col + 1, 0);
+    assert!(h.screen().contains("Modules ·"));
+}
+
+#[test]
+fn resizing_redraws_at_the_new_size_with_the_cursor_in_view() {
+    let mut h = Harness::new(160, 48, false);
+    h.keys(":ifHCOutOctets");
+    h.key(KeyCode::Enter);
+    h.event(Event::Resize {
+        width: 80,
+        height: 24,
+    });
+    (h.width, h.height) = (80, 24);
+    let screen = h.screen();
+    assert!(screen.contains("ifHCOutOctets(10)"), "{screen}");
+}
+
+#[test]
+fn esc_stops_a_watch() {
+    let mut h = Harness::new(80, 24, true);
+    h.keys(":sysUpTime.0");
+    h.key(KeyCode::Enter);
+    h.keys("W");
+    h.answer(&[(".1.3.6.1.2.1.1.3.0", Value::TimeTicks(100))]);
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("stopped: watch"));
+    h.wait(Duration::from_secs(10));
+    assert!(h.started.is_empty(), "no poll after Esc");
+}

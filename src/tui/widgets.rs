@@ -47,7 +47,10 @@ pub fn draw_list(
         frame.render_widget(p, row);
     }
     if lines.len() > height && inner.width > 2 {
-        let pos = format!(" {}/{} ", cursor.map_or(0, |c| c.selected + 1), lines.len());
+        let pos = match cursor {
+            Some(c) => format!(" {}/{} ", c.selected + 1, lines.len()),
+            None => format!(" {} lines ", lines.len()),
+        };
         let w = pos.chars().count() as u16;
         if area.width > w + 2 {
             let r = Rect::new(area.right() - w - 1, area.bottom() - 1, w, 1);

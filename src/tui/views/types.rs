@@ -74,7 +74,11 @@ impl TypesView {
         let users = users_of_type(mib, row.def);
         d.fields.push((
             "Used by",
-            SafeText::new(&format!("{} objects (Enter lists them)", users.len())),
+            SafeText::new(&format!(
+                "{} object{} (Enter lists them)",
+                users.len(),
+                if users.len() == 1 { "" } else { "s" }
+            )),
         ));
         self.details.show(d);
     }

@@ -435,7 +435,9 @@ impl BrowserView {
         } else if keys::plain(key, KeyCode::Esc) {
             let running: Vec<RequestId> =
                 self.results.sets.iter().filter_map(|s| s.request).collect();
-            if !running.is_empty() {
+            if self.results.sets.iter().any(|s| s.watch.is_some()) {
+                self.stop_watch(ctx);
+            } else if !running.is_empty() {
                 for id in running {
                     ctx.cancel(id);
                     if let Some(set) = self.results.by_request(id) {

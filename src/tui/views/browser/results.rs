@@ -141,7 +141,12 @@ impl ResultsPane {
         let state = match &set.state {
             RunState::Running => "running…".to_string(),
             RunState::Done(took) => {
-                format!("{} rows in {:.2} s", set.rows.len(), took.as_secs_f64())
+                format!(
+                    "{} row{} in {:.2} s",
+                    set.rows.len(),
+                    if set.rows.len() == 1 { "" } else { "s" },
+                    took.as_secs_f64()
+                )
             }
             RunState::Failed(_) => "failed".into(),
             RunState::Cancelled => "cancelled".into(),

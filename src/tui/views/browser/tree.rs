@@ -45,7 +45,9 @@ impl TreePane {
         }
     }
 
-    fn line(&self, mib: &Mib, row: &super::tree_model::TreeRow) -> Line<'static> {
+    /// `base`: the depth drawn at the left edge (the shallowest visible row), so deep
+    /// subtrees stay readable in a narrow pane.
+    fn line(&self, mib: &Mib, row: &super::tree_model::TreeRow, base: u16) -> Line<'static> {
         let node = mib.node(row.node);
         let expander = match (row.has_children, row.expanded) {
             (true, true) => "▾ ",
@@ -53,7 +55,7 @@ impl TreePane {
             (false, _) => "  ",
         };
         Line::from(vec![
-            Span::raw(" ".repeat(usize::from(row.depth))),
+            Span::raw(" ".repeat(usize::from(row.depth - base))),
             Span::styled(expander, theme::dim()),
             Span::styled(
                 SafeText::new(&node.name()).into_string(),
@@ -132,12 +134,19 @@ impl Component for TreePane {
         // Only the visible rows are turned into lines; the list is padded so the cursor and
         // the position indicator still count every row.
         let rows = self.model.rows();
+        let base = rows
+            .iter()
+            .skip(offset)
+            .take(height)
+            .map(|r| r.depth)
+            .min()
+            .unwrap_or(0);
         let lines: Vec<Line<'static>> = rows
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 if i >= offset && i < offset + height {
-                    self.line(mib, r)
+                    self.line(mib, r, base)
                 } else {
                     Line::default()
                 }
