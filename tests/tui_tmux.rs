@@ -236,3 +236,50 @@ fn the_ui_ends_when_its_terminal_goes_away() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn leaving_a_request_stops_its_retransmissions() {
+    // A black hole that counts what arrives and never answers.
+    let hole = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    hole.set_read_timeout(Some(Duration::from_millis(20)))
+        .unwrap();
+    let port = hole.local_addr().unwrap().port();
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Instant>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let counter = {
+        let (arrivals, stop) = (arrivals.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 2048];
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if hole.recv_from(&mut buf).is_ok() {
+                    arrivals.lock().unwrap().push(Instant::now());
+                }
+            }
+        })
+    };
+    let args = format!("tui -v2c -c public -t 0.5 -r 8 udp:127.0.0.1:{port}");
+    let Some(t) = Tmux::start(&command(&args), 80, 24) else {
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        return;
+    };
+    t.wait_for("MIB tree");
+    t.keys(&["g"]);
+    // The engine's progress reaches the status line.
+    t.wait_for("no reply yet: retry 2/8");
+    t.keys(&["Escape"]);
+    t.wait_until("the request cancelled", |s| {
+        s.contains("cancelled") && !s.contains("retry")
+    });
+    let cancelled = Instant::now();
+    std::thread::sleep(Duration::from_millis(1500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    counter.join().unwrap();
+    let arrivals = arrivals.lock().unwrap();
+    assert!(arrivals.len() >= 3, "{} requests arrived", arrivals.len());
+    let late = arrivals.iter().filter(|a| **a > cancelled).count();
+    assert_eq!(
+        late, 0,
+        "{late} retransmissions after the request was cancelled"
+    );
+    quit_with(&t, "q");
+}

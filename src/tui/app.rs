@@ -36,6 +36,8 @@ pub struct Pending {
     /// What the status line says it is: `walk IF-MIB::ifTable`.
     pub label: String,
     pub started: Instant,
+    /// The engine's last word on it (retry 1/2, discovering the agent's engine).
+    pub progress: Option<SafeText>,
 }
 
 /// The keys that work everywhere (unless a text field has the focus).
@@ -248,9 +250,13 @@ impl App {
 
     fn reply(&mut self, id: RequestId, reply: Reply, effects: &mut Vec<Effect>) {
         // A reply nobody waits for any more (cancelled, view left) is dropped.
-        let Some(pending) = self.pending.get(&id) else {
+        let Some(pending) = self.pending.get_mut(&id) else {
             return;
         };
+        if let Reply::Progress(step) = reply {
+            pending.progress = Some(step);
+            return;
+        }
         let owner = pending.owner;
         if reply.is_final() {
             self.pending.remove(&id);
@@ -272,6 +278,7 @@ impl App {
                             owner,
                             label,
                             started: self.shared.now,
+                            progress: None,
                         },
                     );
                     effects.push(Effect::Start { id, spec });
@@ -300,9 +307,9 @@ impl App {
         self.apply_queue(i, effects);
     }
 
-    /// A first message for the status line.
-    pub fn greet(&mut self, text: &str) {
-        self.set_status(Level::Info, text);
+    /// A message for the status line from outside the views (start-up notes, warnings).
+    pub fn greet(&mut self, level: Level, text: &str) {
+        self.set_status(level, text);
     }
 
     fn set_status(&mut self, level: Level, text: &str) {

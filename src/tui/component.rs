@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::backend::{AgentInfo, MibHandle};
+use super::backend::AgentInfo;
 use super::keys::KeyHint;
 use super::request::{Failure, Reply, RequestId, RequestSpec};
 use super::sanitize::SafeText;
@@ -32,7 +32,10 @@ pub enum Input {
 
 /// What every component may read: the MIB, the agent (when connected), the time.
 pub struct Shared {
-    pub mib: MibHandle,
+    /// The MIB the UI shows (a snapshot of the loaded one).
+    pub mib: std::sync::Arc<crate::mib::Mib>,
+    /// The same snapshot with its names for rendering values, for request tasks.
+    pub loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
     pub agent: Option<AgentInfo>,
     /// The time of the event being handled (render uses it for elapsed times): tests set it.
     pub now: Instant,

@@ -42,8 +42,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use self::app::{App, Effect};
-use self::backend::{Connection, MibHandle};
-use self::component::{Shared, View};
+use self::backend::Connection;
+use self::component::{Level, Shared, View};
 use self::event::{Event, InputThread};
 use self::request::RequestId;
 use self::terminal::TerminalGuard;
@@ -51,13 +51,18 @@ use crate::mib::{Mib, NodeId};
 
 /// How the UI starts.
 pub struct Start {
-    pub mib: MibHandle,
+    /// Where the MIB comes from (kept to reload it) and what is loaded now.
+    pub mibs: std::sync::Arc<crate::mib_handle::MibHandle>,
+    pub loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
     /// `None`: offline, browsing MIBs only.
     pub connection: Option<Connection>,
     /// The node the browser opens at (default: the system group).
     pub at: Option<NodeId>,
     /// A first message for the status line.
     pub greeting: Option<String>,
+    /// Problems worth knowing that did not stop the start (a readable snmp.conf with
+    /// secrets, a profile's unset variable): shown in the status line.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,14 +103,23 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let _input = InputThread::spawn(tx.clone())?;
     let connection = start.connection;
     let shared = Shared {
-        mib: start.mib.clone(),
+        mib: start.loaded.mib.clone(),
+        loaded: start.loaded.clone(),
         agent: connection.as_ref().map(|c| c.info().clone()),
         now: Instant::now(),
     };
-    let views = build_views(&start.mib, connection.is_some(), start.at, size.height);
+    let views = build_views(
+        &start.loaded.mib,
+        connection.is_some(),
+        start.at,
+        size.height,
+    );
     let mut app = App::new(shared, views, size.width, size.height);
     if let Some(text) = &start.greeting {
-        app.greet(text);
+        app.greet(Level::Info, text);
+    }
+    for w in &start.warnings {
+        app.greet(Level::Warning, &format!("warning: {w}"));
     }
     let mut tasks: HashMap<RequestId, backend::TaskHandle> = HashMap::new();
     let mut ticker = tokio::time::interval(TICK);
@@ -135,11 +149,14 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         for effect in app.handle(event, Instant::now()) {
             match effect {
                 Effect::Start { id, spec } if spec.is_local() => {
-                    tasks.insert(id, backend::spawn_local(&start.mib, id, spec, tx.clone()));
+                    tasks.insert(
+                        id,
+                        backend::spawn_local(&start.loaded.mib, id, spec, tx.clone()),
+                    );
                 }
                 Effect::Start { id, spec } => {
                     if let Some(conn) = &connection {
-                        tasks.insert(id, conn.spawn(&start.mib, id, spec, tx.clone()));
+                        tasks.insert(id, conn.spawn(&start.loaded, id, spec, tx.clone()));
                     }
                 }
                 Effect::Cancel(id) => {

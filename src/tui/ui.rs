@@ -123,7 +123,9 @@ fn render_status(frame: &mut Frame, app: &App, area: Rect) {
             Span::raw(first.label.clone()),
             Span::styled(format!("  {}", seconds(elapsed)), theme::dim()),
         ];
-        if let Some(agent) = &app.shared.agent {
+        if let Some(step) = &first.progress {
+            spans.push(Span::styled(format!("  {step}"), theme::warning()));
+        } else if let Some(agent) = &app.shared.agent {
             if elapsed > agent.timeout {
                 spans.push(Span::styled(
                     format!("  no answer yet, gives up at {}", seconds(agent.patience())),

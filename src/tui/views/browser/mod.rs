@@ -347,8 +347,8 @@ impl BrowserView {
                 Outcome::Open => {}
                 Outcome::Cancelled => close = true,
                 Outcome::Chosen(vb) => {
-                    let names = crate::mib_view::MibNames::new(&mib);
-                    let title = format!("set {}", crate::tui::backend::name_of(&vb.oid, &names));
+                    let names = &ctx.shared.loaded.names;
+                    let title = format!("set {}", crate::tui::backend::name_of(&vb.oid, names));
                     self.start(ctx, title, RequestSpec::Set(vec![vb]), false);
                     close = true;
                 }
@@ -663,7 +663,7 @@ impl View for BrowserView {
                     ));
                 }
             }
-            Reply::Found(_) => {}
+            Reply::Found(_) | Reply::Progress(_) => {}
             Reply::Failed(f) => {
                 let cancelled = matches!(f, Failure::Cancelled);
                 let message = SafeText::new(&f.to_string());
