@@ -283,3 +283,38 @@ fn leaving_a_request_stops_its_retransmissions() {
     );
     quit_with(&t, "q");
 }
+
+#[test]
+fn a_mib_directory_added_in_the_ui_is_loaded_and_searchable() {
+    let dir = common::tempdir("tui-mibs");
+    std::fs::create_dir_all(dir.join("vendor")).unwrap();
+    std::fs::write(
+        dir.join("vendor/widget.my"),
+        "ACME-WIDGET-MIB DEFINITIONS ::= BEGIN\n\
+         IMPORTS enterprises, OBJECT-TYPE, Integer32 FROM SNMPv2-SMI;\n\
+         acmeWidget OBJECT IDENTIFIER ::= { enterprises 424243 }\n\
+         acmeWidgetSpeed OBJECT-TYPE SYNTAX Integer32 (0..9000) MAX-ACCESS read-only\n\
+           STATUS current DESCRIPTION \"How fast the widget spins.\" ::= { acmeWidget 1 }\n\
+         END\n",
+    )
+    .unwrap();
+    let Some(t) = Tmux::start(&command(""), 100, 30) else {
+        return;
+    };
+    t.wait_for("offline");
+    t.keys(&["2"]);
+    t.wait_for("Modules ·");
+    t.keys(&["+"]);
+    t.wait_for("Add a MIB directory");
+    t.type_text(&dir.display().to_string());
+    t.keys(&["Enter"]);
+    t.wait_for("MIBs loaded again");
+    t.keys(&["1", "/"]);
+    t.type_text("acmeWidgetSpe");
+    t.wait_for("ACME-WIDGET-MIB::acmeWidgetSpeed");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Range     0..9000");
+    assert!(screen.contains("How fast the widget spins."), "{screen}");
+    quit_with(&t, "q");
+    let _ = std::fs::remove_dir_all(dir);
+}

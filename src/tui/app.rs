@@ -22,9 +22,14 @@ use crate::tui::component::ViewId;
 /// What the loop must do after an event.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
-    Start { id: RequestId, spec: RequestSpec },
+    Start {
+        id: RequestId,
+        spec: RequestSpec,
+    },
     Cancel(RequestId),
     Copy(String),
+    /// Load the MIBs again in the background, with a directory added.
+    ReloadMibs(Option<std::path::PathBuf>),
     Quit,
 }
 
@@ -64,6 +69,8 @@ pub struct App {
     size: Rect,
     /// Something changed since the last draw.
     redraw: bool,
+    /// Since when a reload of the MIBs is under way.
+    reloading: Option<Instant>,
 }
 
 impl App {
@@ -80,6 +87,7 @@ impl App {
             queue: Queue::default(),
             size: Rect::new(0, 0, width, height),
             redraw: true,
+            reloading: None,
         }
     }
 
@@ -100,10 +108,15 @@ impl App {
                 let changed = self.views[owner].on_tick(&mut ctx);
                 self.apply_queue(owner, &mut effects);
                 // Spinners and elapsed times move while requests are pending.
-                self.redraw |= changed || !self.pending.is_empty() || !effects.is_empty();
+                self.redraw |= changed
+                    || !self.pending.is_empty()
+                    || self.reloading.is_some()
+                    || !effects.is_empty();
                 return effects;
             }
             Event::Reply { id, reply } => self.reply(id, reply, &mut effects),
+            // The loop rebuilds the views with `replace_mib`; nothing else to do here.
+            Event::MibsLoaded(_) => {}
             Event::InputClosed(reason) => {
                 self.set_status(Level::Error, &format!("terminal input closed: {reason}"));
                 effects.push(Effect::Quit);
@@ -290,6 +303,12 @@ impl App {
                 }
                 Action::Status(s) => self.status = Some(s),
                 Action::Copy(text) => effects.push(Effect::Copy(text)),
+                Action::ReloadMibs(dir) => {
+                    if self.reloading.is_none() {
+                        self.reloading = Some(self.shared.now);
+                        effects.push(Effect::ReloadMibs(dir));
+                    }
+                }
                 Action::Browse(node) => self.browse(node, effects),
                 Action::Quit => effects.push(Effect::Quit),
             }
@@ -317,6 +336,43 @@ impl App {
             level,
             text: SafeText::new(text),
         });
+    }
+
+    /// Puts a newly loaded MIB in place with views built on it. Requests of the old views
+    /// are cancelled; the same tab stays shown.
+    pub fn replace_mib(
+        &mut self,
+        loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
+        views: Vec<Box<dyn View>>,
+    ) -> Vec<Effect> {
+        let effects: Vec<Effect> = std::mem::take(&mut self.pending)
+            .into_keys()
+            .map(Effect::Cancel)
+            .collect();
+        self.reloading = None;
+        let modules = loaded.mib.module_count();
+        let errors = loaded
+            .mib
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == crate::mib::Severity::Error)
+            .count();
+        self.shared.mib = loaded.mib.clone();
+        self.shared.loaded = loaded;
+        self.active = self.active.min(views.len().saturating_sub(1));
+        self.views = views;
+        self.back.clear();
+        self.redraw = true;
+        self.set_status(
+            Level::Info,
+            &format!("MIBs loaded again: {modules} modules, {errors} errors"),
+        );
+        effects
+    }
+
+    /// Since when the MIBs are being loaded again, if they are.
+    pub fn reloading(&self) -> Option<Instant> {
+        self.reloading
     }
 
     /// Whether the screen must be drawn again; clears the flag.

@@ -42,6 +42,47 @@ pub async fn load_mibs(config: MibConfig) -> (Arc<MibHandle>, Arc<LoadedMib>) {
     (handle, loaded)
 }
 
+/// Loads the MIBs again on the blocking pool (with `dir` added to the search path first)
+/// and posts the result as `Event::MibsLoaded`.
+pub fn reload_mibs(
+    mibs: &Arc<MibHandle>,
+    dir: Option<std::path::PathBuf>,
+    tx: UnboundedSender<Event>,
+) {
+    let mibs = Arc::clone(mibs);
+    tokio::task::spawn_blocking(move || {
+        let loaded = match dir {
+            Some(dir) => mibs.set_config(with_directory(mibs.config(), dir)),
+            None => mibs.reload(),
+        };
+        let _ = tx.send(Event::MibsLoaded(loaded));
+    });
+}
+
+/// `config` with `dir` searched too and, unless every module is loaded anyway, the modules
+/// its files define asked for (a directory added in the UI is for its modules).
+fn with_directory(mut config: MibConfig, dir: std::path::PathBuf) -> MibConfig {
+    use crate::mib_store::{LoadReport, ModuleSelection, scan};
+    let files = scan::list_files(std::slice::from_ref(&dir), &mut Vec::new());
+    let names = scan::index_modules(&files, &mut LoadReport::default());
+    let mut names: Vec<String> = names.into_keys().collect();
+    names.sort();
+    match &mut config.modules {
+        ModuleSelection::All => {}
+        ModuleSelection::Default { extra } | ModuleSelection::Only(extra) => {
+            for n in names {
+                if !extra.contains(&n) {
+                    extra.push(n);
+                }
+            }
+        }
+    }
+    if !config.dirs.contains(&dir) {
+        config.dirs.push(dir);
+    }
+    config
+}
+
 /// A running task, to stop when nobody waits for it any more.
 pub enum TaskHandle {
     Async(AbortHandle),
@@ -381,4 +422,39 @@ fn strip_type(text: SafeText) -> SafeText {
 pub fn parse_typed(letter: &str, text: &str) -> Result<crate::proto::Value, String> {
     debug_assert_ne!(letter, "o");
     crate::cli::request::parse_set_value(letter, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mib_store::ModuleSelection;
+
+    #[test]
+    fn an_added_directory_brings_its_modules() {
+        let dir = std::env::temp_dir().join(format!("mibscope-tui-dir-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(
+            dir.join("sub/any-name.txt"),
+            "ACME-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nacme OBJECT IDENTIFIER ::= { enterprises 424242 }\nEND\n",
+        )
+        .unwrap();
+        let config = MibConfig {
+            modules: ModuleSelection::Default { extra: Vec::new() },
+            dirs: Vec::new(),
+            embedded: true,
+            cache_dir: None,
+            strict: false,
+        };
+        let config = with_directory(config, dir.clone());
+        assert_eq!(config.dirs, std::slice::from_ref(&dir));
+        assert_eq!(
+            config.modules,
+            ModuleSelection::Default {
+                extra: vec!["ACME-MIB".to_string()]
+            }
+        );
+        let mib = MibHandle::new(config).get();
+        assert!(mib.mib.resolve("ACME-MIB::acme").is_ok());
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -79,6 +79,8 @@ pub enum Action {
     Copy(String),
     /// Show the MIB browser at a node.
     Browse(NodeId),
+    /// Load the MIBs again (files changed), adding a directory first if given.
+    ReloadMibs(Option<std::path::PathBuf>),
     Quit,
 }
 
@@ -176,6 +178,12 @@ impl<'a> Ctx<'a> {
 
     pub fn browse(&mut self, node: NodeId) {
         self.queue.actions.push(Action::Browse(node));
+    }
+
+    /// Reloads the MIBs in the background (with `dir` added to the search path); the views
+    /// are rebuilt on the new MIB when it is ready.
+    pub fn reload_mibs(&mut self, dir: Option<std::path::PathBuf>) {
+        self.queue.actions.push(Action::ReloadMibs(dir));
     }
 
     pub fn quit(&mut self) {

@@ -125,6 +125,8 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminate = shutdown_signals();
+    // The MIB request tasks use: the one loaded now.
+    let mut loaded_now = start.loaded.clone();
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
             break Err(TuiError::Panicked);
@@ -145,18 +147,27 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 tasks.remove(id);
             }
         }
+        let effects = match event {
+            Event::MibsLoaded(loaded) => {
+                let height = guard.terminal.size()?.height;
+                let views = build_views(&loaded.mib, connection.is_some(), None, height);
+                loaded_now = loaded.clone();
+                app.replace_mib(loaded, views)
+            }
+            event => app.handle(event, Instant::now()),
+        };
         let mut quit = false;
-        for effect in app.handle(event, Instant::now()) {
+        for effect in effects {
             match effect {
                 Effect::Start { id, spec } if spec.is_local() => {
                     tasks.insert(
                         id,
-                        backend::spawn_local(&start.loaded.mib, id, spec, tx.clone()),
+                        backend::spawn_local(&loaded_now.mib, id, spec, tx.clone()),
                     );
                 }
                 Effect::Start { id, spec } => {
                     if let Some(conn) = &connection {
-                        tasks.insert(id, conn.spawn(&start.loaded, id, spec, tx.clone()));
+                        tasks.insert(id, conn.spawn(&loaded_now, id, spec, tx.clone()));
                     }
                 }
                 Effect::Cancel(id) => {
@@ -165,6 +176,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                     }
                 }
                 Effect::Copy(text) => terminal::copy_to_clipboard(&text)?,
+                Effect::ReloadMibs(dir) => backend::reload_mibs(&start.mibs, dir, tx.clone()),
                 Effect::Quit => quit = true,
             }
         }

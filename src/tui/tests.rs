@@ -494,3 +494,26 @@ fn esc_stops_a_watch() {
     h.wait(Duration::from_secs(10));
     assert!(h.started.is_empty(), "no poll after Esc");
 }
+
+#[test]
+fn modules_view_asks_for_a_reload_and_a_new_directory() {
+    let mut h = Harness::new(80, 24, false);
+    h.keys("2R");
+    assert!(
+        h.effects.contains(&Effect::ReloadMibs(None)),
+        "{:?}",
+        h.effects
+    );
+    assert!(h.screen().contains("loading the MIBs again"));
+    h.keys("+/no/such/dir");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("/no/such/dir is not a directory"));
+    h.key(KeyCode::Esc);
+    // The reload finishes: the views are rebuilt on the new MIB, the same tab stays.
+    let views = build_views(&mib(), false, None, 24);
+    let effects = h.app.replace_mib(loaded(), views);
+    assert!(effects.is_empty());
+    let screen = h.screen();
+    assert!(screen.contains("MIBs loaded again: 97 modules"), "{screen}");
+    assert!(screen.contains("Modules ·"), "{screen}");
+}

@@ -365,7 +365,10 @@ impl BrowserView {
         if keys::char(key, '/') {
             self.overlay = Some(Overlay::Search(SearchBox::new()));
         } else if keys::char(key, ':') {
-            self.overlay = Some(Overlay::Goto(Prompt::new("Go to", ": ")));
+            self.overlay = Some(Overlay::Goto(
+                Prompt::new("Go to", ": ")
+                    .with_example("e.g. ifHCInOctets, IF-MIB::ifDescr.3, .1.3.6.1.2.1.1"),
+            ));
         } else if keys::plain(key, KeyCode::Enter) {
             let Some(node) = self.selected() else {
                 return Handled::Consumed;
