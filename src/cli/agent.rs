@@ -220,7 +220,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// `127.0.0.1:1161`, `[::1]:1161`, `udp:127.0.0.1:1161`, `udp6:[::1]:1161`.
-fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
+pub(crate) fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
     let body = text
         .strip_prefix("udp6:")
         .or_else(|| text.strip_prefix("udp:"))
@@ -233,7 +233,7 @@ fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
 }
 
 /// The address in the agent syntax the other subcommands accept.
-fn agent_syntax(addr: SocketAddr) -> String {
+pub(crate) fn agent_syntax(addr: SocketAddr) -> String {
     match addr.ip() {
         IpAddr::V4(_) => format!("udp:{addr}"),
         IpAddr::V6(_) => format!("udp6:{addr}"),

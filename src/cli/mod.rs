@@ -5,11 +5,13 @@ pub mod agent;
 pub mod decode;
 pub mod demo;
 pub mod mibs;
+pub mod notify;
 pub mod options;
 pub mod request;
 /// Moved to `session::snmpconf`; the old path stays for callers.
 pub use crate::session::snmpconf;
 pub mod translate;
+pub mod traps;
 pub mod tui;
 pub mod walk;
 
@@ -102,6 +104,12 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// Trap and inform daemon: receive, show with MIB names, log, relay, run handlers
+    Traps(Box<traps::TrapsArgs>),
+    /// Send a trap: snmptrap's arguments (v1, v2c, v3 from our own engine id)
+    Trap(notify::NotifyArgs),
+    /// Send an inform and wait for its acknowledgement (snmpinform)
+    Inform(notify::NotifyArgs),
     /// The terminal UI: browse MIBs, and with an AGENT get, walk, watch and set from the tree
     Tui(tui::TuiArgs),
 }
@@ -116,6 +124,8 @@ impl Command {
             Command::Set(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
+            Command::Traps(a) => Some(&a.mib),
+            Command::Trap(a) | Command::Inform(a) => Some(&a.mib),
             Command::Tui(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
         }
@@ -156,6 +166,9 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Traps(a) => traps::run(*a).await,
+        Command::Trap(a) => notify::run(a, false).await,
+        Command::Inform(a) => notify::run(a, true).await,
         Command::Tui(a) => tui::run(a).await,
     };
     finish(result)

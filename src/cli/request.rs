@@ -151,16 +151,7 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
             args.assignments.len()
         )));
     }
-    let varbinds = args
-        .assignments
-        .chunks(3)
-        .map(|t| {
-            let oid = parse_oid(&t[0])?;
-            let value = parse_set_value(&t[1], &t[2])
-                .map_err(|e| CliError::Value(format!("{}: {e}", t[0])))?;
-            Ok(VarBind::new(oid, value))
-        })
-        .collect::<Result<Vec<_>, CliError>>()?;
+    let varbinds = varbind_triples(&args.assignments)?;
     match session
         .client
         .request(&session.target, Operation::Set(varbinds))
@@ -184,6 +175,23 @@ fn conclude(session: &Session, response: &Response, set: bool) -> Result<Outcome
     }
     report_error_status(response, set);
     Ok(Outcome::AgentError)
+}
+
+/// `OID TYPE VALUE` triples (snmpset's, snmptrap's) as varbinds; the caller checked that
+/// the words come in threes.
+pub fn varbind_triples(words: &[String]) -> Result<Vec<VarBind>, CliError> {
+    words
+        .chunks(3)
+        .map(|t| {
+            let oid = parse_oid(&t[0])?;
+            let value = parse_set_value(
+                t.get(1).map_or("", String::as_str),
+                t.get(2).map_or("", String::as_str),
+            )
+            .map_err(|e| CliError::Value(format!("{}: {e}", t[0])))?;
+            Ok(VarBind::new(oid, value))
+        })
+        .collect()
 }
 
 /// Converts a snmpset TYPE letter and VALUE text into a value.

@@ -140,21 +140,7 @@ impl AgentSpec {
         }
         let host = || self.host.clone();
         let lookup = tokio::net::lookup_host((self.host.as_str(), self.port));
-        let addrs: Vec<SocketAddr> = match tokio::time::timeout(limit, lookup).await {
-            Ok(Ok(addrs)) => addrs.collect(),
-            Ok(Err(e)) => {
-                return Err(AddressError::UnknownHost {
-                    host: host(),
-                    source: Arc::new(e),
-                });
-            }
-            Err(_) => {
-                return Err(AddressError::LookupTimedOut {
-                    host: host(),
-                    limit,
-                });
-            }
-        };
+        let addrs = self.lookup_within(limit, lookup).await?;
         let pick = |want_v6: bool| addrs.iter().find(|a| a.is_ipv6() == want_v6).copied();
         let (found, family) = match self.family {
             Family::V6 => (pick(true), "IPv6"),
@@ -165,6 +151,31 @@ impl AgentSpec {
             host: host(),
             family,
         })
+    }
+}
+
+impl AgentSpec {
+    /// Awaits `lookup` for at most `limit`, turning its failure or its slowness into the
+    /// error that names this host.
+    async fn lookup_within<I>(
+        &self,
+        limit: Duration,
+        lookup: impl Future<Output = std::io::Result<I>>,
+    ) -> Result<Vec<SocketAddr>, AddressError>
+    where
+        I: Iterator<Item = SocketAddr>,
+    {
+        match tokio::time::timeout(limit, lookup).await {
+            Ok(Ok(addrs)) => Ok(addrs.collect()),
+            Ok(Err(e)) => Err(AddressError::UnknownHost {
+                host: self.host.clone(),
+                source: Arc::new(e),
+            }),
+            Err(_) => Err(AddressError::LookupTimedOut {
+                host: self.host.clone(),
+                limit,
+            }),
+        }
     }
 }
 
@@ -262,10 +273,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_lookup_that_takes_too_long_is_an_error_naming_the_host() {
-        // A zero limit expires before any resolver can answer; a lookup that blocked the
-        // runtime would answer on its first poll and fail this.
+        // A resolver that never answers: the limit ends the wait with an error naming
+        // the host (tokio's lookup runs on a blocking thread, so the runtime stays free).
         let spec = AgentSpec::parse("slow-host.invalid", DEFAULT_PORT).unwrap();
-        match spec.resolve(Duration::ZERO).await {
+        let never = std::future::pending::<std::io::Result<std::iter::Empty<SocketAddr>>>();
+        match spec.lookup_within(Duration::from_millis(50), never).await {
             Err(e @ AddressError::LookupTimedOut { .. }) => {
                 assert!(
                     e.to_string().contains("Unknown host (slow-host.invalid)"),

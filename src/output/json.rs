@@ -245,13 +245,14 @@ fn write_raw<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-fn write_json_str<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
+/// A JSON string literal.
+pub fn write_json_str<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
     serde_json::to_writer(&mut *out, s).map_err(io::Error::other)
 }
 
 /// Text that may not be UTF-8 (a hinted `a` format copies bytes raw): invalid sequences
 /// become U+FFFD so the line stays valid JSON.
-fn write_json_bytes<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
+pub fn write_json_bytes<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     write_json_str(out, &String::from_utf8_lossy(bytes))
 }
 

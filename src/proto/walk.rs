@@ -462,7 +462,7 @@ mod tests {
                     }
                     ok(vbs)
                 }
-                Operation::Set(_) => unreachable!(),
+                Operation::Set(_) | Operation::Inform(_) => unreachable!(),
             };
             let step = walk.handle_response(response);
             out.extend(step.yielded.into_iter().map(|v| v.oid));

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 pub mod agent;
 pub mod corpus;
 pub mod tmux;
+pub mod traps;
 
 pub const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
 
