@@ -1,6 +1,7 @@
 //! mibscope: a terminal SNMP network management station.
 //!
 //! Layers, top to bottom (arrows only point down):
+//! - `tui` is the terminal UI (MIB browser and queries), a face of the same engine;
 //! - `cli` parses Net-SNMP-style command lines and runs a subcommand;
 //! - `output` renders varbinds as Net-SNMP text or JSON;
 //! - `monitor` turns polls into rates and tables (sans-IO);
@@ -27,3 +28,4 @@ pub mod output;
 pub mod proto;
 pub mod session;
 pub mod traps;
+pub mod tui;

@@ -18,6 +18,7 @@ pub mod status;
 pub mod table;
 pub mod translate;
 pub mod traps;
+pub mod tui;
 pub mod walk;
 
 use std::io::Write;
@@ -133,6 +134,8 @@ pub enum Command {
     Man(docs::ManArgs),
     /// Print the shell completion script for bash, zsh or fish
     Completions(docs::CompletionsArgs),
+    /// The terminal UI: browse MIBs, and with an AGENT get, walk, watch and set from the tree
+    Tui(tui::TuiArgs),
 }
 
 impl Command {
@@ -153,6 +156,7 @@ impl Command {
             Command::Mibs(a) => Some(&a.mib),
             Command::Traps(a) => Some(&a.mib),
             Command::Trap(a) | Command::Inform(a) => Some(&a.mib),
+            Command::Tui(a) => Some(&a.mib),
             Command::Demo(_)
             | Command::Decode(_)
             | Command::Agent(_)
@@ -178,6 +182,10 @@ fn parse(args: Vec<String>) -> Result<Cli, clap::Error> {
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
 pub async fn main_with_args(args: Vec<String>) -> Outcome {
+    // `mibscope` alone on a terminal opens the MIB browser.
+    if args.len() == 1 && tui::on_a_terminal() {
+        return finish(tui::run(tui::TuiArgs::offline()).await);
+    }
     let args = options::normalize_net_snmp_args(args);
     let cli = match parse(args) {
         Ok(cli) => cli,
@@ -216,7 +224,12 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Inform(a) => notify::run(a, true).await,
         Command::Man(a) => docs::man(&a),
         Command::Completions(a) => docs::completions(&a),
+        Command::Tui(a) => tui::run(a).await,
     };
+    finish(result)
+}
+
+fn finish(result: Result<Outcome, CliError>) -> Outcome {
     match result {
         Ok(outcome) => outcome,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::BrokenPipe,
