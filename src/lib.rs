@@ -13,6 +13,7 @@
 
 pub mod agent;
 pub mod cli;
+pub mod exporter;
 pub mod mib;
 pub mod mib_store;
 pub mod mib_view;

@@ -1,0 +1,1008 @@
+//! From a `generator.yml` module and the MIB store to the module the collector runs: the
+//! metrics with their names, types, help, index labels and lookups, and the OIDs to get
+//! and walk. This is snmp_exporter's generator (generator/tree.go `prepareTree` and
+//! `generateConfigModule`) done at start-up from our own compiled MIB instead of from
+//! Net-SNMP's parser, rule for rule, so the same file gives the same series:
+//!
+//! - a node's type comes from its SYNTAX, then DISPLAY-HINT and textual convention tweaks
+//!   (`1x:` is PhysAddress48, `255a` is DisplayString, DateAndTime, InetAddress, ...), then
+//!   the module's type overrides;
+//! - a walk entry naming a scalar becomes a Get of `.0`, a table instance a Get, anything
+//!   else a subtree walk; overlapping entries are merged;
+//! - columns inherit their row's INDEX (through AUGMENTS); index labels take the index
+//!   object's type; lookups add labels from other objects at the same index.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::config::{LookupConfig, ModuleConfig, OverrideConfig};
+use crate::mib::{Access, BaseType, DefKind, Mib, NodeId, NodeRef};
+use crate::mib_store::TextReader;
+use crate::proto::Oid;
+
+/// What a metric (or index, or lookup) value is rendered as: snmp_exporter's type names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MetricType {
+    Gauge,
+    Counter,
+    OctetString,
+    Bits,
+    InetAddressIPv4,
+    InetAddressIPv6,
+    InetAddress,
+    InetAddressMissingSize,
+    LldpPortId,
+    PhysAddress48,
+    DisplayString,
+    Float,
+    Double,
+    DateAndTime,
+    ParseDateAndTime,
+    NtpTimeStamp,
+    EnumAsInfo,
+    EnumAsStateSet,
+    /// Index types only written by hand in snmp.yml.
+    Integer,
+}
+
+impl MetricType {
+    /// The generator's `metricType`: a net-snmp type or a type name to what the collector
+    /// knows, `None` for types it cannot export.
+    pub fn from_name(t: &str) -> Option<MetricType> {
+        use MetricType::*;
+        Some(match t {
+            "gauge" | "INTEGER" | "GAUGE" | "TIMETICKS" | "UINTEGER" | "UNSIGNED32"
+            | "INTEGER32" => Gauge,
+            "counter" | "COUNTER" | "COUNTER64" => Counter,
+            "OctetString" | "OCTETSTR" | "OBJID" => OctetString,
+            "Bits" | "BITSTRING" => Bits,
+            "InetAddressIPv4" | "IpAddr" | "IPADDR" | "NETADDR" => InetAddressIPv4,
+            "InetAddressIPv6" => InetAddressIPv6,
+            "InetAddress" => InetAddress,
+            "InetAddressMissingSize" => InetAddressMissingSize,
+            "LldpPortId" => LldpPortId,
+            "PhysAddress48" => PhysAddress48,
+            "DisplayString" => DisplayString,
+            "Float" => Float,
+            "Double" => Double,
+            "DateAndTime" => DateAndTime,
+            "ParseDateAndTime" => ParseDateAndTime,
+            "NTPTimeStamp" => NtpTimeStamp,
+            "EnumAsInfo" => EnumAsInfo,
+            "EnumAsStateSet" => EnumAsStateSet,
+            "Integer32" | "Integer" => Integer,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use MetricType::*;
+        match self {
+            Gauge => "gauge",
+            Counter => "counter",
+            OctetString => "OctetString",
+            Bits => "Bits",
+            InetAddressIPv4 => "InetAddressIPv4",
+            InetAddressIPv6 => "InetAddressIPv6",
+            InetAddress => "InetAddress",
+            InetAddressMissingSize => "InetAddressMissingSize",
+            LldpPortId => "LldpPortId",
+            PhysAddress48 => "PhysAddress48",
+            DisplayString => "DisplayString",
+            Float => "Float",
+            Double => "Double",
+            DateAndTime => "DateAndTime",
+            ParseDateAndTime => "ParseDateAndTime",
+            NtpTimeStamp => "NTPTimeStamp",
+            EnumAsInfo => "EnumAsInfo",
+            EnumAsStateSet => "EnumAsStateSet",
+            Integer => "Integer",
+        }
+    }
+
+    /// Types preceded by a type selector object (config `combinedTypes`).
+    pub fn selector_tc(self) -> Option<&'static str> {
+        match self {
+            MetricType::InetAddress | MetricType::InetAddressMissingSize => Some("InetAddressType"),
+            MetricType::LldpPortId => Some("LldpPortIdSubtype"),
+            _ => None,
+        }
+    }
+
+    /// The index types the collector can render as label values.
+    pub fn renderable_as_index(self) -> bool {
+        use MetricType::*;
+        matches!(
+            self,
+            Integer
+                | Gauge
+                | Counter
+                | PhysAddress48
+                | OctetString
+                | DisplayString
+                | InetAddressIPv4
+                | InetAddressIPv6
+                | InetAddress
+                | InetAddressMissingSize
+                | LldpPortId
+                | EnumAsInfo
+        )
+    }
+}
+
+/// Enumeration labels by value.
+pub type EnumValues = BTreeMap<i64, String>;
+
+/// One index label of a metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Index {
+    pub labelname: String,
+    pub kind: MetricType,
+    pub fixed_size: usize,
+    pub implied: bool,
+    pub enum_values: EnumValues,
+}
+
+/// A lookup: `labelname` takes the value of `oid` at the index made of `labels`; without
+/// `oid`, it deletes the label `labelname` (drop_source_indexes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lookup {
+    pub labels: Vec<String>,
+    pub labelname: String,
+    pub oid: Option<Oid>,
+    pub kind: Option<MetricType>,
+    pub display_hint: Option<String>,
+    pub enum_values: EnumValues,
+}
+
+/// `regex_extracts`: the first regex that matches (whole value) and gives a number wins.
+#[derive(Clone, Debug)]
+pub struct RegexExtract {
+    pub regex: regex_lite::Regex,
+    pub value: String,
+}
+
+/// One metric of a module.
+#[derive(Clone, Debug)]
+pub struct Metric {
+    pub name: String,
+    pub oid: Oid,
+    pub kind: MetricType,
+    pub help: String,
+    pub indexes: Vec<Index>,
+    pub lookups: Vec<Lookup>,
+    pub regex_extracts: Vec<(String, Vec<RegexExtract>)>,
+    pub datetime_pattern: String,
+    pub enum_values: EnumValues,
+    pub offset: f64,
+    pub scale: f64,
+    pub display_hint: Option<String>,
+}
+
+/// A dynamic filter as the collector applies it.
+#[derive(Clone, Debug)]
+pub struct DynamicFilter {
+    pub oid: Oid,
+    pub targets: Vec<Oid>,
+    pub values: Vec<regex_lite::Regex>,
+}
+
+/// A module ready to scrape.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub name: String,
+    /// Subtrees to walk.
+    pub walk: Vec<Oid>,
+    /// Instances to get.
+    pub get: Vec<Oid>,
+    pub metrics: Vec<Metric>,
+    pub dynamic_filters: Vec<DynamicFilter>,
+}
+
+/// Why a module cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompileError {
+    #[error(
+        "module {module}: cannot find oid '{oid}' to walk (no loaded MIB defines it; add the MIB with -M/-m)"
+    )]
+    NotFound { module: String, oid: String },
+    #[error("module {module}: invalid OID {oid}, prefix of '.' should be removed")]
+    LeadingDot { module: String, oid: String },
+    #[error("module {module}: unknown index '{lookup}' in lookups (no loaded MIB defines it)")]
+    UnknownLookup { module: String, lookup: String },
+    #[error("module {module}: unknown index type {kind} for {lookup}")]
+    LookupType {
+        module: String,
+        lookup: String,
+        kind: String,
+    },
+    #[error("module {module}: cannot use index '{index}' of type {kind} on metric '{metric}'")]
+    IndexType {
+        module: String,
+        index: String,
+        kind: String,
+        metric: String,
+    },
+    #[error("module {module}: cannot use lookup '{lookup}' of type {kind} as an index")]
+    LookupAsIndex {
+        module: String,
+        lookup: String,
+        kind: String,
+    },
+    #[error("module {module}: bad OID '{oid}' in filters.dynamic")]
+    FilterOid { module: String, oid: String },
+}
+
+/// A warning the generator would log (a metric skipped, an override for no node).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub String);
+
+/// What the generator knows of one MIB node.
+#[derive(Clone, Debug)]
+struct NodeInfo {
+    oid: Oid,
+    oid_text: String,
+    label: String,
+    /// net-snmp's type name, then the prepareTree tweaks, then overrides.
+    type_name: String,
+    access_ok: bool,
+    indexes: Vec<String>,
+    implied: bool,
+    hint: Option<String>,
+    tc: Option<String>,
+    fixed_size: usize,
+    enum_values: EnumValues,
+    description: String,
+}
+
+/// `1.3.6.1` (no leading dot), as snmp.yml writes OIDs.
+pub fn dotted(oid: &Oid) -> String {
+    let mut s = String::with_capacity(oid.len() * 3);
+    for (i, arc) in oid.arcs().iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        s.push_str(&arc.to_string());
+    }
+    s
+}
+
+fn parse_dotted(text: &str) -> Option<Oid> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    text.parse::<Oid>().ok()
+}
+
+/// The MIB as the generator sees it: node facts computed once, looked up by name and OID.
+pub struct MibIndex<'m> {
+    mib: &'m Mib,
+    texts: TextReader,
+    infos: std::cell::RefCell<HashMap<NodeId, NodeInfo>>,
+    by_label: HashMap<String, NodeId>,
+}
+
+impl<'m> MibIndex<'m> {
+    pub fn new(mib: &'m Mib) -> MibIndex<'m> {
+        // nameToNode: a label names the last node in OID order that carries it.
+        let mut by_label = HashMap::new();
+        for node in mib.walk() {
+            by_label.insert(node.name().into_owned(), node.id());
+        }
+        MibIndex {
+            mib,
+            texts: TextReader::default(),
+            infos: std::cell::RefCell::new(HashMap::new()),
+            by_label,
+        }
+    }
+
+    /// nameToNode: a label, `MODULE::label`, or a dotted OID naming a node exactly.
+    fn lookup(&self, name: &str) -> Option<NodeId> {
+        if let Some(oid) = parse_dotted(name) {
+            return self.mib.node_at(&oid);
+        }
+        if let Some((module, label)) = name.split_once("::") {
+            let def = self.mib.find_in_module(module, label)?;
+            return self.mib.def(def).node().map(|n| n.id());
+        }
+        self.by_label.get(name).copied()
+    }
+
+    /// searchNodeTree: the deepest node on an OID's path.
+    fn deepest(&self, oid: &Oid) -> Option<NodeId> {
+        let (node, depth) = self.mib.lookup_oid(oid);
+        (depth > 0).then_some(node)
+    }
+
+    fn info(&self, id: NodeId) -> NodeInfo {
+        if let Some(i) = self.infos.borrow().get(&id) {
+            return i.clone();
+        }
+        let info = self.compute(self.mib.node(id));
+        self.infos.borrow_mut().insert(id, info.clone());
+        info
+    }
+
+    fn compute(&self, node: NodeRef<'m>) -> NodeInfo {
+        let oid = node.oid();
+        let def = node.def();
+        let mut info = NodeInfo {
+            oid_text: dotted(&oid),
+            oid,
+            label: node.name().into_owned(),
+            type_name: "OTHER".into(),
+            access_ok: false,
+            indexes: Vec::new(),
+            implied: false,
+            hint: None,
+            tc: None,
+            fixed_size: 0,
+            enum_values: EnumValues::new(),
+            description: String::new(),
+        };
+        let Some(def) = def else {
+            return info;
+        };
+        if let Some(r) = def.description_ref() {
+            if let Some(text) = self.texts.text(self.mib, r) {
+                info.description = first_sentence(&text);
+            }
+        }
+        // Row INDEX (AUGMENTS followed), inherited by the row's columns.
+        let row = if def.object_class() == crate::mib::ObjectClass::Row {
+            Some(def)
+        } else {
+            node.parent()
+                .and_then(|p| p.def())
+                .filter(|p| p.object_class() == crate::mib::ObjectClass::Row)
+        };
+        if let Some(row) = row {
+            let parts = row.index();
+            info.implied = parts.iter().any(|p| p.implied);
+            let row_label = row.name().to_string();
+            info.indexes = parts
+                .iter()
+                .map(|p| {
+                    if p.name == "INTEGER" {
+                        row_label.clone()
+                    } else {
+                        p.name.to_string()
+                    }
+                })
+                .collect();
+        }
+        if def.kind() != DefKind::ObjectType {
+            return info;
+        }
+        info.access_ok = matches!(
+            def.access(),
+            Some(Access::ReadOnly | Access::ReadWrite | Access::ReadCreate | Access::NotAccessible)
+        );
+        let Some(syntax) = def.syntax() else {
+            return info;
+        };
+        info.type_name = match syntax.base {
+            BaseType::Integer32 if syntax.type_name == Some("Integer32") => "INTEGER32",
+            BaseType::Integer32 => "INTEGER",
+            BaseType::Gauge32 => "GAUGE",
+            BaseType::Unsigned32 => "UNSIGNED32",
+            BaseType::TimeTicks => "TIMETICKS",
+            BaseType::Counter32 => "COUNTER",
+            BaseType::Counter64 => "COUNTER64",
+            BaseType::OctetString => "OCTETSTR",
+            BaseType::ObjectIdentifier => "OBJID",
+            BaseType::Bits => "BITSTRING",
+            BaseType::IpAddress => "IPADDR",
+            BaseType::NetworkAddress => "NETADDR",
+            BaseType::Opaque => "OPAQUE",
+            _ => "OTHER",
+        }
+        .into();
+        info.enum_values = syntax
+            .named_numbers()
+            .map(|(name, v)| (v, name.to_string()))
+            .collect();
+        info.hint = syntax.display_hint.map(str::to_string);
+        if let Some(tc) = syntax.tc {
+            info.tc = Some(tc.name().to_string());
+            if let Some(tcs) = tc.syntax() {
+                if let [r] = tcs.ranges {
+                    if r.lo == r.hi && r.lo > 0 {
+                        info.fixed_size = usize::try_from(r.lo).unwrap_or(0);
+                    }
+                }
+            }
+        }
+        apply_type_tweaks(&mut info);
+        info
+    }
+}
+
+/// The first sentence of a DESCRIPTION, whitespace collapsed (prepareTree).
+fn first_sentence(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match joined.split_once(". ") {
+        Some((first, _)) => first.to_string(),
+        None => joined,
+    }
+}
+
+/// prepareTree's type tweaks from DISPLAY-HINT and textual conventions.
+fn apply_type_tweaks(n: &mut NodeInfo) {
+    let hint = n.hint.as_deref().unwrap_or("");
+    if hint == "1x:" && (n.fixed_size == 0 || n.fixed_size == 6) {
+        n.type_name = "PhysAddress48".into();
+    }
+    // ^\d+[at]$: a DisplayString-like hint, ASCII or UTF-8.
+    let bytes = hint.as_bytes();
+    if bytes.len() >= 2
+        && matches!(bytes[bytes.len() - 1], b'a' | b't')
+        && bytes[..bytes.len() - 1].iter().all(u8::is_ascii_digit)
+    {
+        n.type_name = "DisplayString".into();
+    }
+    match n.tc.as_deref() {
+        Some("DisplayString") => n.type_name = "DisplayString".into(),
+        Some("PhysAddress") => n.type_name = "PhysAddress48".into(),
+        Some(
+            tc @ ("Float" | "Double" | "DateAndTime" | "ParseDateAndTime" | "NTPTimeStamp"
+            | "InetAddressIPv4" | "InetAddressIPv6" | "InetAddress" | "LldpPortId"),
+        ) => n.type_name = tc.to_string(),
+        _ => {}
+    }
+}
+
+/// generateConfigModule's metricAccess and "no indexes": a node to Get at `.0`.
+fn is_scalar(n: &NodeInfo) -> bool {
+    MetricType::from_name(&n.type_name).is_some() && n.access_ok && n.indexes.is_empty()
+}
+
+/// minimizeOids: drop entries inside another's subtree (by text, as the generator does).
+fn minimize(mut oids: Vec<String>) -> Vec<String> {
+    oids.sort();
+    oids.dedup();
+    let mut out: Vec<String> = Vec::new();
+    let mut prev = String::new();
+    for oid in oids {
+        if prev.is_empty() || !format!("{oid}.").starts_with(&prev) {
+            prev = format!("{oid}.");
+            out.push(oid);
+        }
+    }
+    out
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Builds one module. `warnings` collects what the generator would log.
+pub fn compile_module(
+    index: &MibIndex<'_>,
+    name: &str,
+    cfg: &ModuleConfig,
+    warnings: &mut Vec<Warning>,
+) -> Result<Module, CompileError> {
+    let module = name.to_string();
+    // Type overrides change the node for this module only.
+    let mut type_override: HashMap<NodeId, String> = HashMap::new();
+    for (target, o) in &cfg.overrides {
+        if o.type_.is_empty() {
+            continue;
+        }
+        match index.lookup(target) {
+            Some(id) => {
+                type_override.insert(id, o.type_.clone());
+            }
+            None => warnings.push(Warning(format!(
+                "module {name}: could not find node '{target}' to override type"
+            ))),
+        }
+    }
+    let info = |id: NodeId| -> NodeInfo {
+        let mut i = index.info(id);
+        if let Some(t) = type_override.get(&id) {
+            i.type_name.clone_from(t);
+        }
+        i
+    };
+
+    let mut need: BTreeSet<String> = BTreeSet::new();
+    let mut table_instances: HashMap<String, Vec<String>> = HashMap::new();
+    let mut to_walk = Vec::new();
+    for oid in &cfg.walk {
+        if oid.starts_with('.') {
+            return Err(CompileError::LeadingDot {
+                module,
+                oid: oid.clone(),
+            });
+        }
+        to_walk.push(match index.lookup(oid) {
+            Some(id) => info(id).oid_text,
+            None => oid.clone(),
+        });
+    }
+    let mut metric_roots: BTreeMap<String, NodeId> = BTreeMap::new();
+    for oid in minimize(to_walk) {
+        if let Some(id) = index.lookup(&oid) {
+            let n = info(id);
+            if is_scalar(&n) {
+                need.insert(format!("{oid}.0."));
+            } else {
+                need.insert(oid.clone());
+            }
+            metric_roots.insert(n.oid_text.clone(), id);
+            continue;
+        }
+        let found = parse_dotted(&oid).and_then(|o| index.deepest(&o).map(|id| (o, id)));
+        let Some((full, id)) = found else {
+            return Err(CompileError::NotFound { module, oid });
+        };
+        let n = info(id);
+        if MetricType::from_name(&n.type_name).is_none() || !n.access_ok || n.indexes.is_empty() {
+            return Err(CompileError::NotFound { module, oid });
+        }
+        need.insert(format!("{oid}."));
+        let suffix = dotted(&full)[n.oid_text.len()..].to_string();
+        table_instances
+            .entry(n.oid_text.clone())
+            .or_default()
+            .push(suffix);
+        metric_roots.insert(n.oid_text.clone(), id);
+    }
+
+    let mut metrics: Vec<Metric> = Vec::new();
+    let mut metric_nodes: Vec<NodeInfo> = Vec::new();
+    for &root in metric_roots.values() {
+        let mut stack = vec![index.mib.node(root)];
+        let mut order = Vec::new();
+        while let Some(n) = stack.pop() {
+            order.push(n.id());
+            let kids: Vec<_> = n.children().collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        for id in order {
+            let n = info(id);
+            let Some(kind) = MetricType::from_name(&n.type_name) else {
+                continue;
+            };
+            if !n.access_ok {
+                continue;
+            }
+            let metric_name = sanitize(&n.label);
+            if cfg.overrides.get(&metric_name).is_some_and(|o| o.ignore) {
+                continue;
+            }
+            let mut metric = Metric {
+                name: metric_name,
+                oid: n.oid.clone(),
+                kind,
+                help: format!("{} - {}", n.description, n.oid_text),
+                indexes: Vec::new(),
+                lookups: Vec::new(),
+                regex_extracts: Vec::new(),
+                datetime_pattern: String::new(),
+                enum_values: n.enum_values.clone(),
+                offset: 0.0,
+                scale: 0.0,
+                display_hint: None,
+            };
+            let mut prev_tc = String::new();
+            let mut prev2_tc = String::new();
+            let mut skip = false;
+            for (count, i) in n.indexes.iter().enumerate() {
+                let Some(index_id) = index.lookup(i) else {
+                    warnings.push(Warning(format!(
+                        "module {name}: could not find index {i} for node {}",
+                        n.label
+                    )));
+                    skip = true;
+                    break;
+                };
+                let index_node = info(index_id);
+                let Some(mut kind) = MetricType::from_name(&index_node.type_name) else {
+                    warnings.push(Warning(format!(
+                        "module {name}: can't handle index type {} of {i} on node {}",
+                        index_node.type_name, n.label
+                    )));
+                    skip = true;
+                    break;
+                };
+                if !index_node.enum_values.is_empty()
+                    && kind != MetricType::EnumAsStateSet
+                    && index_node.type_name != "gauge"
+                {
+                    kind = MetricType::EnumAsInfo;
+                }
+                if !kind.renderable_as_index() {
+                    return Err(CompileError::IndexType {
+                        module,
+                        index: i.clone(),
+                        kind: kind.as_str().into(),
+                        metric: n.label.clone(),
+                    });
+                }
+                if let Some(selector) = kind.selector_tc() {
+                    if prev_tc == selector {
+                        metric.indexes.pop();
+                    } else if prev2_tc == selector {
+                        metric
+                            .indexes
+                            .truncate(metric.indexes.len().saturating_sub(2));
+                    } else {
+                        warnings.push(Warning(format!(
+                            "module {name}: can't handle index type {} on node {}, missing preceding {selector}",
+                            kind.as_str(),
+                            n.label
+                        )));
+                        skip = true;
+                        break;
+                    }
+                }
+                prev2_tc = std::mem::take(&mut prev_tc);
+                prev_tc = index_node.tc.clone().unwrap_or_default();
+                metric.indexes.push(Index {
+                    labelname: i.clone(),
+                    kind,
+                    fixed_size: index_node.fixed_size,
+                    implied: n.implied && count + 1 == n.indexes.len(),
+                    enum_values: index_node.enum_values.clone(),
+                });
+            }
+            if skip {
+                continue;
+            }
+            metrics.push(metric);
+            metric_nodes.push(n);
+        }
+    }
+
+    // Static filters by target OID.
+    let mut filter_map: HashMap<String, Vec<String>> = HashMap::new();
+    for f in &cfg.filters.static_ {
+        for t in &f.targets {
+            let oid = index
+                .lookup(t)
+                .map_or_else(|| t.clone(), |id| info(id).oid_text);
+            filter_map.insert(oid, f.indices.clone());
+        }
+    }
+
+    let required_as_index: Vec<&String> = cfg
+        .lookups
+        .iter()
+        .flat_map(|l| l.source_indexes.iter())
+        .collect();
+    for metric in &mut metrics {
+        let mut to_delete: Vec<String> = Vec::new();
+        for lookup in &cfg.lookups {
+            let found = metric
+                .indexes
+                .iter()
+                .filter(|i| lookup.source_indexes.contains(&i.labelname))
+                .count();
+            if found != lookup.source_indexes.len() {
+                continue;
+            }
+            let l = compile_lookup(index, &info, &module, lookup, &metric.oid, warnings)?;
+            let (lookup_node, mut lk) = l;
+            if required_as_index.contains(&&lk.labelname) {
+                let kind = lk.kind.unwrap_or(MetricType::OctetString);
+                if !kind.renderable_as_index() {
+                    return Err(CompileError::LookupAsIndex {
+                        module,
+                        lookup: lookup.lookup.clone(),
+                        kind: kind.as_str().into(),
+                    });
+                }
+                metric.indexes.push(Index {
+                    labelname: lk.labelname.clone(),
+                    kind,
+                    fixed_size: 0,
+                    implied: false,
+                    enum_values: lookup_node.enum_values.clone(),
+                });
+            }
+            let metric_text = dotted(&metric.oid);
+            match table_instances.get(&metric_text) {
+                Some(instances) => {
+                    for i in instances {
+                        need.insert(format!("{}{i}.", lookup_node.oid_text));
+                    }
+                }
+                None => {
+                    need.insert(lookup_node.oid_text.clone());
+                }
+            }
+            if let Some(indices) = filter_map.get(&lookup_node.oid_text) {
+                need.remove(&metric_text);
+                for i in indices {
+                    need.insert(format!("{metric_text}.{i}."));
+                }
+            }
+            if lookup.drop_source_indexes {
+                to_delete.extend(lookup.source_indexes.iter().cloned());
+            }
+            lk.labels = lookup.source_indexes.iter().map(|s| sanitize(s)).collect();
+            metric.lookups.push(lk);
+        }
+        for l in to_delete {
+            metric.lookups.push(Lookup {
+                labels: Vec::new(),
+                labelname: sanitize(&l),
+                oid: None,
+                kind: None,
+                display_hint: None,
+                enum_values: EnumValues::new(),
+            });
+        }
+    }
+    for metric in &mut metrics {
+        for i in &mut metric.indexes {
+            i.labelname = sanitize(&i.labelname);
+        }
+    }
+
+    // An InetAddress must follow its InetAddressType, else it is an OctetString.
+    for metric in &mut metrics {
+        if !matches!(
+            metric.kind,
+            MetricType::InetAddress | MetricType::InetAddressMissingSize
+        ) {
+            continue;
+        }
+        let prev = previous_oid(&metric.oid);
+        let prev_text = prev.as_ref().map(dotted).unwrap_or_default();
+        let selector = prev
+            .as_ref()
+            .and_then(|p| index.mib.node_at(p))
+            .map(&info)
+            .filter(|p| p.tc.as_deref() == Some("InetAddressType"));
+        if selector.is_none() {
+            metric.kind = MetricType::OctetString;
+            continue;
+        }
+        match table_instances.get(&dotted(&metric.oid)) {
+            Some(instances) => {
+                for i in instances {
+                    need.insert(format!("{prev_text}{i}."));
+                }
+            }
+            None => {
+                need.insert(prev_text);
+            }
+        }
+    }
+
+    for (target, o) in &cfg.overrides {
+        for metric in &mut metrics {
+            if *target != metric.name && *target != dotted(&metric.oid) {
+                continue;
+            }
+            apply_override(index, &info, metric, o, warnings);
+        }
+    }
+
+    for f in &cfg.filters.static_ {
+        for t in &f.targets {
+            let oid = index
+                .lookup(t)
+                .map_or_else(|| t.clone(), |id| info(id).oid_text);
+            need.remove(&oid);
+            for i in &f.indices {
+                need.insert(format!("{oid}.{i}."));
+            }
+        }
+    }
+
+    let mut dynamic_filters = Vec::new();
+    for f in &cfg.filters.dynamic {
+        let resolve = |t: &str| -> Result<Oid, CompileError> {
+            index
+                .lookup(t)
+                .map(|id| info(id).oid)
+                .or_else(|| parse_dotted(t))
+                .ok_or_else(|| CompileError::FilterOid {
+                    module: module.clone(),
+                    oid: t.to_string(),
+                })
+        };
+        dynamic_filters.push(DynamicFilter {
+            oid: resolve(&f.oid)?,
+            targets: f
+                .targets
+                .iter()
+                .map(|t| resolve(t))
+                .collect::<Result<_, _>>()?,
+            values: f
+                .values
+                .iter()
+                .filter_map(|v| regex_lite::Regex::new(v).ok())
+                .collect(),
+        });
+    }
+
+    let mut walk = Vec::new();
+    let mut get = Vec::new();
+    for k in minimize(need.into_iter().collect()) {
+        match k.strip_suffix('.') {
+            Some(instance) => get.extend(parse_dotted(instance)),
+            None => walk.extend(parse_dotted(&k)),
+        }
+    }
+    Ok(Module {
+        name: name.to_string(),
+        walk,
+        get,
+        metrics,
+        dynamic_filters,
+    })
+}
+
+fn previous_oid(oid: &Oid) -> Option<Oid> {
+    let mut arcs = oid.arcs().to_vec();
+    let last = arcs.pop()?;
+    arcs.push(last.checked_sub(1)?);
+    Some(Oid::new(arcs))
+}
+
+/// getIndexNode: the node of that label in the metric's own table when there is one.
+fn lookup_node(index: &MibIndex<'_>, label: &str, metric: &Oid) -> Option<NodeId> {
+    let table = metric.parent()?;
+    let mut found = None;
+    for def in index.mib.defs_named(label) {
+        if let Some(node) = index.mib.def(def).node() {
+            if node.oid().starts_with(&table) {
+                found = Some(node.id());
+            }
+        }
+    }
+    found.or_else(|| index.lookup(label))
+}
+
+fn compile_lookup(
+    index: &MibIndex<'_>,
+    info: &dyn Fn(NodeId) -> NodeInfo,
+    module: &str,
+    lookup: &LookupConfig,
+    metric: &Oid,
+    warnings: &mut Vec<Warning>,
+) -> Result<(NodeInfo, Lookup), CompileError> {
+    if index.lookup(&lookup.lookup).is_none() {
+        return Err(CompileError::UnknownLookup {
+            module: module.into(),
+            lookup: lookup.lookup.clone(),
+        });
+    }
+    let id =
+        lookup_node(index, &lookup.lookup, metric).ok_or_else(|| CompileError::UnknownLookup {
+            module: module.into(),
+            lookup: lookup.lookup.clone(),
+        })?;
+    let n = info(id);
+    let mut kind = MetricType::from_name(&n.type_name).ok_or_else(|| CompileError::LookupType {
+        module: module.into(),
+        lookup: lookup.lookup.clone(),
+        kind: n.type_name.clone(),
+    })?;
+    if !n.enum_values.is_empty() && kind != MetricType::EnumAsStateSet && n.type_name != "gauge" {
+        kind = MetricType::EnumAsInfo;
+    }
+    let display_hint = match lookup.display_hint.as_str() {
+        "" => None,
+        "@mib" => {
+            if n.hint.is_none() {
+                warnings.push(Warning(format!(
+                    "module {module}: display_hint @mib for lookup {} but the MIB has no DISPLAY-HINT",
+                    lookup.lookup
+                )));
+            }
+            n.hint.clone()
+        }
+        h => Some(h.to_string()),
+    };
+    let l = Lookup {
+        labels: Vec::new(),
+        labelname: sanitize(&n.label),
+        oid: Some(n.oid.clone()),
+        kind: Some(kind),
+        display_hint,
+        enum_values: n.enum_values.clone(),
+    };
+    Ok((n, l))
+}
+
+fn apply_override(
+    index: &MibIndex<'_>,
+    info: &dyn Fn(NodeId) -> NodeInfo,
+    metric: &mut Metric,
+    o: &OverrideConfig,
+    warnings: &mut Vec<Warning>,
+) {
+    metric.regex_extracts = o
+        .regex_extracts
+        .iter()
+        .map(|(suffix, list)| {
+            let compiled = list
+                .iter()
+                .filter_map(|e| {
+                    regex_lite::Regex::new(&format!("^(?:{})$", e.regex))
+                        .ok()
+                        .map(|regex| RegexExtract {
+                            regex,
+                            value: e.value.clone(),
+                        })
+                })
+                .collect();
+            (suffix.clone(), compiled)
+        })
+        .collect();
+    metric.datetime_pattern.clone_from(&o.datetime_pattern);
+    metric.offset = o.offset;
+    metric.scale = o.scale;
+    if !o.help.is_empty() {
+        metric.help.clone_from(&o.help);
+    }
+    if !o.name.is_empty() {
+        metric.name.clone_from(&o.name);
+    }
+    match o.display_hint.as_str() {
+        "" => {}
+        "@mib" => {
+            let hint = index.mib.node_at(&metric.oid).and_then(|id| info(id).hint);
+            if hint.is_none() {
+                warnings.push(Warning(format!(
+                    "display_hint @mib for {} but the MIB has no DISPLAY-HINT",
+                    dotted(&metric.oid)
+                )));
+            }
+            metric.display_hint = hint;
+        }
+        h => metric.display_hint = Some(h.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimize_keeps_outermost_subtrees_by_text() {
+        let v = |s: &[&str]| s.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            minimize(v(&[
+                "1.3.6.1.2.1.2",
+                "1.3.6.1.2.1.2.2.1.2",
+                "1.3.6.1.2.1.20",
+                "1.3.6.1.2.1.1.3.0.",
+                "1.3.6.1.2.1.1"
+            ])),
+            v(&["1.3.6.1.2.1.1", "1.3.6.1.2.1.2", "1.3.6.1.2.1.20"])
+        );
+    }
+
+    #[test]
+    fn descriptions_keep_their_first_sentence() {
+        assert_eq!(
+            first_sentence(
+                "A unique value,\n   greater than zero, for each interface.  It is recommended"
+            ),
+            "A unique value, greater than zero, for each interface"
+        );
+        assert_eq!(first_sentence("No period"), "No period");
+    }
+
+    #[test]
+    fn names_are_sanitized_as_prometheus_labels() {
+        assert_eq!(sanitize("ifHCInOctets"), "ifHCInOctets");
+        assert_eq!(sanitize("dot1d-Base.x"), "dot1d_Base_x");
+    }
+}

@@ -1,0 +1,15 @@
+//! The Prometheus exporter (`mibscope exporter`): snmp_exporter's multi-target pattern
+//! with modules compiled from the MIBs at start, no generator step.
+//!
+//! - `config`: `generator.yml` as snmp_exporter's users have it;
+//! - `compile`: modules to metrics and OIDs, by the generator's rules, from our MIB;
+//! - `collect`: sans-IO, a scrape's varbinds to samples (index labels, lookups, types);
+//! - `exposition`: samples to the text format through the `prometheus` crate;
+//! - `scrape`: one scrape of one target through the fleet scheduler, within a deadline;
+//! - `http`: the HTTP server (`/snmp`, `/metrics`, `/`).
+
+pub mod collect;
+pub mod compile;
+pub mod config;
+pub mod exposition;
+pub mod strptime;
