@@ -14,10 +14,12 @@
 pub mod agent;
 pub mod cli;
 pub mod exporter;
+pub mod fleet;
 pub mod mib;
 pub mod mib_store;
 pub mod mib_view;
 pub mod monitor;
 pub mod net;
 pub mod output;
+pub mod poller;
 pub mod proto;

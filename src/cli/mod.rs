@@ -4,8 +4,10 @@
 pub mod agent;
 pub mod decode;
 pub mod demo;
+pub mod exporter;
 pub mod mibs;
 pub mod options;
+pub mod poll;
 pub mod request;
 pub mod snmpconf;
 pub mod translate;
@@ -91,6 +93,10 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// Prometheus exporter: snmp_exporter's generator.yml compiled from the MIBs, /snmp
+    Exporter(exporter::ExporterArgs),
+    /// Poll a fleet: system group and interfaces (with rates) per agent per round, as JSON
+    Poll(poll::PollArgs),
 }
 
 impl Command {
@@ -103,6 +109,8 @@ impl Command {
             Command::Set(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
+            Command::Exporter(a) => Some(&a.mib),
+            Command::Poll(a) => Some(&a.mib),
             Command::Demo(_) | Command::Decode(_) | Command::Agent(_) => None,
         }
     }
@@ -138,6 +146,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Exporter(a) => exporter::run(a).await,
+        Command::Poll(a) => poll::run(a).await,
     };
     match result {
         Ok(outcome) => outcome,

@@ -9,10 +9,13 @@
 //! a sample of 1 with the text in a label named after the metric; enums, BITS and dates
 //! have their own shapes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use hashbrown::HashMap;
 
 use super::compile::{EnumValues, Metric, MetricType, Module};
-use crate::proto::{Oid, Value};
+use crate::proto::{Oid, Value, VarBind};
 
 /// Counter or gauge: the two types snmp_exporter emits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,22 +24,63 @@ pub enum SampleType {
     Gauge,
 }
 
+/// A sample's labels: those of its index (index labels and lookups, shared by every
+/// metric of the same table row, sorted by name) and, for strings and enums, one more
+/// named after the metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Labels {
+    pub base: Arc<[(String, String)]>,
+    pub extra: Option<(Arc<str>, String)>,
+}
+
+impl Labels {
+    pub fn new(pairs: Vec<(String, String)>) -> Labels {
+        let mut pairs = pairs;
+        pairs.sort();
+        Labels {
+            base: pairs.into(),
+            extra: None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.base.len() + usize::from(self.extra.is_some())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every (name, value) in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let extra = self.extra.as_ref().map(|(n, v)| (&**n, v.as_str()));
+        let split = extra.map_or(self.base.len(), |(n, _)| {
+            self.base.partition_point(|(b, _)| b.as_str() < n)
+        });
+        let base =
+            |r: std::ops::Range<usize>| self.base[r].iter().map(|(n, v)| (n.as_str(), v.as_str()));
+        base(0..split)
+            .chain(extra)
+            .chain(base(split..self.base.len()))
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.base.iter().any(|(n, _)| n == name)
+    }
+}
+
 /// All samples of one metric name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Family {
     pub help: String,
     pub kind: SampleType,
-    /// Label pairs sorted by name, and the value.
-    pub samples: Vec<(Vec<(String, String)>, f64)>,
+    pub samples: Vec<(Labels, f64)>,
 }
 
 /// The samples of a scrape by metric name, and what could not be exported.
 #[derive(Debug, Default)]
 pub struct Collected {
-    pub families: HashMap<String, Family>,
-    /// Samples dropped because the same name and labels came twice (snmp_exporter fails
-    /// the whole scrape then; we keep the first).
-    pub duplicates: u64,
+    pub families: std::collections::HashMap<String, Family>,
     /// Values that could not be turned into a sample (BITS not an OCTET STRING, a date
     /// that does not parse).
     pub unusable: u64,
@@ -44,54 +88,93 @@ pub struct Collected {
 
 const MANTISSA: u64 = 1 << 53;
 
+/// The labels of each table row already computed, by metric group and index.
+type Rows<'a> = HashMap<(usize, &'a [u32]), Arc<[(String, String)]>>;
+
 /// The varbinds of a scrape by OID (the last value wins, as in snmp_exporter's map).
-pub type Pdus = HashMap<Oid, Value>;
+pub struct Pdus<'a> {
+    map: HashMap<&'a [u32], &'a Value>,
+}
+
+impl<'a> Pdus<'a> {
+    pub fn new(varbinds: &'a [VarBind]) -> Pdus<'a> {
+        let mut map = HashMap::with_capacity(varbinds.len());
+        for vb in varbinds {
+            map.insert(vb.oid.arcs(), &vb.value);
+        }
+        Pdus { map }
+    }
+
+    fn get(&self, arcs: &[u32]) -> Option<&'a Value> {
+        self.map.get(arcs).copied()
+    }
+}
 
 /// Turns a scrape's varbinds into samples for `module`.
-pub fn collect(module: &Module, pdus: &Pdus) -> Collected {
-    let mut by_oid: HashMap<&[u32], &Metric> = HashMap::with_capacity(module.metrics.len());
+pub fn collect(module: &Module, pdus: &Pdus<'_>) -> Collected {
+    let mut by_oid: HashMap<&[u32], usize> = HashMap::with_capacity(module.metrics.len());
     let mut lengths: Vec<usize> = Vec::new();
-    for m in &module.metrics {
-        by_oid.entry(m.oid.arcs()).or_insert(m);
+    // Metrics with the same index labels and lookups share their labels row by row.
+    let mut groups: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut group_of = Vec::with_capacity(module.metrics.len());
+    for (i, m) in module.metrics.iter().enumerate() {
+        by_oid.entry(m.oid.arcs()).or_insert(i);
         if !lengths.contains(&m.oid.len()) {
             lengths.push(m.oid.len());
         }
+        let signature = format!("{:?}{:?}", m.indexes, m.lookups);
+        let next = groups.len();
+        group_of.push(*groups.entry(signature).or_insert(next));
     }
     lengths.sort_unstable();
+    let names: Vec<Arc<str>> = module
+        .metrics
+        .iter()
+        .map(|m| Arc::from(m.name.as_str()))
+        .collect();
+    let mut rows: Rows<'_> = HashMap::new();
     let mut out = Collected::default();
-    let mut seen: HashSet<(String, Vec<(String, String)>)> = HashSet::new();
-    for (oid, value) in pdus {
-        let arcs = oid.arcs();
-        let Some((metric, len)) = lengths
+    for (arcs, value) in &pdus.map {
+        let Some((i, len)) = lengths
             .iter()
             .filter(|&&l| l <= arcs.len())
             .find_map(|&l| by_oid.get(&arcs[..l]).map(|m| (*m, l)))
         else {
             continue;
         };
-        for (name, help, kind, labels, v) in samples(&arcs[len..], value, metric, pdus, &mut out) {
-            if !seen.insert((name.clone(), labels.clone())) {
-                out.duplicates += 1;
-                continue;
-            }
-            out.families
-                .entry(name)
-                .or_insert_with(|| Family {
-                    help,
-                    kind,
-                    samples: Vec::new(),
-                })
-                .samples
-                .push((labels, v));
-        }
+        let metric = &module.metrics[i];
+        let index = &arcs[len..];
+        let base = rows
+            .entry((group_of[i], index))
+            .or_insert_with(|| indexes_to_labels(index, metric, pdus).into())
+            .clone();
+        let labels = Labels { base, extra: None };
+        samples(index, value, metric, &names[i], labels, pdus, &mut out);
     }
     out
 }
 
-type Sample = (String, String, SampleType, Vec<(String, String)>, f64);
-
-fn sorted(labels: BTreeMap<String, String>) -> Vec<(String, String)> {
-    labels.into_iter().collect()
+fn push(
+    out: &mut Collected,
+    name: &str,
+    help: &dyn Fn() -> String,
+    kind: SampleType,
+    labels: Labels,
+    v: f64,
+) {
+    match out.families.get_mut(name) {
+        Some(f) => f.samples.push((labels, v)),
+        None => {
+            out.families.insert(
+                name.to_string(),
+                Family {
+                    help: help(),
+                    kind,
+                    samples: vec![(labels, v)],
+                },
+            );
+        }
+    }
 }
 
 /// pduToSamples.
@@ -99,10 +182,11 @@ fn samples(
     index: &[u32],
     value: &Value,
     metric: &Metric,
-    pdus: &Pdus,
+    name: &Arc<str>,
+    mut labels: Labels,
+    pdus: &Pdus<'_>,
     out: &mut Collected,
-) -> Vec<Sample> {
-    let mut labels = indexes_to_labels(index, metric, pdus);
+) {
     let mut v = numeric(value);
     let kind = match metric.kind {
         MetricType::Counter => SampleType::Counter,
@@ -120,73 +204,69 @@ fn samples(
                 Some(t) => v = t,
                 None => {
                     out.unusable += 1;
-                    return Vec::new();
+                    return;
                 }
             }
             SampleType::Gauge
         }
         MetricType::EnumAsInfo => {
-            let state = enum_label(&metric.enum_values, int_value(value));
-            if labels.contains_key(&metric.name) {
-                return Vec::new();
+            if labels.has(name) {
+                return;
             }
-            labels.insert(metric.name.clone(), state);
-            return vec![(
-                format!("{}_info", metric.name),
-                format!("{} (EnumAsInfo)", metric.help),
+            labels.extra = Some((
+                Arc::clone(name),
+                enum_label(&metric.enum_values, int_value(value)),
+            ));
+            let help = || format!("{} (EnumAsInfo)", metric.help);
+            push(
+                out,
+                &format!("{name}_info"),
+                &help,
                 SampleType::Gauge,
-                sorted(labels),
+                labels,
                 1.0,
-            )];
+            );
+            return;
         }
         MetricType::EnumAsStateSet => {
             let current = int_value(value);
-            let help = format!("{} (EnumAsStateSet)", metric.help);
-            let mut all = Vec::new();
+            let help = || format!("{} (EnumAsStateSet)", metric.help);
             let mut with = |state: String, on: f64| {
                 let mut l = labels.clone();
-                l.insert(metric.name.clone(), state);
-                all.push((
-                    metric.name.clone(),
-                    help.clone(),
-                    SampleType::Gauge,
-                    sorted(l),
-                    on,
-                ));
+                l.extra = Some((Arc::clone(name), state));
+                push(out, name, &help, SampleType::Gauge, l, on);
             };
             with(enum_label(&metric.enum_values, current), 1.0);
-            for (k, name) in &metric.enum_values {
+            for (k, state) in &metric.enum_values {
                 if *k != current {
-                    with(name.clone(), 0.0);
+                    with(state.clone(), 0.0);
                 }
             }
-            return all;
+            return;
         }
         MetricType::Bits => {
             let Value::OctetString(bytes) = value else {
                 out.unusable += 1;
-                return Vec::new();
+                return;
             };
-            let help = format!("{} (Bits)", metric.help);
-            return metric
-                .enum_values
-                .iter()
-                .map(|(k, name)| {
-                    let bit = usize::try_from(*k)
-                        .ok()
-                        .filter(|k| *k < bytes.len() * 8)
-                        .is_some_and(|k| bytes[k / 8] & (0x80 >> (k % 8)) != 0);
-                    let mut l = labels.clone();
-                    l.insert(metric.name.clone(), name.clone());
-                    (
-                        metric.name.clone(),
-                        help.clone(),
-                        SampleType::Gauge,
-                        sorted(l),
-                        if bit { 1.0 } else { 0.0 },
-                    )
-                })
-                .collect();
+            let help = || format!("{} (Bits)", metric.help);
+            for (k, bit_name) in &metric.enum_values {
+                let bit = usize::try_from(*k)
+                    .ok()
+                    .filter(|k| *k < bytes.len() * 8)
+                    .is_some_and(|k| bytes[k / 8] & (0x80 >> (k % 8)) != 0);
+                let mut l = labels.clone();
+                l.extra = Some((Arc::clone(name), bit_name.clone()));
+                push(
+                    out,
+                    name,
+                    &help,
+                    SampleType::Gauge,
+                    l,
+                    if bit { 1.0 } else { 0.0 },
+                );
+            }
+            return;
         }
         _ => {
             // A string: the value goes in a label named after the metric.
@@ -195,16 +275,19 @@ fn samples(
             if let Some(mapping) = combined_mapping(metric.kind) {
                 let prev = previous_instance(&metric.oid, index);
                 kind = Some(
-                    prev.and_then(|p| pdus.get(&p))
+                    prev.and_then(|p| pdus.get(p.arcs()))
                         .and_then(|p| mapping(int_value(p)))
                         .unwrap_or(MetricType::OctetString),
                 );
             }
             let text = value_as_string(value, kind, metric.display_hint.as_deref());
             if !metric.regex_extracts.is_empty() {
-                return regex_extracts(metric, &text, labels);
+                regex_extracts(metric, &text, &labels, out);
+                return;
             }
-            labels.entry(metric.name.clone()).or_insert(text);
+            if !labels.has(name) {
+                labels.extra = Some((Arc::clone(name), text));
+            }
             SampleType::Gauge
         }
     };
@@ -212,18 +295,10 @@ fn samples(
         v *= metric.scale;
     }
     v += metric.offset;
-    vec![(
-        metric.name.clone(),
-        metric.help.clone(),
-        kind,
-        sorted(labels),
-        v,
-    )]
+    push(out, name, &|| metric.help.clone(), kind, labels, v);
 }
 
-fn regex_extracts(metric: &Metric, text: &str, labels: BTreeMap<String, String>) -> Vec<Sample> {
-    let labels = sorted(labels);
-    let mut out = Vec::new();
+fn regex_extracts(metric: &Metric, text: &str, labels: &Labels, out: &mut Collected) {
     for (suffix, extracts) in &metric.regex_extracts {
         for e in extracts {
             let Some(caps) = e.regex.captures(text) else {
@@ -238,17 +313,18 @@ fn regex_extracts(metric: &Metric, text: &str, labels: BTreeMap<String, String>)
                 v *= metric.scale;
             }
             v += metric.offset;
-            out.push((
-                format!("{}{suffix}", metric.name),
-                format!("{} (regex extracted)", metric.help),
+            let help = || format!("{} (regex extracted)", metric.help);
+            push(
+                out,
+                &format!("{}{suffix}", metric.name),
+                &help,
                 SampleType::Gauge,
                 labels.clone(),
                 v,
-            ));
+            );
             break;
         }
     }
-    out
 }
 
 fn enum_label(values: &EnumValues, v: i64) -> String {
@@ -281,10 +357,10 @@ fn previous_instance(metric: &Oid, index: &[u32]) -> Option<Oid> {
     Some(Oid::new(arcs))
 }
 
-/// indexesToLabels.
-fn indexes_to_labels(index: &[u32], metric: &Metric, pdus: &Pdus) -> BTreeMap<String, String> {
-    let mut labels = BTreeMap::new();
-    let mut label_oids: HashMap<&str, Vec<u32>> = HashMap::new();
+/// indexesToLabels: the labels of one index (sorted by name).
+fn indexes_to_labels(index: &[u32], metric: &Metric, pdus: &Pdus<'_>) -> Vec<(String, String)> {
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    let mut label_oids: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut rest = index.to_vec();
     for i in &metric.indexes {
         let (text, used, remaining) =
@@ -306,11 +382,7 @@ fn indexes_to_labels(index: &[u32], metric: &Metric, pdus: &Pdus) -> BTreeMap<St
                 None => complete = false,
             }
         }
-        let found = if complete {
-            pdus.get(&Oid::new(oid))
-        } else {
-            None
-        };
+        let found = if complete { pdus.get(&oid) } else { None };
         let Some(value) = found else {
             labels.insert(l.labelname.clone(), String::new());
             continue;
@@ -326,7 +398,7 @@ fn indexes_to_labels(index: &[u32], metric: &Metric, pdus: &Pdus) -> BTreeMap<St
                 }
             }
             if let Some(t) = prev
-                .and_then(|p| pdus.get(&Oid::new(p)))
+                .and_then(|p| pdus.get(&p))
                 .and_then(|p| mapping(int_value(p)))
             {
                 kind = Some(t);
@@ -341,7 +413,7 @@ fn indexes_to_labels(index: &[u32], metric: &Metric, pdus: &Pdus) -> BTreeMap<St
         // A later lookup may chain on this one: its "index" is the value as a number.
         label_oids.insert(&l.labelname, vec![int_value(value) as u32]);
     }
-    labels
+    labels.into_iter().collect()
 }
 
 /// getPduValue: a number for any numeric value, 0 for the rest.
@@ -731,10 +803,27 @@ mod tests {
         }
     }
 
-    fn pdus(list: &[(&str, Value)]) -> Pdus {
+    fn varbinds(list: &[(&str, Value)]) -> Vec<VarBind> {
         list.iter()
-            .map(|(o, v)| (o.parse().unwrap(), v.clone()))
+            .map(|(o, v)| VarBind::new(o.parse().unwrap(), v.clone()))
             .collect()
+    }
+
+    /// A family's samples as plain label lists, sorted.
+    fn plain(f: &Family) -> Vec<(Vec<(String, String)>, f64)> {
+        let mut v: Vec<_> = f
+            .samples
+            .iter()
+            .map(|(l, x)| {
+                let pairs: Vec<(String, String)> = l
+                    .iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect();
+                (pairs, *x)
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
     }
 
     fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -766,7 +855,7 @@ mod tests {
             ],
             ..Module::default()
         };
-        let p = pdus(&[
+        let vbs = varbinds(&[
             ("1.3.6.1.2.1.31.1.1.1.6.3", Value::Counter64((1 << 53) + 5)),
             (
                 "1.3.6.1.2.1.31.1.1.1.1.3",
@@ -779,15 +868,14 @@ mod tests {
             ("1.3.6.1.2.1.2.2.1.6.4", Value::OctetString(vec![])),
             ("1.3.6.1.2.1.2.2.1.8.3", Value::Integer(2)),
         ]);
-        let c = collect(&module, &p);
+        let c = collect(&module, &Pdus::new(&vbs));
         let f = &c.families["ifHCInOctets"];
         assert_eq!(f.kind, SampleType::Counter);
         assert_eq!(
-            f.samples,
+            plain(f),
             vec![(labels(&[("ifIndex", "3"), ("ifName", "Gi0/3")]), 5.0)]
         );
-        let mut phys = c.families["ifPhysAddress"].samples.clone();
-        phys.sort_by(|a, b| a.0.cmp(&b.0));
+        let phys = plain(&c.families["ifPhysAddress"]);
         assert_eq!(
             phys,
             vec![
@@ -810,8 +898,7 @@ mod tests {
                 ),
             ]
         );
-        let mut states = c.families["ifOperStatus"].samples.clone();
-        states.sort_by(|a, b| a.0.cmp(&b.0));
+        let states = plain(&c.families["ifOperStatus"]);
         assert_eq!(
             states[0].0[2],
             ("ifOperStatus".to_string(), "down".to_string())

@@ -186,6 +186,38 @@ pub struct DynamicFilter {
     pub values: Vec<regex_lite::Regex>,
 }
 
+/// How the OIDs of a `walk` entry are fetched. snmp_exporter walks each subtree whole;
+/// only the objects some metric or lookup uses matter, so a subtree that holds tables is
+/// fetched as those tables' columns in lock step (a GetBulk returns rows of every column
+/// at once), which takes a fraction of the requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WalkGroup {
+    /// Columns of one table, or scalars under one node, walked in lock step.
+    Columns { oids: Vec<Oid>, scalars: bool },
+    /// A subtree walked whole (the MIB does not describe what is below).
+    Subtree(Oid),
+}
+
+/// Walk parameters (snmp_exporter's defaults: 25 repetitions, 3 retries, 5 s).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WalkParams {
+    pub max_repetitions: u32,
+    pub retries: u32,
+    pub timeout: std::time::Duration,
+    pub allow_non_increasing: bool,
+}
+
+impl Default for WalkParams {
+    fn default() -> Self {
+        WalkParams {
+            max_repetitions: 25,
+            retries: 3,
+            timeout: std::time::Duration::from_secs(5),
+            allow_non_increasing: false,
+        }
+    }
+}
+
 /// A module ready to scrape.
 #[derive(Clone, Debug, Default)]
 pub struct Module {
@@ -194,8 +226,13 @@ pub struct Module {
     pub walk: Vec<Oid>,
     /// Instances to get.
     pub get: Vec<Oid>,
+    /// How `walk` is fetched.
+    pub plan: Vec<WalkGroup>,
     pub metrics: Vec<Metric>,
     pub dynamic_filters: Vec<DynamicFilter>,
+    pub params: WalkParams,
+    /// snmp_exporter before 0.23: the module's own credentials (version merged in).
+    pub legacy_auth: Option<super::config::AuthConfig>,
 }
 
 /// Why a module cannot be built.
@@ -838,13 +875,88 @@ pub fn compile_module(
             None => walk.extend(parse_dotted(&k)),
         }
     }
+    let plan = plan_walks(index, &walk, &metrics);
+    let defaults = WalkParams::default();
+    let params = WalkParams {
+        max_repetitions: cfg.max_repetitions.unwrap_or(defaults.max_repetitions),
+        retries: cfg.retries.unwrap_or(defaults.retries),
+        timeout: cfg.timeout.map_or(defaults.timeout, |t| t.0),
+        allow_non_increasing: cfg.allow_nonincreasing_oids,
+    };
+    let legacy_auth = (cfg.auth.is_some() || cfg.version.is_some()).then(|| {
+        let mut auth = cfg.auth.clone().unwrap_or_default();
+        if let Some(v) = cfg.version {
+            auth.version = v;
+        }
+        auth
+    });
     Ok(Module {
         name: name.to_string(),
         walk,
         get,
+        plan,
         metrics,
         dynamic_filters,
+        params,
+        legacy_auth,
     })
+}
+
+/// The OIDs whose values some metric uses: metric OIDs, lookup OIDs, and the type
+/// selector before an InetAddress or LldpPortId.
+fn used_oids(metrics: &[Metric]) -> BTreeSet<Oid> {
+    let mut used = BTreeSet::new();
+    for m in metrics {
+        used.insert(m.oid.clone());
+        if m.kind.selector_tc().is_some() {
+            used.extend(previous_oid(&m.oid));
+        }
+        for l in &m.lookups {
+            if let Some(oid) = &l.oid {
+                used.insert(oid.clone());
+                if l.kind.and_then(MetricType::selector_tc).is_some() {
+                    used.extend(previous_oid(oid));
+                }
+            }
+        }
+    }
+    used
+}
+
+/// Splits each walk root into lock-step groups of the objects used under it (see
+/// `WalkGroup`); a root with nothing used under it is not fetched at all.
+fn plan_walks(index: &MibIndex<'_>, walk: &[Oid], metrics: &[Metric]) -> Vec<WalkGroup> {
+    let used = used_oids(metrics);
+    let mut plan = Vec::new();
+    for root in walk {
+        let below: Vec<&Oid> = used.iter().filter(|o| o.starts_with(root)).collect();
+        if below.is_empty() {
+            continue;
+        }
+        if below.iter().any(|o| root.starts_with(o)) {
+            plan.push(WalkGroup::Subtree(root.clone()));
+            continue;
+        }
+        let mut groups: BTreeMap<Oid, Vec<Oid>> = BTreeMap::new();
+        for o in below {
+            groups
+                .entry(o.parent().unwrap_or_default())
+                .or_default()
+                .push(o.clone());
+        }
+        for (parent, oids) in groups {
+            let in_table = index
+                .mib
+                .node_at(&parent)
+                .and_then(|n| index.mib.node(n).def())
+                .is_some_and(|d| d.object_class() == crate::mib::ObjectClass::Row);
+            plan.push(WalkGroup::Columns {
+                oids,
+                scalars: !in_table,
+            });
+        }
+    }
+    plan
 }
 
 fn previous_oid(oid: &Oid) -> Option<Oid> {

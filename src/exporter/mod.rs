@@ -12,4 +12,6 @@ pub mod collect;
 pub mod compile;
 pub mod config;
 pub mod exposition;
+pub mod http;
+pub mod scrape;
 pub mod strptime;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 pub mod agent;
 pub mod corpus;
+pub mod daemons;
 
 pub const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
 
