@@ -258,3 +258,86 @@ fn prometheus_scrapes_the_exporter_and_sees_the_agents_rates() {
         );
     }
 }
+
+#[test]
+fn bad_requests_are_named_and_reload_picks_up_new_modules() {
+    let sim = common::agent::frozen_switch(mibscope::agent::Faults::default());
+    let dir = common::tempdir("exporter-reload");
+    let config = dir.join("generator.yml");
+    std::fs::write(&config, "modules:\n  sys:\n    walk: [sysName]\n").unwrap();
+    let ours = daemons::start_exporter(&config, &[]);
+    let get = |path: &str| http_get(ours.addr, path, &[], Duration::from_secs(20)).unwrap();
+    let target = sim.local_addr();
+    for (path, status, needle) in [
+        (
+            "/snmp?module=sys".to_string(),
+            400,
+            "'target' parameter must be specified once",
+        ),
+        (
+            format!("/snmp?target={target}&module=nope"),
+            400,
+            "Unknown module 'nope'",
+        ),
+        (
+            format!("/snmp?target={target}&module=sys&auth=nope"),
+            400,
+            "Unknown auth 'nope'",
+        ),
+        (
+            format!("/snmp?target={target}&module=sys&auth=a&auth=b"),
+            400,
+            "'auth' parameter must only be specified once",
+        ),
+        (
+            "/snmp?target=tcp:127.0.0.1:1&module=sys".to_string(),
+            400,
+            "not supported",
+        ),
+        ("/nothing".to_string(), 404, "not found"),
+        ("/-/healthy".to_string(), 200, "Healthy"),
+        ("/".to_string(), 200, "<form action=\"/snmp\">"),
+    ] {
+        let r = get(&path);
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        assert!(r.body.contains(needle), "{path}: {}", r.body);
+    }
+    let r = get(&format!("/snmp?target={target}&module=sys"));
+    assert!(
+        r.body.contains("sysName{sysName=\"acc-sw-b2-01\"} 1"),
+        "{}",
+        r.body
+    );
+    assert!(
+        get("/metrics").body.contains("snmp_request_errors_total 5"),
+        "the bad requests are counted"
+    );
+    // A new module, then reload: served without a restart.
+    std::fs::write(
+        &config,
+        "modules:\n  sys:\n    walk: [sysName]\n  up:\n    walk: [sysUpTime]\n",
+    )
+    .unwrap();
+    let r = common::daemons::http(ours.addr, "POST", "/-/reload", &[], Duration::from_secs(60))
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = get(&format!("/snmp?target={target}&module=up"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("# TYPE sysUpTime gauge"), "{}", r.body);
+    // A broken configuration leaves the running one in place.
+    std::fs::write(
+        &config,
+        "modules:\n  sys:\n    walk: [noSuchObjectAnywhere]\n",
+    )
+    .unwrap();
+    let r = common::daemons::http(ours.addr, "POST", "/-/reload", &[], Duration::from_secs(60))
+        .unwrap();
+    assert_eq!(r.status, 500);
+    assert!(
+        r.body.contains("cannot find oid 'noSuchObjectAnywhere'"),
+        "{}",
+        r.body
+    );
+    assert_eq!(get(&format!("/snmp?target={target}&module=up")).status, 200);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -235,3 +235,67 @@ fn a_too_big_agent_costs_fewer_requests_once_learned() {
         walks[1].1
     );
 }
+
+/// SIGHUP reads the targets file again: a new agent is polled from the next round on.
+#[test]
+fn poll_reloads_its_targets_on_sighup() {
+    use std::io::{BufRead, BufReader};
+    let a = frozen_switch(Faults::default());
+    let b = frozen_switch(Faults::default());
+    let dir = common::tempdir("poll-hup");
+    let targets = dir.join("targets.yml");
+    std::fs::write(
+        &targets,
+        format!("targets:\n  - agent: {}\n", a.local_addr()),
+    )
+    .unwrap();
+    let mut child = Command::new(common::MIBSCOPE)
+        .args(["poll", "--interval", "0.3"])
+        .arg(&targets)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |agent: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                let v: Value = serde_json::from_str(&line).unwrap();
+                if v["agent"] == agent && v["ok"] == true {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    let found_a = wait_for(&a.local_addr().to_string());
+    std::fs::write(
+        &targets,
+        format!(
+            "targets:\n  - agent: {}\n  - agent: {}\n",
+            a.local_addr(),
+            b.local_addr()
+        ),
+    )
+    .unwrap();
+    let hup = Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let found_b = wait_for(&b.local_addr().to_string());
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(found_a, "the first agent was polled");
+    assert!(hup.success());
+    assert!(found_b, "the agent added before SIGHUP was polled");
+}

@@ -13,7 +13,8 @@ use super::options::MibArgs;
 use super::{CliError, Outcome};
 use crate::exporter::http::{self, Exporter};
 use crate::fleet::{Limits, Pool};
-use crate::mib_store::{self, ModuleSelection};
+use crate::mib_handle::MibHandle;
+use crate::mib_store::ModuleSelection;
 use crate::net::Client;
 
 #[derive(Args, Debug)]
@@ -69,8 +70,16 @@ pub async fn run(args: ExporterArgs) -> Result<Outcome, CliError> {
     if args.mib.mibs.is_none() && std::env::var_os("MIBS").is_none() {
         config.modules = ModuleSelection::All;
     }
-    let mib = Arc::new(mib_store::load(&config).mib);
-    let compiled = http::load(&args.config, &mib).map_err(|e| CliError::Usage(e.to_string()))?;
+    let mib = Arc::new(MibHandle::new(config));
+    let loaded = tokio::task::spawn_blocking({
+        let mib = Arc::clone(&mib);
+        move || mib.get()
+    })
+    .await
+    .map_err(|e| CliError::Usage(e.to_string()))?;
+    let compiled =
+        http::load(&args.config, &loaded.mib).map_err(|e| CliError::Usage(e.to_string()))?;
+    drop(loaded);
     for w in &compiled.warnings {
         eprintln!("mibscope exporter: warning: {w}");
     }
@@ -118,7 +127,9 @@ pub async fn run(args: ExporterArgs) -> Result<Outcome, CliError> {
             return;
         };
         while hup.recv().await.is_some() {
-            match reloader.reload() {
+            let r = Arc::clone(&reloader);
+            let result = tokio::task::spawn_blocking(move || r.reload()).await;
+            match result.unwrap_or_else(|e| Err(http::LoadError::Panicked(e.to_string()))) {
                 Ok(n) => eprintln!("mibscope exporter: configuration reloaded ({n} modules)"),
                 Err(e) => eprintln!(
                     "mibscope exporter: reload failed, keeping the old configuration: {e}"

@@ -147,7 +147,7 @@ pub async fn run(args: PollArgs) -> Result<Outcome, CliError> {
                         let previous: HashMap<String, Agent> = agents
                             .drain()
                             .filter_map(|(_, a)| a)
-                            .map(|a| (a.entry.agent.clone(), a))
+                            .map(|a| (a.entry.name().to_string(), a))
                             .collect();
                         file = f;
                         extra = e;

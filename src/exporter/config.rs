@@ -90,6 +90,41 @@ impl Default for AuthConfig {
 }
 
 impl AuthConfig {
+    /// The session options these credentials stand for (the agent is filled in later).
+    pub fn target_options(&self) -> crate::session::TargetOptions {
+        use crate::session::{TargetOptions, UsmOptions};
+        let v3 = self.version == 3;
+        let auth = v3 && self.security_level != "noAuthNoPriv";
+        let privacy = v3 && self.security_level == "authPriv";
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        TargetOptions {
+            version: Some(
+                match self.version {
+                    1 => "1",
+                    3 => "3",
+                    _ => "2c",
+                }
+                .to_string(),
+            ),
+            community: (!v3).then(|| self.community.expose().to_string()),
+            usm: if v3 {
+                UsmOptions {
+                    user: Some(self.username.clone()),
+                    level: Some(self.security_level.clone()),
+                    auth_protocol: auth.then(|| self.auth_protocol.clone()),
+                    auth_passphrase: auth.then(|| self.password.expose().to_string()),
+                    priv_protocol: privacy.then(|| self.priv_protocol.clone()),
+                    priv_passphrase: privacy.then(|| self.priv_password.expose().to_string()),
+                    context: some(&self.context_name),
+                    ..UsmOptions::default()
+                }
+            } else {
+                UsmOptions::default()
+            },
+            ..TargetOptions::default()
+        }
+    }
+
     /// snmp_exporter's checks (config.go `Auth.UnmarshalYAML`), with the option to fix.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=3).contains(&self.version) {

@@ -25,6 +25,7 @@ use super::config::GeneratorConfig;
 use super::scrape::{self, ModuleResult, ScrapeOutcome};
 use crate::fleet::{Pool, join_all};
 use crate::mib::Mib;
+use crate::mib_handle::MibHandle;
 use crate::proto::engine::{Security, Target};
 
 /// The compiled configuration a scrape uses; replaced whole on reload.
@@ -43,10 +44,12 @@ pub enum LoadError {
     Config(#[from] super::config::ConfigError),
     #[error(transparent)]
     Compile(#[from] compile::CompileError),
+    #[error("reloading stopped: {0}")]
+    Panicked(String),
     #[error("auths.{name}: {error}")]
     Auth {
         name: String,
-        error: super::scrape::AuthError,
+        error: crate::session::SessionError,
     },
 }
 
@@ -161,7 +164,8 @@ impl ExporterMetrics {
 /// Everything a request handler needs.
 pub struct Exporter {
     pub config_path: PathBuf,
-    pub mib: Arc<Mib>,
+    /// The MIB the modules are compiled from; a reload reads the MIB files again too.
+    pub mib: Arc<MibHandle>,
     pub compiled: RwLock<Arc<Compiled>>,
     pub pool: Pool,
     pub metrics: ExporterMetrics,
@@ -173,7 +177,7 @@ pub struct Exporter {
 impl Exporter {
     pub fn new(
         config_path: PathBuf,
-        mib: Arc<Mib>,
+        mib: Arc<MibHandle>,
         compiled: Compiled,
         pool: Pool,
         default_timeout: Duration,
@@ -198,9 +202,11 @@ impl Exporter {
         )
     }
 
-    /// Reads the configuration again; the old one stays in force if the new one fails.
+    /// Reads the MIB files and the configuration again; the old ones stay in force if
+    /// the new configuration fails. Blocks (MIB compilation): call it off the runtime.
     pub fn reload(&self) -> Result<usize, LoadError> {
-        let compiled = load(&self.config_path, &self.mib)?;
+        let loaded = self.mib.reload();
+        let compiled = load(&self.config_path, &loaded.mib)?;
         let n = compiled.modules.len();
         *self
             .compiled
@@ -241,7 +247,7 @@ fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
 }
 
 /// Routes one request.
-pub async fn handle(exporter: &Exporter, req: Request<Incoming>) -> Response<Full<Bytes>> {
+pub async fn handle(exporter: &Arc<Exporter>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let path = req.uri().path().to_string();
     match (req.method(), path.as_str()) {
         (&Method::GET, "/snmp") => probe(exporter, &req).await,
@@ -266,7 +272,7 @@ pub async fn handle(exporter: &Exporter, req: Request<Incoming>) -> Response<Ful
         }
         (&Method::GET, "/config") => text(StatusCode::OK, describe(&exporter.compiled())),
         (&Method::GET, "/-/healthy") => text(StatusCode::OK, "Healthy"),
-        (&Method::POST, "/-/reload") => match exporter.reload() {
+        (&Method::POST, "/-/reload") => match reload_off_runtime(exporter).await {
             Ok(n) => text(StatusCode::OK, format!("reloaded: {n} modules\n")),
             Err(e) => text(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -279,6 +285,14 @@ pub async fn handle(exporter: &Exporter, req: Request<Incoming>) -> Response<Ful
             "not found: try /, /snmp or /metrics\n",
         ),
     }
+}
+
+/// Reloads on a blocking thread (MIB compilation must not stall the runtime).
+async fn reload_off_runtime(exporter: &Arc<Exporter>) -> Result<usize, LoadError> {
+    let e = Arc::clone(exporter);
+    tokio::task::spawn_blocking(move || e.reload())
+        .await
+        .unwrap_or_else(|e| Err(LoadError::Panicked(e.to_string())))
 }
 
 /// `a%20b+c` to `a b c`.
@@ -493,11 +507,8 @@ async fn resolve(target: &str) -> Result<SocketAddr, String> {
     if let Ok(addr) = spec.parse::<SocketAddr>() {
         return Ok(addr);
     }
-    // Name resolution blocks: off the runtime's threads. (The session module's async
-    // resolver replaces this call when it lands.)
-    tokio::task::spawn_blocking(move || crate::net::resolve_agent(&spec))
+    crate::net::resolve_agent(&spec)
         .await
-        .map_err(|e| e.to_string())?
         .map_err(|e| format!("bad target '{target}': {e}"))
 }
 

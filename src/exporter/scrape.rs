@@ -13,11 +13,9 @@ use super::compile::{DynamicFilter, MetricType, Module, WalkGroup};
 use super::config::AuthConfig;
 use super::exposition;
 use crate::fleet::{Counters, FleetError, Pool, Work, join_all};
-use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
-use crate::proto::usm::{
-    AuthProtocol, Credentials, KeySource, Passphrase, PrivProtocol, SecurityLevel, UserName,
-};
-use crate::proto::{Community, Oid, VarBind, Version};
+use crate::proto::engine::{Security, Target};
+use crate::proto::{Oid, VarBind};
+use crate::session::{Defaults, SessionError};
 
 /// What one module's fetch produced.
 #[derive(Debug)]
@@ -250,60 +248,12 @@ pub fn render(results: &[ModuleResult<'_>], walltime_started: Instant) -> Scrape
     ScrapeOutcome::Body { text, incomplete }
 }
 
-/// Why credentials from the configuration cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct AuthError(String);
-
-/// The `Security` an `auths:` entry describes. (Until the session module builds targets
-/// from plain values, this is the exporter's own, small, translation.)
-pub fn security(auth: &AuthConfig) -> Result<Security, AuthError> {
-    let err = |e: &dyn std::fmt::Display| AuthError(e.to_string());
-    match auth.version {
-        1 | 2 => Ok(Security::Community {
-            version: if auth.version == 1 {
-                Version::V1
-            } else {
-                Version::V2c
-            },
-            community: Community::new(auth.community.expose().as_bytes()),
-        }),
-        3 => {
-            let level: SecurityLevel = auth.security_level.parse().map_err(|e| err(&e))?;
-            let user = UserName::new(auth.username.as_bytes());
-            let pass = |what, s: &super::config::Secret| {
-                Passphrase::new(what, s.expose().as_bytes())
-                    .map(KeySource::Passphrase)
-                    .map_err(|e| err(&e))
-            };
-            let credentials = match level {
-                SecurityLevel::NoAuthNoPriv => Credentials::no_auth(user),
-                _ => {
-                    let a: AuthProtocol = auth.auth_protocol.parse().map_err(|e| err(&e))?;
-                    let authn = Some((a, pass("authentication", &auth.password)?));
-                    let privacy = if level == SecurityLevel::AuthPriv {
-                        let p: PrivProtocol = auth.priv_protocol.parse().map_err(|e| err(&e))?;
-                        Some((p, pass("privacy", &auth.priv_password)?))
-                    } else {
-                        None
-                    };
-                    Credentials::new(user, authn, privacy).map_err(|e| err(&e))?
-                }
-            };
-            Ok(Security::Usm(Arc::new(UsmTarget {
-                credentials: Arc::new(credentials),
-                level,
-                context_name: auth.context_name.as_bytes().to_vec(),
-                context_engine_id: None,
-                engine_id: None,
-                boots_time: None,
-                key_extension: KeyExtensionPolicy::AsNamed,
-            })))
-        }
-        v => Err(AuthError(format!(
-            "SNMP version must be 1, 2 or 3, not {v}"
-        ))),
-    }
+/// The `Security` an `auths:` entry describes, through the session module (nothing from
+/// the environment or snmp.conf: the configuration file says it all, as for snmp_exporter).
+pub fn security(auth: &AuthConfig) -> Result<Security, SessionError> {
+    let options = auth.target_options();
+    let defaults = Defaults::none();
+    defaults.security(defaults.version(&options)?, &options)
 }
 
 #[cfg(test)]
@@ -351,7 +301,7 @@ mod tests {
     #[test]
     fn auths_become_security() {
         let v2 = AuthConfig::default();
-        assert_eq!(security(&v2).unwrap().version(), Version::V2c);
+        assert_eq!(security(&v2).unwrap().version(), crate::proto::Version::V2c);
         let v3 = AuthConfig {
             version: 3,
             username: "u".into(),
@@ -362,7 +312,7 @@ mod tests {
             priv_protocol: "AES256C".into(),
             ..AuthConfig::default()
         };
-        assert_eq!(security(&v3).unwrap().version(), Version::V3);
+        assert_eq!(security(&v3).unwrap().version(), crate::proto::Version::V3);
         let short = AuthConfig {
             password: Secret::new("short"),
             ..v3

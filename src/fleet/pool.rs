@@ -5,8 +5,9 @@
 //! policy what happened. On top: Gets in batches, subtree walks, and lock-step column walks
 //! whose GetBulk size follows what the agent can answer.
 //!
-//! Dropping a request's future gives its permit back at once; the engine's request then
-//! finishes by itself (the driver keeps no cancellation yet).
+//! Dropping a request's future gives its permit back at once, and the engine cancels the
+//! request (nothing is retransmitted for a scrape that ended). Packets and retries are
+//! counted from the engine's progress events, tooBig re-requests included.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -20,7 +21,9 @@ use tokio::sync::oneshot;
 
 use super::policy::{AgentPolicy, FairQueue, Health, Limits};
 use crate::net::Client;
-use crate::proto::engine::{MaxRepetitions, Operation, RequestError, Response, Target, canonical};
+use crate::proto::engine::{
+    MaxRepetitions, Operation, Progress, RequestError, Response, Target, canonical,
+};
 use crate::proto::walk::{BulkParams, Walk, WalkError, WalkOptions};
 use crate::proto::{ErrorStatus, Oid, Value, VarBind, Version};
 
@@ -169,21 +172,33 @@ impl Pool {
             _ => None,
         };
         let started = Instant::now();
-        let result = self.client.request(&tuned, op).await;
+        let (progress, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let result = self
+            .client
+            .request_with_progress(&tuned, op, progress)
+            .await;
         let elapsed = started.elapsed();
-        let attempts = match &result {
-            Err(RequestError::Timeout { attempts, .. }) => u64::from(*attempts),
-            // Answered after n timeouts: n retransmissions went before it.
-            _ => (elapsed.as_nanos() / timeout.as_nanos().max(1)) as u64 + 1,
+        let (mut sent, mut retried, mut straight) = (0u64, 0u64, true);
+        while let Ok(event) = events.try_recv() {
+            match event {
+                Progress::Sent { attempt, .. } | Progress::Discovering { attempt, .. } => {
+                    sent += 1;
+                    if attempt > 1 {
+                        retried += 1;
+                        straight = false;
+                    }
+                }
+                Progress::TooBig(_) | Progress::Resynchronising { .. } => straight = false,
+                _ => {}
+            }
         }
-        .min(u64::from(retries) + 1);
-        counters.packets += attempts;
-        counters.retries += attempts - 1;
+        counters.packets += sent;
+        counters.retries += retried;
         let mut s = lock(&self.shared);
         let policy = s.agents.entry(key).or_default();
         match &result {
             Ok(_) => {
-                if attempts == 1 {
+                if straight {
                     policy.observe_rtt(elapsed);
                 }
                 policy.observe_success();

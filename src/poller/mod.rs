@@ -1,14 +1,13 @@
 //! `mibscope poll`: every interval, each agent's system group and interface table (and any
 //! extra objects) through the fleet pool, one JSON line per agent per round, with rates
 //! from the monitor module (Counter32 wraps, restarts seen through sysUpTime). An agent
-//! that does not answer gets a line with the reason; one that is still being polled when
+//! that does not answer gets a line with the reason (an entry may name a profiles.toml agent); one that is still being polled when
 //! the next round starts is not polled twice. The targets file is read again on SIGHUP,
 //! and what was learned of agents that stay is kept.
 
 pub mod targets;
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -18,6 +17,7 @@ use crate::fleet::{Counters, FleetError, Pool, Work, join_all};
 use crate::monitor::interfaces::{IfStatus, InterfaceTable};
 use crate::proto::engine::{RequestError, Target};
 use crate::proto::{Oid, Value, VarBind};
+use crate::session::{Defaults, Profiles, TargetOptions};
 
 pub use targets::{TargetEntry, TargetsError, TargetsFile};
 
@@ -38,6 +38,8 @@ fn system_oid(n: u32) -> Oid {
 /// How one agent is polled, and what is remembered between rounds.
 pub struct Agent {
     pub entry: TargetEntry,
+    /// The profile's labels, then the entry's.
+    pub labels: BTreeMap<String, String>,
     /// `None` when the address did not resolve (the reason is in `address_error`).
     pub target: Option<Arc<Target>>,
     pub address_error: Option<String>,
@@ -109,10 +111,10 @@ pub async fn poll_once(
     let mut line = json!({
         "time": unix_now(),
         "round": round,
-        "agent": agent.entry.agent,
+        "agent": agent.entry.name(),
     });
-    if !agent.entry.labels.is_empty() {
-        line["labels"] = json!(agent.entry.labels);
+    if !agent.labels.is_empty() {
+        line["labels"] = json!(agent.labels);
     }
     let Some(target) = agent.target.clone() else {
         line["ok"] = json!(false);
@@ -230,42 +232,71 @@ pub async fn poll_once(
     line
 }
 
-/// Resolves the targets of a file (name resolution blocks: off the runtime's threads),
-/// keeping the state of agents already polled.
+/// The session options of one entry: its profile's (profiles.toml, with the environment
+/// and snmp.conf behind it) or its `auth:`/community; the address, timeout and retries the
+/// entry or the file give win.
+fn options_of(
+    file: &TargetsFile,
+    entry: &TargetEntry,
+    profiles: &mut Option<Result<Profiles, String>>,
+) -> Result<(TargetOptions, Defaults, BTreeMap<String, String>), String> {
+    let mut labels = BTreeMap::new();
+    let (mut options, defaults) = match &entry.profile {
+        Some(name) => {
+            let loaded =
+                profiles.get_or_insert_with(|| Profiles::load_default().map_err(|e| e.to_string()));
+            let profiles = loaded.as_ref().map_err(Clone::clone)?;
+            let profile = profiles.get(name).ok_or_else(|| {
+                format!(
+                    "no profile '{name}' in {}",
+                    profiles
+                        .path()
+                        .map_or_else(|| "profiles.toml".into(), |p| p.display().to_string())
+                )
+            })?;
+            let defaults = Defaults::load();
+            let (options, _warnings) = profile.target_options(&defaults);
+            labels.extend(profile.labels.clone());
+            (options, defaults)
+        }
+        None => (file.auth_of(entry).target_options(), Defaults::none()),
+    };
+    if let Some(agent) = &entry.agent {
+        options.agent.clone_from(agent);
+    }
+    if let Some(t) = entry.timeout.or(file.timeout) {
+        options.timeout = t.0;
+    } else if entry.profile.is_none() {
+        options.timeout = Duration::from_secs(2);
+    }
+    if let Some(r) = entry.retries.or(file.retries) {
+        options.retries = r;
+    } else if entry.profile.is_none() {
+        options.retries = 2;
+    }
+    labels.extend(entry.labels.clone());
+    Ok((options, defaults, labels))
+}
+
+/// Resolves the targets of a file, keeping the state of agents already polled.
 pub async fn agents_from(file: &TargetsFile, mut previous: HashMap<String, Agent>) -> Vec<Agent> {
-    let default_timeout = file.timeout.map_or(Duration::from_secs(2), |d| d.0);
-    let default_retries = file.retries.unwrap_or(2);
+    let mut profiles = None;
     let mut out = Vec::with_capacity(file.targets.len());
     for entry in &file.targets {
-        let auth = file.auth_of(entry);
-        let spec = entry.agent.clone();
-        let addr: Result<SocketAddr, String> = match spec.parse::<SocketAddr>() {
-            Ok(a) => Ok(a),
-            // The session module's async resolver replaces this call when it lands.
-            Err(_) => tokio::task::spawn_blocking(move || crate::net::resolve_agent(&spec))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string())),
+        let (target, address_error, labels) = match options_of(file, entry, &mut profiles) {
+            Ok((options, defaults, labels)) => match defaults.target(&options).await {
+                Ok(t) => (Some(t), None, labels),
+                Err(e) => (None, Some(e.to_string()), labels),
+            },
+            Err(e) => (None, Some(e), entry.labels.clone()),
         };
-        let security = crate::exporter::scrape::security(&auth).map_err(|e| e.to_string());
-        let (target, address_error) = match (addr, security) {
-            (Ok(addr), Ok(security)) => (
-                Some(Arc::new(Target {
-                    addr,
-                    security,
-                    timeout: entry.timeout.map_or(default_timeout, |d| d.0),
-                    retries: entry.retries.unwrap_or(default_retries),
-                })),
-                None,
-            ),
-            (Err(e), _) | (_, Err(e)) => (None, Some(e)),
-        };
-        let (table, rounds) = match previous.remove(&entry.agent) {
+        let (table, rounds) = match previous.remove(entry.name()) {
             Some(old) => (old.table, old.rounds),
             None => (InterfaceTable::new(8), 0),
         };
         out.push(Agent {
             entry: entry.clone(),
+            labels,
             target,
             address_error,
             table,

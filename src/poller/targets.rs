@@ -5,7 +5,7 @@
 //! ```yaml
 //! interval: 10s
 //! objects: [hrProcessorLoad, 1.3.6.1.4.1.2021.10.1.3]   # extra columns or scalars, walked
-//! auths:
+//! auths:                     # or `profile: NAME` on a target: a profiles.toml agent
 //!   core_v3: { version: 3, username: poller, security_level: authPriv,
 //!              password: ..., priv_password: ..., auth_protocol: SHA, priv_protocol: AES }
 //! targets:
@@ -44,7 +44,12 @@ pub enum TargetsError {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TargetEntry {
-    pub agent: String,
+    /// Net-SNMP agent syntax; may be left out with `profile`, which has an address.
+    #[serde(default)]
+    pub agent: Option<String>,
+    /// A named agent profile (profiles.toml: address, credentials, labels).
+    #[serde(default)]
+    pub profile: Option<String>,
     /// The name of an `auths:` entry.
     #[serde(default)]
     pub auth: Option<String>,
@@ -60,6 +65,16 @@ pub struct TargetEntry {
     pub timeout: Option<GoDuration>,
     #[serde(default)]
     pub retries: Option<u32>,
+}
+
+impl TargetEntry {
+    /// How lines name this agent: its address as written, else its profile.
+    pub fn name(&self) -> &str {
+        self.agent
+            .as_deref()
+            .or(self.profile.as_deref())
+            .unwrap_or_default()
+    }
 }
 
 /// The whole file.
@@ -107,17 +122,18 @@ impl TargetsFile {
         }
         let mut seen = std::collections::HashSet::new();
         for (i, t) in file.targets.iter().enumerate() {
-            let at = |e: String| invalid(format!("targets[{i}] ({}): {e}", t.agent));
-            if t.agent.trim().is_empty() {
-                return Err(at("no agent address".into()));
+            let at = |e: String| invalid(format!("targets[{i}] ({}): {e}", t.name()));
+            if t.name().trim().is_empty() {
+                return Err(at("give an agent address or a profile".into()));
             }
-            if !seen.insert(t.agent.clone()) {
+            if !seen.insert(t.name().to_string()) {
                 return Err(at("listed twice".into()));
             }
+            let credentials = [t.auth.is_some(), t.community.is_some(), t.profile.is_some()];
+            if credentials.iter().filter(|c| **c).count() > 1 {
+                return Err(at("give one of auth, community or profile".into()));
+            }
             match (&t.auth, &t.community) {
-                (Some(_), Some(_)) => {
-                    return Err(at("give either auth or community, not both".into()));
-                }
                 (Some(a), None) if !file.auths.contains_key(a) => {
                     return Err(at(format!("auth '{a}' is not in auths:")));
                 }
@@ -167,6 +183,7 @@ mod tests {
         assert_eq!(f.auth_of(&f.targets[0]).community.expose(), "secret1");
         assert_eq!(f.auth_of(&f.targets[1]).version, 3);
         assert_eq!(f.targets[0].labels["site"], "ams");
+        assert_eq!(f.targets[1].name(), "127.0.0.1:1162");
         assert!(!format!("{f:?}").contains("secret1"));
     }
 
