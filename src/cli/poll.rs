@@ -1,5 +1,6 @@
 //! `mibscope poll TARGETS.yml`: polls a fleet at an interval and prints one JSON line per
-//! agent per round (see `poller`). SIGHUP reads the targets file again; `--rounds N` stops
+//! agent per round (see `poller`). Within a round the agents' polls start spread over the
+//! first half of the interval, each agent at the same offset every round. SIGHUP reads the targets file again; `--rounds N` stops
 //! after N rounds. A round summary goes to stderr.
 
 use std::collections::HashMap;
@@ -114,18 +115,25 @@ pub async fn run(args: PollArgs) -> Result<Outcome, CliError> {
                 }
                 round += 1;
                 round_stats = (0, 0, 0);
-                let deadline = Instant::now() + interval;
+                let started = Instant::now();
+                let deadline = started + interval;
+                let count = agents.len().max(1) as u32;
                 for (i, slot) in agents.iter_mut() {
                     let Some(mut agent) = slot.take() else {
                         // Still polling from the last round: not polled twice.
                         round_stats.2 += 1;
-                        let line = serde_json::json!({"round": round, "ok": false, "reason": "late",
-                            "error": "the previous poll of this agent was still running"});
+                        let name = file.targets.get(*i).map(poller::TargetEntry::name).unwrap_or_default();
+                        let line = serde_json::json!({"round": round, "agent": name, "ok": false,
+                            "reason": "late", "error": "the previous poll of this agent was still running"});
                         writeln!(stdout, "{line}")?;
                         continue;
                     };
                     let (pool, extra, tx, key) = (pool.clone(), extra.clone(), done_tx.clone(), (*i, generation));
+                    // Starts spread over the first half of the interval, the same place in
+                    // every round for each agent: the fleet is not asked all at once.
+                    let offset = interval / 2 / count * u32::try_from(*i).unwrap_or(0).min(count);
                     tokio::spawn(async move {
+                        tokio::time::sleep_until((started + offset).into()).await;
                         let line = poller::poll_once(&pool, &mut agent, &extra, round, deadline).await;
                         let _ = tx.send((key, agent, line));
                     });

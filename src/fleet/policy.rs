@@ -1,8 +1,9 @@
 //! What the fleet scheduler decides, sans-IO (time comes in as a parameter):
 //!
 //! - `AgentPolicy`, one per agent, learns from answers and silences: the round-trip time
-//!   (RFC 6298's estimator) gives a per-attempt timeout shorter than the configured one
-//!   for a quick agent and as long as needed for a slow one; the varbinds a GetBulk
+//!   (RFC 6298's estimator, its 1 s floor and its doubling after a timeout) gives a
+//!   per-attempt timeout shorter than the configured one for a quick agent and as long as
+//!   the configuration allows for a slow one; the varbinds a GetBulk
 //!   actually returned (an agent truncates, or the engine halved after tooBig) give the
 //!   repetitions to ask next time, so no request is wasted on a size the agent refuses; a
 //!   GetBulk that timed out halves them (some agents drop large requests silently); an
@@ -16,8 +17,10 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::time::{Duration, Instant};
 
-/// Shortest per-attempt timeout the estimator may choose.
-pub const MIN_TIMEOUT: Duration = Duration::from_millis(200);
+/// Shortest per-attempt timeout the estimator may choose (RFC 6298 section 2.4: "if it
+/// is less than 1 second, then the RTO SHOULD be rounded up to 1 second"), unless the
+/// configured timeout is shorter still.
+pub const MIN_TIMEOUT: Duration = Duration::from_secs(1);
 /// Consecutive failed operations after which an agent counts as down.
 pub const DOWN_AFTER: u32 = 2;
 
@@ -44,6 +47,8 @@ pub struct AgentPolicy {
     bulk_ceiling: Option<u32>,
     failures: u32,
     last_failure: Option<Instant>,
+    /// RFC 6298 section 5.5: the timeout doubles after each timeout, until an answer.
+    backoff: u32,
 }
 
 impl Default for AgentPolicy {
@@ -55,6 +60,7 @@ impl Default for AgentPolicy {
             bulk_ceiling: None,
             failures: 0,
             last_failure: None,
+            backoff: 0,
         }
     }
 }
@@ -74,14 +80,15 @@ impl AgentPolicy {
         self.srtt
     }
 
-    /// RFC 6298: RTO = SRTT + max(G, 4 * RTTVAR), kept within [MIN_TIMEOUT, configured].
+    /// RFC 6298: RTO = SRTT + max(G, 4 * RTTVAR), doubled per timeout since the last
+    /// answer, kept within [MIN_TIMEOUT, configured].
     pub fn timeout(&self, configured: Duration) -> Duration {
         match self.srtt {
             None => configured,
             Some(srtt) => {
                 let rto = srtt + (self.rttvar * 4).max(Duration::from_millis(10));
-                // Twice the estimate: a big response costs the agent more than a small one.
-                (rto * 2).clamp(MIN_TIMEOUT.min(configured), configured)
+                let backed_off = rto.saturating_mul(1 << self.backoff.min(16));
+                backed_off.clamp(MIN_TIMEOUT.min(configured), configured)
             }
         }
     }
@@ -126,12 +133,14 @@ impl AgentPolicy {
     pub fn observe_success(&mut self) {
         self.failures = 0;
         self.last_failure = None;
+        self.backoff = 0;
     }
 
     /// An operation got no answer at all.
     pub fn observe_timeout(&mut self, now: Instant, bulk_repetitions: Option<u32>) {
         self.failures += 1;
         self.last_failure = Some(now);
+        self.backoff = self.backoff.saturating_add(1);
         if let Some(reps) = bulk_repetitions.filter(|r| *r > 1) {
             self.bulk_ceiling = Some(reps / 2);
         }
@@ -331,9 +340,29 @@ mod tests {
         for _ in 0..20 {
             slow.observe_rtt(Duration::from_millis(1500));
         }
+        assert_eq!(
+            p.timeout(Duration::from_millis(300)),
+            Duration::from_millis(300),
+            "never above what is configured"
+        );
         let t = slow.timeout(configured);
-        assert!(t >= Duration::from_millis(3000) && t <= configured, "{t:?}");
-        assert_eq!(slow.timeout(Duration::from_secs(1)), Duration::from_secs(1));
+        assert!(t >= Duration::from_millis(1500) && t <= configured, "{t:?}");
+        // A timeout doubles the wait (RFC 6298 5.5) until an answer comes.
+        let mut q = AgentPolicy::default();
+        for _ in 0..20 {
+            q.observe_rtt(Duration::from_millis(700));
+        }
+        let before = q.timeout(configured);
+        q.observe_timeout(Instant::now(), None);
+        let after = q.timeout(configured);
+        assert!(
+            after > before && after <= configured,
+            "{before:?} then {after:?}"
+        );
+        q.observe_timeout(Instant::now(), None);
+        assert!(q.timeout(configured) > after);
+        q.observe_success();
+        assert_eq!(q.timeout(configured), before);
     }
 
     #[test]
