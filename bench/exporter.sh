@@ -63,4 +63,4 @@ for module in $modules; do
     printf 'exporter %s wall/scrape\t%s\t%s\ts\tlower\n' "$module" "$wo" "$wt" >> "$BENCH_RESULTS"
   fi
 done
-echo "(cpu: exporter process user+sys per scrape, mean; wall: median; peer: prometheus-snmp-exporter $(prometheus-snmp-exporter --version 2>&1 | head -1 | awk '{print $3}'))"
+echo "(cpu: the exporter process's time on a CPU per scrape, mean; wall: median; peer: prometheus-snmp-exporter $(prometheus-snmp-exporter --version 2>&1 | head -1 | awk '{print $3}'))"

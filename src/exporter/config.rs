@@ -343,28 +343,44 @@ pub const OVERRIDE_TYPES: &[&str] = &[
     "EnumAsStateSet",
 ];
 
+/// Reads a YAML file: its text and how errors name it.
+pub fn read_file(path: &Path) -> Result<(String, String), ConfigError> {
+    let shown = path.display().to_string();
+    std::fs::read_to_string(path)
+        .map(|text| (text, shown.clone()))
+        .map_err(|source| ConfigError::Read {
+            path: shown,
+            source,
+        })
+}
+
+/// Parses YAML into `T` (whose serde attributes refuse unknown keys); `origin` names the
+/// text in errors. Also returns the maker of `Invalid` errors for the checks that follow.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<(T, impl Fn(String) -> ConfigError), ConfigError> {
+    let value = serde_norway::from_str(text).map_err(|source| ConfigError::Yaml {
+        path: origin.to_string(),
+        source,
+    })?;
+    let origin = origin.to_string();
+    Ok((value, move |what| ConfigError::Invalid {
+        path: origin.clone(),
+        what,
+    }))
+}
+
 impl GeneratorConfig {
     /// Reads and checks a `generator.yml`.
     pub fn load(path: &Path) -> Result<GeneratorConfig, ConfigError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let (text, shown) = read_file(path)?;
         GeneratorConfig::parse(&text, &shown)
     }
 
     /// Parses and checks the text of a `generator.yml`; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<GeneratorConfig, ConfigError> {
-        let config: GeneratorConfig =
-            serde_norway::from_str(text).map_err(|source| ConfigError::Yaml {
-                path: origin.to_string(),
-                source,
-            })?;
-        let invalid = |what: String| ConfigError::Invalid {
-            path: origin.to_string(),
-            what,
-        };
+        let (config, invalid): (GeneratorConfig, _) = parse_yaml(text, origin)?;
         if config.modules.is_empty() {
             return Err(invalid(
                 "no modules: the file needs a 'modules:' map (snmp_exporter's generator.yml)"

@@ -24,21 +24,8 @@ use serde::Deserialize;
 
 use crate::exporter::config::{AuthConfig, GoDuration, Secret};
 
-#[derive(Debug, thiserror::Error)]
-pub enum TargetsError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path}: {source}")]
-    Yaml {
-        path: String,
-        source: serde_norway::Error,
-    },
-    #[error("{path}: {what}")]
-    Invalid { path: String, what: String },
-}
+/// Why the targets file cannot be used (the same errors as the exporter's configuration).
+pub type TargetsError = crate::exporter::config::ConfigError;
 
 /// One agent to poll.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -93,24 +80,12 @@ pub struct TargetsFile {
 
 impl TargetsFile {
     pub fn load(path: &Path) -> Result<TargetsFile, TargetsError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| TargetsError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let (text, shown) = crate::exporter::config::read_file(path)?;
         TargetsFile::parse(&text, &shown)
     }
 
     pub fn parse(text: &str, origin: &str) -> Result<TargetsFile, TargetsError> {
-        let file: TargetsFile =
-            serde_norway::from_str(text).map_err(|source| TargetsError::Yaml {
-                path: origin.to_string(),
-                source,
-            })?;
-        let invalid = |what: String| TargetsError::Invalid {
-            path: origin.to_string(),
-            what,
-        };
+        let (file, invalid): (TargetsFile, _) = crate::exporter::config::parse_yaml(text, origin)?;
         if file.targets.is_empty() {
             return Err(invalid(
                 "no targets: give a 'targets:' list of agents".into(),
