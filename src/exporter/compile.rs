@@ -15,9 +15,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::config::{LookupConfig, ModuleConfig, OverrideConfig};
-use crate::mib::{Access, BaseType, DefKind, Mib, NodeId, NodeRef};
-use crate::mib_store::TextReader;
+use super::nodes::{NodeInfo, parse_dotted};
+use crate::mib::NodeId;
 use crate::proto::Oid;
+
+pub use super::nodes::{MibIndex, dotted};
 
 /// What a metric (or index, or lookup) value is rendered as: snmp_exporter's type names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -272,222 +274,6 @@ pub enum CompileError {
 /// A warning the generator would log (a metric skipped, an override for no node).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning(pub String);
-
-/// What the generator knows of one MIB node.
-#[derive(Clone, Debug)]
-struct NodeInfo {
-    oid: Oid,
-    oid_text: String,
-    label: String,
-    /// net-snmp's type name, then the prepareTree tweaks, then overrides.
-    type_name: String,
-    access_ok: bool,
-    indexes: Vec<String>,
-    implied: bool,
-    hint: Option<String>,
-    tc: Option<String>,
-    fixed_size: usize,
-    enum_values: EnumValues,
-    description: String,
-}
-
-/// `1.3.6.1` (no leading dot), as snmp.yml writes OIDs.
-pub fn dotted(oid: &Oid) -> String {
-    let mut s = String::with_capacity(oid.len() * 3);
-    for (i, arc) in oid.arcs().iter().enumerate() {
-        if i > 0 {
-            s.push('.');
-        }
-        s.push_str(&arc.to_string());
-    }
-    s
-}
-
-fn parse_dotted(text: &str) -> Option<Oid> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    text.parse::<Oid>().ok()
-}
-
-/// The MIB as the generator sees it: node facts computed once, looked up by name and OID.
-pub struct MibIndex<'m> {
-    mib: &'m Mib,
-    texts: TextReader,
-    infos: std::cell::RefCell<HashMap<NodeId, NodeInfo>>,
-    by_label: HashMap<String, NodeId>,
-}
-
-impl<'m> MibIndex<'m> {
-    pub fn new(mib: &'m Mib) -> MibIndex<'m> {
-        // nameToNode: a label names the last node in OID order that carries it.
-        let mut by_label = HashMap::new();
-        for node in mib.walk() {
-            by_label.insert(node.name().into_owned(), node.id());
-        }
-        MibIndex {
-            mib,
-            texts: TextReader::default(),
-            infos: std::cell::RefCell::new(HashMap::new()),
-            by_label,
-        }
-    }
-
-    /// nameToNode: a label, `MODULE::label`, or a dotted OID naming a node exactly.
-    fn lookup(&self, name: &str) -> Option<NodeId> {
-        if let Some(oid) = parse_dotted(name) {
-            return self.mib.node_at(&oid);
-        }
-        if let Some((module, label)) = name.split_once("::") {
-            let def = self.mib.find_in_module(module, label)?;
-            return self.mib.def(def).node().map(|n| n.id());
-        }
-        self.by_label.get(name).copied()
-    }
-
-    /// searchNodeTree: the deepest node on an OID's path.
-    fn deepest(&self, oid: &Oid) -> Option<NodeId> {
-        let (node, depth) = self.mib.lookup_oid(oid);
-        (depth > 0).then_some(node)
-    }
-
-    fn info(&self, id: NodeId) -> NodeInfo {
-        if let Some(i) = self.infos.borrow().get(&id) {
-            return i.clone();
-        }
-        let info = self.compute(self.mib.node(id));
-        self.infos.borrow_mut().insert(id, info.clone());
-        info
-    }
-
-    fn compute(&self, node: NodeRef<'m>) -> NodeInfo {
-        let oid = node.oid();
-        let def = node.def();
-        let mut info = NodeInfo {
-            oid_text: dotted(&oid),
-            oid,
-            label: node.name().into_owned(),
-            type_name: "OTHER".into(),
-            access_ok: false,
-            indexes: Vec::new(),
-            implied: false,
-            hint: None,
-            tc: None,
-            fixed_size: 0,
-            enum_values: EnumValues::new(),
-            description: String::new(),
-        };
-        let Some(def) = def else {
-            return info;
-        };
-        if let Some(r) = def.description_ref() {
-            if let Some(text) = self.texts.text(self.mib, r) {
-                info.description = first_sentence(&text);
-            }
-        }
-        // Row INDEX (AUGMENTS followed), inherited by the row's columns.
-        let row = if def.object_class() == crate::mib::ObjectClass::Row {
-            Some(def)
-        } else {
-            node.parent()
-                .and_then(|p| p.def())
-                .filter(|p| p.object_class() == crate::mib::ObjectClass::Row)
-        };
-        if let Some(row) = row {
-            let parts = row.index();
-            info.implied = parts.iter().any(|p| p.implied);
-            let row_label = row.name().to_string();
-            info.indexes = parts
-                .iter()
-                .map(|p| {
-                    if p.name == "INTEGER" {
-                        row_label.clone()
-                    } else {
-                        p.name.to_string()
-                    }
-                })
-                .collect();
-        }
-        if def.kind() != DefKind::ObjectType {
-            return info;
-        }
-        info.access_ok = matches!(
-            def.access(),
-            Some(Access::ReadOnly | Access::ReadWrite | Access::ReadCreate | Access::NotAccessible)
-        );
-        let Some(syntax) = def.syntax() else {
-            return info;
-        };
-        info.type_name = match syntax.base {
-            BaseType::Integer32 if syntax.type_name == Some("Integer32") => "INTEGER32",
-            BaseType::Integer32 => "INTEGER",
-            BaseType::Gauge32 => "GAUGE",
-            BaseType::Unsigned32 => "UNSIGNED32",
-            BaseType::TimeTicks => "TIMETICKS",
-            BaseType::Counter32 => "COUNTER",
-            BaseType::Counter64 => "COUNTER64",
-            BaseType::OctetString => "OCTETSTR",
-            BaseType::ObjectIdentifier => "OBJID",
-            BaseType::Bits => "BITSTRING",
-            BaseType::IpAddress => "IPADDR",
-            BaseType::NetworkAddress => "NETADDR",
-            BaseType::Opaque => "OPAQUE",
-            _ => "OTHER",
-        }
-        .into();
-        info.enum_values = syntax
-            .named_numbers()
-            .map(|(name, v)| (v, name.to_string()))
-            .collect();
-        info.hint = syntax.display_hint.map(str::to_string);
-        if let Some(tc) = syntax.tc {
-            info.tc = Some(tc.name().to_string());
-            if let Some(tcs) = tc.syntax() {
-                if let [r] = tcs.ranges {
-                    if r.lo == r.hi && r.lo > 0 {
-                        info.fixed_size = usize::try_from(r.lo).unwrap_or(0);
-                    }
-                }
-            }
-        }
-        apply_type_tweaks(&mut info);
-        info
-    }
-}
-
-/// The first sentence of a DESCRIPTION, whitespace collapsed (prepareTree).
-fn first_sentence(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match joined.split_once(". ") {
-        Some((first, _)) => first.to_string(),
-        None => joined,
-    }
-}
-
-/// prepareTree's type tweaks from DISPLAY-HINT and textual conventions.
-fn apply_type_tweaks(n: &mut NodeInfo) {
-    let hint = n.hint.as_deref().unwrap_or("");
-    if hint == "1x:" && (n.fixed_size == 0 || n.fixed_size == 6) {
-        n.type_name = "PhysAddress48".into();
-    }
-    // ^\d+[at]$: a DisplayString-like hint, ASCII or UTF-8.
-    let bytes = hint.as_bytes();
-    if bytes.len() >= 2
-        && matches!(bytes[bytes.len() - 1], b'a' | b't')
-        && bytes[..bytes.len() - 1].iter().all(u8::is_ascii_digit)
-    {
-        n.type_name = "DisplayString".into();
-    }
-    match n.tc.as_deref() {
-        Some("DisplayString") => n.type_name = "DisplayString".into(),
-        Some("PhysAddress") => n.type_name = "PhysAddress48".into(),
-        Some(
-            tc @ ("Float" | "Double" | "DateAndTime" | "ParseDateAndTime" | "NTPTimeStamp"
-            | "InetAddressIPv4" | "InetAddressIPv6" | "InetAddress" | "LldpPortId"),
-        ) => n.type_name = tc.to_string(),
-        _ => {}
-    }
-}
 
 /// generateConfigModule's metricAccess and "no indexes": a node to Get at `.0`.
 fn is_scalar(n: &NodeInfo) -> bool {
@@ -1099,17 +885,6 @@ mod tests {
             ])),
             v(&["1.3.6.1.2.1.1", "1.3.6.1.2.1.2", "1.3.6.1.2.1.20"])
         );
-    }
-
-    #[test]
-    fn descriptions_keep_their_first_sentence() {
-        assert_eq!(
-            first_sentence(
-                "A unique value,\n   greater than zero, for each interface.  It is recommended"
-            ),
-            "A unique value, greater than zero, for each interface"
-        );
-        assert_eq!(first_sentence("No period"), "No period");
     }
 
     #[test]

@@ -139,7 +139,8 @@ fn filter_indices(f: &DynamicFilter, varbinds: &[VarBind]) -> Vec<u32> {
     varbinds
         .iter()
         .filter(|vb| {
-            let text = collect::value_as_string(&vb.value, Some(MetricType::DisplayString), None);
+            let text =
+                super::values::value_as_string(&vb.value, Some(MetricType::DisplayString), None);
             f.values.iter().any(|re| re.is_match(&text))
         })
         .filter_map(|vb| vb.oid.arcs().last().copied())

@@ -74,7 +74,7 @@ fn unix_now() -> f64 {
 
 fn text(v: &Value) -> Json {
     match v {
-        Value::OctetString(b) => Json::String(crate::exporter::collect::valid_utf8(b)),
+        Value::OctetString(b) => Json::String(crate::exporter::values::valid_utf8(b)),
         Value::ObjectId(o) => Json::String(crate::exporter::compile::dotted(o)),
         other => value_json(other),
     }
@@ -89,7 +89,7 @@ fn value_json(v: &Value) -> Json {
         Value::Counter64(n) => json!(n),
         Value::IpAddress(a) => json!(format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
         other => {
-            let s = crate::exporter::collect::value_as_string(other, None, None);
+            let s = crate::exporter::values::value_as_string(other, None, None);
             Json::String(s)
         }
     }
