@@ -106,7 +106,9 @@ fn translate(args: &TranslateArgs) -> Result<Outcome, CliError> {
             mib.search(text, 1)
                 .first()
                 .and_then(|h| mib.def(h.def).oid())
-                .ok_or_else(|| format!("{text}: no object name matches"))
+                .ok_or_else(|| {
+                    format!("{}: no object name matches", crate::proto::oid::elide(text))
+                })
         } else {
             mib.resolve(text).map(|r| r.oid).map_err(|e| e.to_string())
         };

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 pub mod agent;
 pub mod corpus;
 pub mod daemons;
+pub mod side_by_side;
+pub mod traps;
 
 pub const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
 
