@@ -18,6 +18,8 @@
 
 pub mod agent;
 pub mod cli;
+pub mod exporter;
+pub mod fleet;
 pub mod mib;
 pub mod mib_handle;
 pub mod mib_store;
@@ -25,6 +27,7 @@ pub mod mib_view;
 pub mod monitor;
 pub mod net;
 pub mod output;
+pub mod poller;
 pub mod proto;
 pub mod session;
 pub mod traps;

@@ -7,10 +7,12 @@ pub mod delta;
 pub mod demo;
 pub mod df;
 pub mod docs;
+pub mod exporter;
 pub mod mibs;
 pub mod netstat;
 pub mod notify;
 pub mod options;
+pub mod poll;
 pub mod request;
 /// Moved to `session::snmpconf`; the old path stays for callers.
 pub use crate::session::snmpconf;
@@ -124,6 +126,10 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// Prometheus exporter: snmp_exporter's generator.yml compiled from the MIBs, /snmp
+    Exporter(exporter::ExporterArgs),
+    /// Poll a fleet: system group and interfaces (with rates) per agent per round, as JSON
+    Poll(poll::PollArgs),
     /// Trap and inform daemon: receive, show with MIB names, log, relay, run handlers
     Traps(Box<traps::TrapsArgs>),
     /// Send a trap: snmptrap's arguments (v1, v2c, v3 from our own engine id)
@@ -154,6 +160,8 @@ impl Command {
             Command::Netstat(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
+            Command::Exporter(a) => Some(&a.mib),
+            Command::Poll(a) => Some(&a.mib),
             Command::Traps(a) => Some(&a.mib),
             Command::Trap(a) | Command::Inform(a) => Some(&a.mib),
             Command::Tui(a) => Some(&a.mib),
@@ -219,6 +227,8 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Exporter(a) => exporter::run(a).await,
+        Command::Poll(a) => poll::run(a).await,
         Command::Traps(a) => traps::run(*a).await,
         Command::Trap(a) => notify::run(a, false).await,
         Command::Inform(a) => notify::run(a, true).await,

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 pub mod agent;
 pub mod corpus;
+pub mod daemons;
 pub mod side_by_side;
 pub mod tmux;
 pub mod traps;
