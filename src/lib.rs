@@ -6,7 +6,10 @@
 //! - `output` renders varbinds as Net-SNMP text or JSON;
 //! - `monitor` turns polls into rates and tables (sans-IO);
 //! - `agent` is the simulated agent used by tests and demos;
+//! - `session` turns option values, snmp.conf, the environment and named profiles into a
+//!   `Target` for any face (CLI, TUI, poller), with typed errors and warnings;
 //! - `net` is the tokio driver: one socket task owning the protocol engine;
+//! - `mib_handle` holds the loaded MIB as a swappable `Arc` (reload, add -M at run time);
 //! - `mib_view` shows the compiled MIB to `output` (names, syntax hints, INDEX);
 //! - `mib_store` finds MIB files (-m, -M, MIBS, MIBDIRS), embeds the standard ones, caches;
 //! - `mib` is the sans-IO MIB compiler (lexer, parser, resolver, OID tree);
@@ -15,10 +18,12 @@
 pub mod agent;
 pub mod cli;
 pub mod mib;
+pub mod mib_handle;
 pub mod mib_store;
 pub mod mib_view;
 pub mod monitor;
 pub mod net;
 pub mod output;
 pub mod proto;
+pub mod session;
 pub mod tui;

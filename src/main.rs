@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     // writes to the driver's eventfd, one more syscall for every reply of a walk.
     let outcome =
         runtime.block_on(async { tokio::spawn(mibscope::cli::main_with_args(args)).await });
+    // A host name lookup that outlived its time limit may still hold a blocking thread:
+    // exit without waiting for it.
+    runtime.shutdown_background();
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {

@@ -6,7 +6,7 @@
 //! This is the only place that knows both sides: `mib` never imports `output`, and `output`
 //! only knows its trait.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::mib::{self, BaseType as MibBase, Mib, NodeId, NodeRef, TypeInfo};
 use crate::output::syntax::{BaseType, IndexPart, OidNames, RenderHints, Resolved};
@@ -21,13 +21,13 @@ struct NodeView {
     own_index: Option<Vec<IndexPart>>,
 }
 
-/// `OidNames` for a compiled MIB.
-pub struct MibNames<'m> {
-    mib: &'m Mib,
+/// `OidNames` for a compiled MIB; it shares the MIB, so it can live in any task.
+pub struct MibNames {
+    mib: Arc<Mib>,
     views: Vec<OnceLock<Box<NodeView>>>,
 }
 
-impl std::fmt::Debug for MibNames<'_> {
+impl std::fmt::Debug for MibNames {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MibNames")
             .field("nodes", &self.views.len())
@@ -82,14 +82,19 @@ pub fn render_hints(def: &mib::DefRef<'_>) -> Option<RenderHints> {
     })
 }
 
-impl<'m> MibNames<'m> {
-    pub fn new(mib: &'m Mib) -> Self {
+impl MibNames {
+    pub fn new(mib: Arc<Mib>) -> Self {
         MibNames {
-            mib,
             views: std::iter::repeat_with(OnceLock::new)
                 .take(mib.node_count())
                 .collect(),
+            mib,
         }
+    }
+
+    /// The MIB these names come from.
+    pub fn mib(&self) -> &Arc<Mib> {
+        &self.mib
     }
 
     fn view(&self, node: NodeRef<'_>) -> &NodeView {
@@ -125,9 +130,9 @@ impl<'m> MibNames<'m> {
     }
 }
 
-impl OidNames for MibNames<'_> {
+impl OidNames for MibNames {
     fn resolve(&self, arcs: &[u32]) -> Option<Resolved<'_>> {
-        let mib = self.mib;
+        let mib = &*self.mib;
         let (id, depth) = mib.lookup_oid(&crate::proto::Oid::from(arcs));
         if depth == 0 {
             return None;
@@ -178,7 +183,7 @@ mod tests {
         c.finish()
     }
 
-    fn render(names: &MibNames<'_>, oid: &str, value: Value) -> String {
+    fn render(names: &MibNames, oid: &str, value: Value) -> String {
         let options = OutputOptions {
             oid_style: OidStyle::Module,
             ..OutputOptions::default()
@@ -194,8 +199,7 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_tc_chain() {
-        let mib = standard_mib();
-        let names = MibNames::new(&mib);
+        let names = MibNames::new(Arc::new(standard_mib()));
         let r = names.resolve(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 3]).unwrap();
         assert_eq!(
             (r.label, r.module, r.depth),
@@ -226,8 +230,7 @@ mod tests {
 
     #[test]
     fn renders_names_and_enums_through_the_output_module() {
-        let mib = standard_mib();
-        let names = MibNames::new(&mib);
+        let names = MibNames::new(Arc::new(standard_mib()));
         assert_eq!(
             render(&names, ".1.3.6.1.2.1.2.2.1.8.3", Value::Integer(1)),
             "IF-MIB::ifOperStatus.3 = INTEGER: up(1)\n"

@@ -674,7 +674,7 @@ fn hex_tokens(text: &str) -> Result<Vec<u8>, String> {
             }
             break;
         }
-        out.push(u8::from_str_radix(token, 16).map_err(|_| format!("'{token}' is not hex"))?);
+        out.extend(crate::proto::hex::decode(token).map_err(|_| format!("'{token}' is not hex"))?);
     }
     Ok(out)
 }
@@ -727,22 +727,19 @@ fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
         .strip_prefix("0x")
         .or_else(|| body.strip_prefix("0X"))
         .unwrap_or(body);
-    let groups: Vec<&str> = body
-        .split([':', '-', ' ', '\t'])
-        .filter(|g| !g.is_empty())
-        .collect();
     let mut out = Vec::new();
-    for group in groups {
+    for group in body.split([':', '-', ' ', '\t']).filter(|g| !g.is_empty()) {
         // "0:1a:2b" (a DISPLAY-HINT with single digits) as well as "001a2b".
+        let padded;
         let group = if group.len() % 2 == 1 {
-            format!("0{group}")
+            padded = format!("0{group}");
+            &padded
         } else {
-            group.to_string()
+            group
         };
-        for pair in group.as_bytes().chunks(2) {
-            let s = std::str::from_utf8(pair).unwrap_or("");
-            out.push(u8::from_str_radix(s, 16).map_err(|_| format!("'{text}' is not hex bytes"))?);
-        }
+        out.extend(
+            crate::proto::hex::decode(group).map_err(|_| format!("'{text}' is not hex bytes"))?,
+        );
     }
     Ok(out)
 }

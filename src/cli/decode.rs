@@ -48,80 +48,15 @@ pub struct DecodeArgs {
     /// The message as hex (spaces allowed), when no --file is given
     #[arg(value_name = "HEX")]
     pub hex: Vec<String>,
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "SNMPv3 credentials (to verify and decrypt)"
+    )]
     pub credentials: DecodeCredentials,
 }
 
-/// The SNMPv3 secrets to check a message with, spelled as Net-SNMP's tools spell them.
-#[derive(Args, Clone, Default)]
-#[command(next_help_heading = "SNMPv3 credentials (to verify and decrypt)")]
-pub struct DecodeCredentials {
-    /// User (default: the message's msgUserName)
-    #[arg(short = 'u', value_name = "USER")]
-    pub user: Option<String>,
-    /// Check up to this level: noAuthNoPriv, authNoPriv, authPriv (default: the message's)
-    #[arg(short = 'l', value_name = "LEVEL")]
-    pub level: Option<String>,
-    /// Authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512 (default: each
-    /// one whose digest has the message's length)
-    #[arg(short = 'a', value_name = "PROTOCOL")]
-    pub auth_protocol: Option<String>,
-    /// Authentication pass phrase (or $MIBSCOPE_AUTH_PASS, which keeps it off the process list)
-    #[arg(
-        short = 'A',
-        value_name = "PASSPHRASE",
-        env = "MIBSCOPE_AUTH_PASS",
-        hide_env_values = true
-    )]
-    pub auth_passphrase: Option<String>,
-    /// Privacy protocol: DES, 3DES, AES, AES-192, AES-256, AES-192-C, AES-256-C (default:
-    /// each in turn)
-    #[arg(short = 'x', value_name = "PROTOCOL")]
-    pub priv_protocol: Option<String>,
-    /// Privacy pass phrase (or $MIBSCOPE_PRIV_PASS)
-    #[arg(
-        short = 'X',
-        value_name = "PASSPHRASE",
-        env = "MIBSCOPE_PRIV_PASS",
-        hide_env_values = true
-    )]
-    pub priv_passphrase: Option<String>,
-    /// Engine id to localize the keys to, in hex (default: the message's
-    /// msgAuthoritativeEngineID, which is right for requests, responses and traps alike)
-    #[arg(short = 'e', value_name = "ENGINE-ID")]
-    pub engine_id: Option<String>,
-    /// Authentication master key Ku in hex (Net-SNMP's -3m)
-    #[arg(long, value_name = "HEX")]
-    pub auth_master_key: Option<String>,
-    /// Privacy master key in hex (Net-SNMP's -3M)
-    #[arg(long, value_name = "HEX")]
-    pub priv_master_key: Option<String>,
-    /// Localized authentication key Kul in hex (Net-SNMP's -3k)
-    #[arg(long, value_name = "HEX")]
-    pub auth_localized_key: Option<String>,
-    /// Localized privacy key in hex (Net-SNMP's -3K)
-    #[arg(long, value_name = "HEX")]
-    pub priv_localized_key: Option<String>,
-}
-
-impl std::fmt::Debug for DecodeCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |v: &Option<String>| if v.is_some() { "<redacted>" } else { "None" };
-        f.debug_struct("DecodeCredentials")
-            .field("user", &self.user)
-            .field("level", &self.level)
-            .field("auth_protocol", &self.auth_protocol)
-            .field("auth_passphrase", &secret(&self.auth_passphrase))
-            .field("priv_protocol", &self.priv_protocol)
-            .field("priv_passphrase", &secret(&self.priv_passphrase))
-            .field("engine_id", &self.engine_id)
-            .field("auth_master_key", &secret(&self.auth_master_key))
-            .field("priv_master_key", &secret(&self.priv_master_key))
-            .field("auth_localized_key", &secret(&self.auth_localized_key))
-            .field("priv_localized_key", &secret(&self.priv_localized_key))
-            .finish()
-    }
-}
+/// The SNMPv3 secrets to check a message with: the request commands' option group.
+pub use super::options::V3Credentials as DecodeCredentials;
 
 /// Credentials as checked and parsed, ready to try on a message.
 pub struct Checker {
@@ -257,12 +192,7 @@ pub fn parse_hex_dump(text: &str) -> Option<Vec<u8>> {
             .map(|c| if matches!(c, ',' | ':' | '-') { ' ' } else { c })
             .collect();
         for token in cleaned.split_whitespace() {
-            if token.len() % 2 != 0 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
-            }
-            for i in (0..token.len()).step_by(2) {
-                out.push(u8::from_str_radix(&token[i..i + 2], 16).ok()?);
-            }
+            out.extend(crate::proto::hex::decode(token).ok()?);
             saw_any = true;
         }
     }

@@ -7,7 +7,8 @@ pub mod demo;
 pub mod mibs;
 pub mod options;
 pub mod request;
-pub mod snmpconf;
+/// Moved to `session::snmpconf`; the old path stays for callers.
+pub use crate::session::snmpconf;
 pub mod translate;
 pub mod tui;
 pub mod walk;
@@ -51,6 +52,15 @@ pub enum CliError {
     Value(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl From<crate::session::SessionError> for CliError {
+    fn from(e: crate::session::SessionError) -> Self {
+        match e {
+            crate::session::SessionError::Address(a) => CliError::Address(a.to_string()),
+            other => CliError::Usage(other.to_string()),
+        }
+    }
 }
 
 #[derive(Parser, Debug)]

@@ -7,20 +7,17 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::snmpconf::SnmpConf;
 use super::{CliError, Outcome};
 use crate::mib::Mib;
-use crate::mib_store::{self, Loaded, MibConfig, ModuleSelection};
+use crate::mib_handle::{LoadedMib, MibHandle};
+use crate::mib_store::{MibConfig, ModuleSelection};
 use crate::mib_view::MibNames;
 use crate::net::Client;
 use crate::output::syntax::{NoNames, OidNames};
 use crate::output::{OidStyle, OutputOptions};
-use crate::proto::engine::{KeyExtensionPolicy, Security, Target, UsmTarget};
-use crate::proto::usm::{
-    AuthProtocol, Credentials, EngineBoots, EngineId, EngineTime, KeyError, KeySource,
-    LocalizedKey, MasterKey, Passphrase, PrivProtocol, SecurityLevel, UserName,
-};
-use crate::proto::{Community, Oid, Version};
+use crate::proto::Oid;
+use crate::proto::engine::{KeyExtensionPolicy, Target};
+use crate::session::{Defaults, TargetOptions, UsmOptions, redact};
 
 /// Who the agent is and how to reach it.
 #[derive(Args, Clone)]
@@ -56,21 +53,24 @@ pub struct AgentOptions {
     pub agent: String,
 }
 
-/// SNMPv3 options, as Net-SNMP spells them. Passphrases can also come from
-/// $MIBSCOPE_AUTH_PASS / $MIBSCOPE_PRIV_PASS or from snmp.conf (defAuthPassphrase, ...).
+/// The SNMPv3 security options every command that speaks v3 takes (the request commands
+/// and `decode`), as Net-SNMP spells them: -u -l -a -A -x -X -e and -3m -3M -3k -3K.
+/// Passphrases can also come from $MIBSCOPE_AUTH_PASS / $MIBSCOPE_PRIV_PASS.
 #[derive(Args, Clone, Default)]
-pub struct V3Options {
-    /// Security name (user)
+pub struct V3Credentials {
+    /// Security name (user; decode: default the message's msgUserName)
     #[arg(short = 'u', value_name = "USER")]
     pub user: Option<String>,
     /// Security level: noAuthNoPriv, authNoPriv or authPriv (default: the highest the given
-    /// secrets allow)
+    /// secrets allow; decode: check up to this level, default the message's)
     #[arg(short = 'l', value_name = "LEVEL")]
     pub level: Option<String>,
-    /// Authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512
+    /// Authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512 (decode:
+    /// default each one whose digest has the message's length)
     #[arg(short = 'a', value_name = "PROTOCOL")]
     pub auth_protocol: Option<String>,
-    /// Authentication passphrase (or $MIBSCOPE_AUTH_PASS)
+    /// Authentication passphrase (or $MIBSCOPE_AUTH_PASS, which keeps it off the process
+    /// list)
     #[arg(
         short = 'A',
         value_name = "PASSPHRASE",
@@ -79,7 +79,7 @@ pub struct V3Options {
     )]
     pub auth_passphrase: Option<String>,
     /// Privacy protocol: DES, 3DES, AES, AES-192, AES-256 (Blumenthal key extension),
-    /// AES-192-C, AES-256-C (Reeder/Cisco key extension)
+    /// AES-192-C, AES-256-C (Reeder/Cisco key extension) (decode: default each in turn)
     #[arg(short = 'x', value_name = "PROTOCOL")]
     pub priv_protocol: Option<String>,
     /// Privacy passphrase (or $MIBSCOPE_PRIV_PASS)
@@ -90,18 +90,10 @@ pub struct V3Options {
         hide_env_values = true
     )]
     pub priv_passphrase: Option<String>,
-    /// The agent's engine ID in hex (skips discovery)
+    /// The agent's engine ID in hex: requests skip discovery; decode localizes the keys to
+    /// it (default: the message's msgAuthoritativeEngineID)
     #[arg(short = 'e', value_name = "ENGINE-ID")]
     pub engine_id: Option<String>,
-    /// Context engine ID in hex (default: the agent's engine ID)
-    #[arg(short = 'E', value_name = "ENGINE-ID")]
-    pub context_engine_id: Option<String>,
-    /// Context name
-    #[arg(short = 'n', value_name = "CONTEXT")]
-    pub context: Option<String>,
-    /// The agent's boots and time, with -e
-    #[arg(short = 'Z', value_name = "BOOTS,TIME")]
-    pub boots_time: Option<String>,
     /// Authentication master key Ku in hex (Net-SNMP's -3m)
     #[arg(long, value_name = "HEX")]
     pub auth_master_key: Option<String>,
@@ -114,32 +106,55 @@ pub struct V3Options {
     /// Localized privacy key in hex (Net-SNMP's -3K)
     #[arg(long, value_name = "HEX")]
     pub priv_localized_key: Option<String>,
+}
+
+impl V3Credentials {
+    /// These options as the session module's plain values (no context, no -Z).
+    pub fn usm_options(&self) -> UsmOptions {
+        UsmOptions {
+            user: self.user.clone(),
+            level: self.level.clone(),
+            auth_protocol: self.auth_protocol.clone(),
+            auth_passphrase: self.auth_passphrase.clone(),
+            priv_protocol: self.priv_protocol.clone(),
+            priv_passphrase: self.priv_passphrase.clone(),
+            auth_master_key: self.auth_master_key.clone(),
+            priv_master_key: self.priv_master_key.clone(),
+            auth_localized_key: self.auth_localized_key.clone(),
+            priv_localized_key: self.priv_localized_key.clone(),
+            engine_id: self.engine_id.clone(),
+            ..UsmOptions::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for V3Credentials {
+    /// As `UsmOptions` shows them: secrets redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.usm_options().fmt(f)
+    }
+}
+
+/// SNMPv3 options of the request commands: the shared credentials, and the context and
+/// engine options only a request uses. Passphrases can also come from snmp.conf
+/// (defAuthPassphrase, ...).
+#[derive(Args, Clone, Default)]
+pub struct V3Options {
+    #[command(flatten)]
+    pub credentials: V3Credentials,
+    /// Context engine ID in hex (default: the agent's engine ID)
+    #[arg(short = 'E', value_name = "ENGINE-ID")]
+    pub context_engine_id: Option<String>,
+    /// Context name
+    #[arg(short = 'n', value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// The agent's boots and time, with -e
+    #[arg(short = 'Z', value_name = "BOOTS,TIME")]
+    pub boots_time: Option<String>,
     /// AES-192/256 key extension: as-named (AES-192 is Blumenthal, AES-192-C Reeder), or
     /// auto (on a privacy failure try the other one and say which worked)
     #[arg(long, value_name = "POLICY", default_value = "as-named", value_parser = ["as-named", "auto"])]
     pub aes_key_extension: String,
-}
-
-impl V3Options {
-    /// True when any option only SNMPv3 uses was given.
-    fn any(&self) -> bool {
-        self.user.is_some()
-            || self.level.is_some()
-            || self.auth_protocol.is_some()
-            || self.priv_protocol.is_some()
-            || self.engine_id.is_some()
-            || self.context.is_some()
-            || self.auth_master_key.is_some()
-            || self.auth_localized_key.is_some()
-    }
-}
-
-fn redact<T>(v: &Option<T>) -> &'static str {
-    if v.is_some() {
-        "Some(<redacted>)"
-    } else {
-        "None"
-    }
 }
 
 impl std::fmt::Debug for AgentOptions {
@@ -158,253 +173,65 @@ impl std::fmt::Debug for AgentOptions {
 impl std::fmt::Debug for V3Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("V3Options")
-            .field("user", &self.user)
-            .field("level", &self.level)
-            .field("auth_protocol", &self.auth_protocol)
-            .field("auth_passphrase", &redact(&self.auth_passphrase))
-            .field("priv_protocol", &self.priv_protocol)
-            .field("priv_passphrase", &redact(&self.priv_passphrase))
-            .field("engine_id", &self.engine_id)
+            .field("credentials", &self.credentials)
             .field("context", &self.context)
-            .field(
-                "keys",
-                &redact(
-                    &self
-                        .auth_master_key
-                        .as_ref()
-                        .or(self.auth_localized_key.as_ref()),
-                ),
-            )
             .finish_non_exhaustive()
     }
 }
 
 impl AgentOptions {
-    fn version_with(&self, conf: &SnmpConf) -> Result<Version, CliError> {
-        let text = match (&self.version, conf.get("defVersion")) {
-            (Some(v), _) => v.as_str(),
-            (None, Some(v)) => v,
-            (None, None) if self.v3.any() => "3",
-            (None, None) => "2c",
-        };
-        match text {
-            "1" => Ok(Version::V1),
-            "2c" | "2" => Ok(Version::V2c),
-            "3" => Ok(Version::V3),
-            other => Err(CliError::Usage(format!(
-                "Invalid version specified after -v flag: {other}"
-            ))),
+    /// These options as the session module's plain values.
+    pub fn target_options(&self) -> TargetOptions {
+        TargetOptions {
+            agent: self.agent.clone(),
+            version: self.version.clone(),
+            community: self.community.clone(),
+            // Checked by `target`; an impossible value is none here rather than a panic.
+            timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::ZERO),
+            retries: self.retries,
+            lookup_limit: crate::net::target::DEFAULT_LOOKUP_LIMIT,
+            usm: self.v3.usm_options(),
         }
     }
 
-    pub fn target(&self) -> Result<Arc<Target>, CliError> {
-        let conf = SnmpConf::load();
-        for (path, mode) in &conf.exposed {
-            eprintln!(
-                "mibscope: warning: {} holds passphrases or keys and is readable by others (mode {mode:o}); run chmod 600 on it",
-                path.display()
-            );
+    /// The target these options, the environment and snmp.conf describe (see
+    /// `session::Defaults`); snmp.conf warnings go to stderr.
+    pub async fn target(&self) -> Result<Arc<Target>, CliError> {
+        let defaults = Defaults::load();
+        for w in defaults.warnings() {
+            eprintln!("mibscope: warning: {w}");
         }
-        let version = self.version_with(&conf)?;
+        let options = self.target_options();
+        defaults.version(&options)?;
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout < 86_400.0) {
             return Err(CliError::Usage(format!(
                 "bad timeout -t {}: give seconds, more than 0",
                 self.timeout
             )));
         }
-        let default_port = conf
-            .get("defaultPort")
-            .and_then(|p| p.parse::<u16>().ok())
-            .unwrap_or(crate::net::target::DEFAULT_PORT);
-        let addr = crate::net::target::AgentSpec::parse(&self.agent, default_port)
-            .and_then(|s| s.resolve())
-            .map_err(|e| CliError::Address(e.to_string()))?;
-        let security = match version {
-            Version::V3 => Security::Usm(Arc::new(self.v3.usm_target(&conf)?)),
-            _ => {
-                let community = self
-                    .community
-                    .as_deref()
-                    .or(conf.get("defCommunity"))
-                    .ok_or_else(|| CliError::Usage("No community name specified.".into()))?;
-                Security::Community {
-                    version,
-                    community: Community::new(community.as_bytes()),
-                }
-            }
-        };
-        Ok(Arc::new(Target {
-            addr,
-            security,
-            timeout: Duration::from_secs_f64(self.timeout),
-            retries: self.retries,
-        }))
+        Ok(defaults.target(&options).await?)
     }
 }
 
 impl V3Options {
-    /// The SNMPv3 side of a target: options first, then snmp.conf defaults.
-    pub fn usm_target(&self, conf: &SnmpConf) -> Result<UsmTarget, CliError> {
-        let usage = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
-        let user = self
-            .user
-            .as_deref()
-            .or(conf.get("defSecurityName"))
-            .ok_or_else(|| {
-                CliError::Usage(
-                    "SNMPv3 needs a user name: give -u USER (or defSecurityName in snmp.conf)"
-                        .into(),
-                )
-            })?;
-        let user = UserName::new(user.as_bytes());
-        let auth_source = key_source(
-            "authentication",
-            [
-                (self.auth_master_key.as_deref(), KeyKind::Master),
-                (self.auth_localized_key.as_deref(), KeyKind::Localized),
-                (self.auth_passphrase.as_deref(), KeyKind::Passphrase),
-                (conf.get("defAuthMasterKey"), KeyKind::Master),
-                (conf.get("defAuthLocalizedKey"), KeyKind::Localized),
-                (conf.get("defAuthPassphrase"), KeyKind::Passphrase),
-                (conf.get("defPassphrase"), KeyKind::Passphrase),
-            ],
-        )?;
-        let priv_source = key_source(
-            "privacy",
-            [
-                (self.priv_master_key.as_deref(), KeyKind::Master),
-                (self.priv_localized_key.as_deref(), KeyKind::Localized),
-                (self.priv_passphrase.as_deref(), KeyKind::Passphrase),
-                (conf.get("defPrivMasterKey"), KeyKind::Master),
-                (conf.get("defPrivLocalizedKey"), KeyKind::Localized),
-                (conf.get("defPrivPassphrase"), KeyKind::Passphrase),
-                (conf.get("defPassphrase"), KeyKind::Passphrase),
-            ],
-        )?;
-        let level = match self.level.as_deref().or(conf.get("defSecurityLevel")) {
-            Some(text) => text.parse::<SecurityLevel>().map_err(|e| usage(&e))?,
-            None if priv_source.is_some() && auth_source.is_some() => SecurityLevel::AuthPriv,
-            None if auth_source.is_some() => SecurityLevel::AuthNoPriv,
-            None => SecurityLevel::NoAuthNoPriv,
-        };
-        // Net-SNMP's defaults when no protocol is named.
-        let auth_protocol: AuthProtocol = self
-            .auth_protocol
-            .as_deref()
-            .or(conf.get("defAuthType"))
-            .unwrap_or("MD5")
-            .parse()
-            .map_err(|e| usage(&e))?;
-        let priv_protocol: PrivProtocol = self
-            .priv_protocol
-            .as_deref()
-            .or(conf.get("defPrivType"))
-            .unwrap_or("DES")
-            .parse()
-            .map_err(|e| usage(&e))?;
-        let missing = |what: &str, how: &str| {
-            CliError::Usage(format!("security level {level} needs {what}: give {how}"))
-        };
-        let credentials = match level {
-            SecurityLevel::NoAuthNoPriv => Credentials::no_auth(user),
-            SecurityLevel::AuthNoPriv => {
-                let auth = auth_source.ok_or_else(|| {
-                    missing(
-                        "an authentication passphrase",
-                        "-A (or $MIBSCOPE_AUTH_PASS, or defAuthPassphrase in snmp.conf)",
-                    )
-                })?;
-                Credentials::new(user, Some((auth_protocol, auth)), None).map_err(|e| usage(&e))?
-            }
-            SecurityLevel::AuthPriv => {
-                let auth = auth_source.ok_or_else(|| {
-                    missing(
-                        "an authentication passphrase",
-                        "-A (or $MIBSCOPE_AUTH_PASS, or defAuthPassphrase in snmp.conf)",
-                    )
-                })?;
-                let privacy = priv_source.ok_or_else(|| {
-                    missing(
-                        "a privacy passphrase",
-                        "-X (or $MIBSCOPE_PRIV_PASS, or defPrivPassphrase in snmp.conf)",
-                    )
-                })?;
-                Credentials::new(
-                    user,
-                    Some((auth_protocol, auth)),
-                    Some((priv_protocol, privacy)),
-                )
-                .map_err(|e| usage(&e))?
-            }
-        };
-        let engine_id = |text: &Option<String>| -> Result<Option<EngineId>, CliError> {
-            text.as_deref()
-                .map(|t| t.parse::<EngineId>().map_err(|e| usage(&e)))
-                .transpose()
-        };
-        let boots_time = match &self.boots_time {
-            None => None,
-            Some(text) => {
-                let (b, t) = text
-                    .split_once(',')
-                    .ok_or_else(|| CliError::Usage(format!("-Z {text}: give BOOTS,TIME")))?;
-                let n = |s: &str| {
-                    s.trim().parse::<u32>().map_err(|_| {
-                        CliError::Usage(format!("-Z {text}: give BOOTS,TIME as numbers"))
-                    })
-                };
-                Some((EngineBoots(n(b)?), EngineTime(n(t)?)))
-            }
-        };
-        Ok(UsmTarget {
-            credentials: Arc::new(credentials),
-            level,
-            context_name: self
-                .context
-                .as_deref()
-                .or(conf.get("defContext"))
-                .unwrap_or("")
-                .as_bytes()
-                .to_vec(),
-            context_engine_id: engine_id(&self.context_engine_id)?,
-            engine_id: engine_id(&self.engine_id)?,
-            boots_time,
+    /// These options as the session module's plain values.
+    pub fn usm_options(&self) -> UsmOptions {
+        UsmOptions {
+            context_engine_id: self.context_engine_id.clone(),
+            context: self.context.clone(),
+            boots_time: self.boots_time.clone(),
             key_extension: if self.aes_key_extension == "auto" {
                 KeyExtensionPolicy::Auto
             } else {
                 KeyExtensionPolicy::AsNamed
             },
-        })
+            ..self.credentials.usm_options()
+        }
     }
 }
 
-/// How a secret given as text is to be read.
-#[derive(Clone, Copy)]
-pub(crate) enum KeyKind {
-    Passphrase,
-    Master,
-    Localized,
-}
-
-/// The first secret given, in order of precedence, as a key source.
-pub(crate) fn key_source<const N: usize>(
-    what: &'static str,
-    candidates: [(Option<&str>, KeyKind); N],
-) -> Result<Option<KeySource>, CliError> {
-    let Some((text, kind)) = candidates.into_iter().find_map(|(t, k)| t.map(|t| (t, k))) else {
-        return Ok(None);
-    };
-    let usage = |e: KeyError| CliError::Usage(e.to_string());
-    Ok(Some(match kind {
-        KeyKind::Passphrase => {
-            KeySource::Passphrase(Passphrase::new(what, text.as_bytes()).map_err(usage)?)
-        }
-        KeyKind::Master => KeySource::Master(MasterKey::from_hex(what, text).map_err(usage)?),
-        KeyKind::Localized => {
-            KeySource::Localized(LocalizedKey::from_hex(what, text).map_err(usage)?)
-        }
-    }))
-}
+/// Moved to `session`; these names stay for callers.
+pub(crate) use crate::session::{KeyKind, key_source};
 
 /// The option groups every request subcommand takes: who to ask, how to print, which MIBs.
 #[derive(Args, Debug, Clone)]
@@ -430,7 +257,7 @@ impl RequestOptions {
     /// Resolves the target, checks the output flags and binds the client socket.
     pub async fn session(&self) -> Result<Session, CliError> {
         Ok(Session {
-            target: self.agent.target()?,
+            target: self.agent.target().await?,
             output: self.output.options()?,
             client: Client::bind().await?,
             label: self.agent.agent.clone(),
@@ -490,15 +317,21 @@ impl MibArgs {
     }
 }
 
-/// The MIB configuration of this process (the command's -m and -M).
-static MIB_CONFIG: OnceLock<MibConfig> = OnceLock::new();
-/// This process's MIB, loaded on first use.
-static MIB: OnceLock<Loaded> = OnceLock::new();
+/// The CLI's MIB: one handle for the command, made from its -m and -M, loaded the first
+/// time a name is needed. A command runs once, so it keeps the snapshot it first read
+/// (`pinned`); long-running faces hold their own `MibHandle` and swap it.
+static MIB: OnceLock<MibHandle> = OnceLock::new();
+static PINNED: OnceLock<Arc<LoadedMib>> = OnceLock::new();
 
 /// Chooses where this process's MIB comes from: the subcommand's -m and -M. Called once by
 /// `main_with_args`; later calls change nothing.
 pub fn use_mib_args(args: &MibArgs) {
-    let _ = MIB_CONFIG.set(args.config());
+    let _ = MIB.set(MibHandle::new(args.config()));
+}
+
+/// The handle on this command's MIB (the default -m/-M when `use_mib_args` was not called).
+pub fn mib_handle() -> &'static MibHandle {
+    MIB.get_or_init(|| MibHandle::new(MibArgs::default().config()))
 }
 
 /// This process's MIB, loaded (or read from the cache) the first time a name is needed, so
@@ -509,13 +342,9 @@ pub fn mib() -> &'static Mib {
 }
 
 /// `mib()` with how it was loaded.
-pub fn loaded_mib() -> &'static Loaded {
-    MIB.get_or_init(|| {
-        let config = MIB_CONFIG
-            .get()
-            .cloned()
-            .unwrap_or_else(|| MibArgs::default().config());
-        let loaded = mib_store::load(&config);
+pub fn loaded_mib() -> &'static LoadedMib {
+    PINNED.get_or_init(|| {
+        let loaded = mib_handle().get();
         for d in loaded.mib.diagnostics() {
             if d.code == crate::mib::Code::ModuleNotFound {
                 let module = d.module.as_deref().unwrap_or("?");
@@ -530,18 +359,18 @@ pub fn loaded_mib() -> &'static Loaded {
 
 /// This process's MIB as the renderer's `OidNames` (for `output::write_varbind_named`),
 /// loaded on first use like `mib()`.
-pub fn mib_names() -> &'static MibNames<'static> {
-    static NAMES: OnceLock<MibNames<'static>> = OnceLock::new();
-    NAMES.get_or_init(|| MibNames::new(mib()))
+pub fn mib_names() -> &'static MibNames {
+    &loaded_mib().names
 }
 
 /// What printed varbinds are named and rendered with: this process's MIB, or nothing when
 /// the MIB selection is empty (`-m ''`), which then is never loaded.
 pub fn output_names() -> &'static (dyn OidNames + Sync) {
     static NONE: NoNames = NoNames;
-    let empty = MIB_CONFIG.get().is_some_and(
-        |c| matches!(&c.modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty)),
-    );
+    static EMPTY: OnceLock<bool> = OnceLock::new();
+    let empty = *EMPTY.get_or_init(|| {
+        matches!(&mib_handle().config().modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty))
+    });
     if empty { &NONE } else { mib_names() }
 }
 
@@ -700,6 +529,9 @@ mod tests {
         );
     }
 
+    use crate::proto::engine::UsmTarget;
+    use crate::proto::usm::{EngineBoots, EngineTime, SecurityLevel};
+
     fn v3(args: &[&str]) -> Result<UsmTarget, CliError> {
         #[derive(clap::Parser)]
         struct T {
@@ -710,7 +542,7 @@ mod tests {
         full.extend_from_slice(args);
         let t = <T as clap::Parser>::try_parse_from(full)
             .map_err(|e| CliError::Usage(e.to_string()))?;
-        t.v3.usm_target(&SnmpConf::default())
+        Ok(crate::session::Defaults::none().usm_target(&t.v3.usm_options())?)
     }
 
     #[test]
@@ -810,8 +642,11 @@ mod tests {
         let text = format!("{t:?}");
         assert!(!text.contains("secret"), "{text}");
         let opts = V3Options {
-            auth_passphrase: Some("authpass-secret".into()),
-            priv_passphrase: Some("privpass-secret".into()),
+            credentials: V3Credentials {
+                auth_passphrase: Some("authpass-secret".into()),
+                priv_passphrase: Some("privpass-secret".into()),
+                ..V3Credentials::default()
+            },
             ..V3Options::default()
         };
         assert!(!format!("{opts:?}").contains("secret"));

@@ -258,25 +258,11 @@ pub fn parse_set_value(kind: &str, text: &str) -> Result<Value, String> {
 }
 
 fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let body = text.trim();
-    let body = body
-        .strip_prefix("0x")
-        .or_else(|| body.strip_prefix("0X"))
-        .unwrap_or(body);
-    let digits: Vec<char> = body
-        .chars()
-        .filter(|c| !matches!(c, ' ' | ':' | '-' | '\t'))
-        .collect();
-    if digits.len() % 2 != 0 {
-        return Err(format!("hex string '{text}' has an odd number of digits"));
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let s: String = pair.iter().collect();
-            u8::from_str_radix(&s, 16).map_err(|_| format!("'{s}' in '{text}' is not hex"))
-        })
-        .collect()
+    use crate::proto::hex::{HexError, decode};
+    decode(text).map_err(|e| match e {
+        HexError::OddLength(_) => format!("hex string '{text}' has an odd number of digits"),
+        HexError::NotHex(c) => format!("'{c}' in '{text}' is not hex"),
+    })
 }
 
 /// BITS: bit numbers separated by spaces or commas; bit 0 is the top bit of the first byte

@@ -1,11 +1,16 @@
 //! The tokio driver: one task owns one UDP socket (dual-stack when the host allows) and the
 //! sans-IO `Engine`; any number of `Client` handles send it operations over a channel and
 //! await their answers. Walks, pollers and the TUI all go through the same `Client`.
+//!
+//! A request whose future is dropped (a screen the user left, a poll cut short by a
+//! timeout) is cancelled in the engine: nothing of it is sent again. A caller that wants
+//! to show what happens on the way passes a `ProgressSender`.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use tokio::net::UdpSocket;
@@ -13,19 +18,29 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::proto::engine::MaxRepetitions;
 use crate::proto::engine::{
-    Engine, EngineStats, Notice, OpId, Operation, RequestError, Response, Target,
+    Engine, EngineStats, Notice, OpId, Operation, Progress, RequestError, Response, Target,
 };
 use crate::proto::walk::{Step, TableWalk, Walk, WalkError, WalkOptions};
 use crate::proto::{Oid, VarBind};
 
 type Reply = oneshot::Sender<Result<Response, RequestError>>;
 
+/// Where a request's `Progress` goes (retries, discovery, resynchronisation, tooBig). Each
+/// request sends a handful at most; a closed receiver is not an error.
+pub type ProgressSender = mpsc::UnboundedSender<Progress>;
+
+/// Names a request between a `Client` and the socket task, so a dropped caller can cancel it.
+type RequestKey = u64;
+
 enum Command {
     Start {
+        key: RequestKey,
         target: Arc<Target>,
         op: Operation,
         reply: Reply,
+        progress: Option<ProgressSender>,
     },
+    Cancel(RequestKey),
     Stats(oneshot::Sender<EngineStats>),
 }
 
@@ -34,6 +49,22 @@ enum Command {
 pub struct Client {
     commands: mpsc::UnboundedSender<Command>,
     local: SocketAddr,
+    next_key: Arc<AtomicU64>,
+}
+
+/// Cancels the request in the socket task unless disarmed (the answer arrived).
+struct CancelOnDrop<'a> {
+    commands: &'a mpsc::UnboundedSender<Command>,
+    key: RequestKey,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = self.commands.send(Command::Cancel(self.key));
+        }
+    }
 }
 
 impl Client {
@@ -50,6 +81,7 @@ impl Client {
         Ok(Client {
             commands: tx,
             local,
+            next_key: Arc::new(AtomicU64::new(1)),
         })
     }
 
@@ -58,20 +90,51 @@ impl Client {
     }
 
     /// Sends one operation and waits for its outcome (retries and timeouts included).
+    /// Dropping the future cancels the operation: nothing of it is sent again.
     pub async fn request(
         &self,
         target: &Arc<Target>,
         op: Operation,
     ) -> Result<Response, RequestError> {
+        self.send(target, op, None).await
+    }
+
+    /// `request`, with each step on the way (transmissions and retries, engine discovery,
+    /// resynchronisation, tooBig recovery) sent to `progress` as it happens.
+    pub async fn request_with_progress(
+        &self,
+        target: &Arc<Target>,
+        op: Operation,
+        progress: ProgressSender,
+    ) -> Result<Response, RequestError> {
+        self.send(target, op, Some(progress)).await
+    }
+
+    async fn send(
+        &self,
+        target: &Arc<Target>,
+        op: Operation,
+        progress: Option<ProgressSender>,
+    ) -> Result<Response, RequestError> {
+        let key = self.next_key.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
         self.commands
             .send(Command::Start {
+                key,
                 target: Arc::clone(target),
                 op,
                 reply,
+                progress,
             })
             .map_err(|_| RequestError::Cancelled)?;
-        answer.await.unwrap_or(Err(RequestError::Cancelled))
+        let mut guard = CancelOnDrop {
+            commands: &self.commands,
+            key,
+            armed: true,
+        };
+        let result = answer.await.unwrap_or(Err(RequestError::Cancelled));
+        guard.armed = false;
+        result
     }
 
     /// What the engine has counted so far.
@@ -84,19 +147,32 @@ impl Client {
     }
 
     /// Walks table columns in lock step (GetBulk, or GetNext for v1) and returns every
-    /// value found, column by column in the order they came.
+    /// value found, column by column in the order they came. Dropping the future cancels
+    /// the request in flight.
     pub async fn walk_table(
         &self,
         target: &Arc<Target>,
         columns: Vec<Oid>,
         max_repetitions: u32,
     ) -> Result<Vec<VarBind>, TableWalkError> {
+        self.walk_table_with_progress(target, columns, max_repetitions, None)
+            .await
+    }
+
+    /// `walk_table`, with the progress of each of its requests sent to `progress`.
+    pub async fn walk_table_with_progress(
+        &self,
+        target: &Arc<Target>,
+        columns: Vec<Oid>,
+        max_repetitions: u32,
+        progress: Option<ProgressSender>,
+    ) -> Result<Vec<VarBind>, TableWalkError> {
         let bulk = (target.security.version() != crate::proto::Version::V1)
             .then_some(MaxRepetitions(max_repetitions.max(1)));
         let mut walk = TableWalk::new(columns, bulk);
         while let Some(op) = walk.next_operation() {
             let response = self
-                .request(target, op)
+                .send(target, op, progress.clone())
                 .await
                 .map_err(TableWalkError::Request)?;
             walk.handle_response(response)
@@ -112,6 +188,7 @@ impl Client {
             target: Arc::clone(target),
             walk: Walk::new(root, options),
             notices: Vec::new(),
+            progress: None,
         }
     }
 }
@@ -126,11 +203,13 @@ pub enum TableWalkError {
 }
 
 /// A walk in progress: each `next` makes one request and returns what it yielded.
+/// Dropping a `next` future (or the `Walker` during one) cancels its request.
 pub struct Walker {
     client: Client,
     target: Arc<Target>,
     walk: Walk,
     notices: Vec<Notice>,
+    progress: Option<ProgressSender>,
 }
 
 /// The outcome of one walk request.
@@ -140,10 +219,18 @@ pub enum WalkItem {
 }
 
 impl Walker {
+    /// Sends the progress of each request of the walk to `progress`.
+    #[must_use]
+    pub fn with_progress(mut self, progress: ProgressSender) -> Walker {
+        self.progress = Some(progress);
+        self
+    }
+
     /// One round trip; `None` once the walk has finished.
     pub async fn next(&mut self) -> Option<WalkItem> {
         let op = self.walk.next_operation()?;
-        Some(match self.client.request(&self.target, op).await {
+        let progress = self.progress.clone();
+        Some(match self.client.send(&self.target, op, progress).await {
             Ok(mut response) => {
                 for n in response.notices.drain(..) {
                     if !self.notices.contains(&n) {
@@ -187,10 +274,18 @@ fn wire_addr(socket_is_v6: bool, dest: SocketAddr) -> SocketAddr {
     }
 }
 
+/// A caller waiting for an operation's outcome.
+struct Waiter {
+    key: RequestKey,
+    reply: Reply,
+    progress: Option<ProgressSender>,
+}
+
 async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, seed: u32) {
     let socket_is_v6 = socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
     let mut engine = Engine::new(seed);
-    let mut waiting: HashMap<OpId, Reply> = HashMap::new();
+    let mut waiting: HashMap<OpId, Waiter> = HashMap::new();
+    let mut ops: HashMap<RequestKey, OpId> = HashMap::new();
     let mut buf = vec![0u8; 65536];
     loop {
         while let Some(t) = engine.poll_transmit() {
@@ -198,20 +293,38 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
                 .send_to(&t.payload, wire_addr(socket_is_v6, t.dest))
                 .await
             {
-                engine.fail_destination(t.dest, &e.to_string());
+                engine.fail_destination(t.dest, e);
+            }
+        }
+        while let Some(p) = engine.poll_progress() {
+            if let Some(tx) = waiting.get(&p.op).and_then(|w| w.progress.as_ref()) {
+                let _ = tx.send(p.progress);
             }
         }
         while let Some(ev) = engine.poll_event() {
-            if let Some(reply) = waiting.remove(&ev.op) {
-                let _ = reply.send(ev.result);
+            if let Some(w) = waiting.remove(&ev.op) {
+                ops.remove(&w.key);
+                let _ = w.reply.send(ev.result);
             }
         }
         let deadline = engine.poll_timeout();
         tokio::select! {
             cmd = commands.recv() => match cmd {
-                Some(Command::Start { target, op, reply }) => {
-                    let id = engine.start(Instant::now(), target, op);
-                    waiting.insert(id, reply);
+                Some(Command::Start { key, target, op, reply, progress }) => {
+                    let now = Instant::now();
+                    let id = if progress.is_some() {
+                        engine.start_observed(now, target, op)
+                    } else {
+                        engine.start(now, target, op)
+                    };
+                    ops.insert(key, id);
+                    waiting.insert(id, Waiter { key, reply, progress });
+                }
+                Some(Command::Cancel(key)) => {
+                    if let Some(id) = ops.remove(&key) {
+                        engine.cancel(id);
+                        waiting.remove(&id);
+                    }
                 }
                 Some(Command::Stats(tx)) => {
                     let _ = tx.send(engine.stats());
@@ -234,5 +347,127 @@ async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d.into()).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::Community;
+    use crate::proto::engine::Security;
+    use std::time::Duration;
+
+    /// An agent that never answers, and a v2c target on it.
+    async fn silent_agent(timeout_ms: u64, retries: u32) -> (UdpSocket, Arc<Target>) {
+        let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let target = Arc::new(Target {
+            addr: silent.local_addr().unwrap(),
+            security: Security::Community {
+                version: crate::proto::Version::V2c,
+                community: Community::new("public"),
+            },
+            timeout: Duration::from_millis(timeout_ms),
+            retries,
+        });
+        (silent, target)
+    }
+
+    /// Datagrams `socket` receives within `window`.
+    async fn count_datagrams(socket: &UdpSocket, window: Duration) -> usize {
+        let mut buf = [0u8; 2048];
+        let end = tokio::time::Instant::now() + window;
+        let mut n = 0;
+        while let Ok(r) = tokio::time::timeout_at(end, socket.recv_from(&mut buf)).await {
+            r.unwrap();
+            n += 1;
+        }
+        n
+    }
+
+    fn get() -> Operation {
+        Operation::Get(vec!["1.3.6.1.2.1.1.5.0".parse().unwrap()])
+    }
+
+    #[tokio::test]
+    async fn a_request_whose_caller_went_away_is_not_retransmitted() {
+        let client = Client::bind().await.unwrap();
+        let (silent, target) = silent_agent(100, 5).await;
+        let mut buf = [0u8; 2048];
+        {
+            let request = client.request(&target, get());
+            tokio::select! {
+                r = request => panic!("a silent agent answered: {r:?}"),
+                r = silent.recv_from(&mut buf) => { r.unwrap(); }
+            }
+            // The caller gives up here: the request future is dropped.
+        }
+        // Six timeouts' worth: nothing more arrives.
+        assert_eq!(
+            count_datagrams(&silent, Duration::from_millis(700)).await,
+            0
+        );
+        let stats = client.stats().await;
+        assert_eq!((stats.requests_sent, stats.retransmissions), (1, 0));
+
+        // The same through a walk dropped in the middle of a request.
+        let mut walker = client.walk(
+            &target,
+            "1.3.6.1.2.1.1".parse().unwrap(),
+            WalkOptions::default(),
+        );
+        tokio::select! {
+            _ = walker.next() => panic!("a silent agent answered"),
+            r = silent.recv_from(&mut buf) => { r.unwrap(); }
+        }
+        drop(walker);
+        assert_eq!(
+            count_datagrams(&silent, Duration::from_millis(700)).await,
+            0
+        );
+
+        // Control: a request left running does retransmit, so the counts above can fail.
+        let running = tokio::spawn({
+            let (client, target) = (client.clone(), Arc::clone(&target));
+            async move { client.request(&target, get()).await }
+        });
+        assert!(count_datagrams(&silent, Duration::from_millis(350)).await >= 3);
+        let outcome = running.await.unwrap();
+        assert!(
+            matches!(outcome, Err(RequestError::Timeout { attempts: 6, .. })),
+            "{outcome:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn progress_reports_each_retry_then_the_timeout() {
+        let client = Client::bind().await.unwrap();
+        let (_silent, target) = silent_agent(50, 2).await;
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let outcome = client.request_with_progress(&target, get(), tx).await;
+        assert!(
+            matches!(outcome, Err(RequestError::Timeout { attempts: 3, .. })),
+            "{outcome:?}"
+        );
+        let mut seen = Vec::new();
+        while let Ok(p) = rx.try_recv() {
+            seen.push(p);
+        }
+        assert_eq!(
+            seen,
+            vec![
+                Progress::Sent {
+                    attempt: 1,
+                    attempts: 3
+                },
+                Progress::Sent {
+                    attempt: 2,
+                    attempts: 3
+                },
+                Progress::Sent {
+                    attempt: 3,
+                    attempts: 3
+                },
+            ]
+        );
     }
 }

@@ -4,5 +4,6 @@
 pub mod driver;
 pub mod target;
 
-pub use driver::{Client, TableWalkError, WalkItem, Walker};
+pub use crate::proto::engine::Progress;
+pub use driver::{Client, ProgressSender, TableWalkError, WalkItem, Walker};
 pub use target::{AddressError, resolve_agent};

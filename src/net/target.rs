@@ -1,14 +1,34 @@
 //! Agent addresses in Net-SNMP's transport syntax (snmpcmd(1) "AGENT SPECIFICATION"):
 //! `host`, `host:port`, `udp:host:port`, `udp6:[::1]:161`, `[::1]:1161`, `udp6:::1`.
+//! Numeric addresses are taken as they are; host names are looked up on tokio's blocking
+//! pool with a bound on time, so a slow resolver never stalls the runtime.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
 
 pub const DEFAULT_PORT: u16 = 161;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// How long a host name lookup may take before the agent counts as unknown.
+pub const DEFAULT_LOOKUP_LIMIT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AddressError {
-    #[error("Unknown host ({host}): {reason}")]
-    UnknownHost { host: String, reason: String },
+    /// The resolver failed (no such name, no network, ...).
+    #[error("Unknown host ({host}): {source}")]
+    UnknownHost {
+        host: String,
+        source: Arc<std::io::Error>,
+    },
+    /// The name exists but has no address of the family the transport asked for.
+    #[error("Unknown host ({host}): it has no {family} address")]
+    NoAddressOfFamily { host: String, family: &'static str },
+    /// The resolver did not answer in time.
+    #[error(
+        "Unknown host ({host}): no answer from the name resolver within {}s; check the resolver or give an IP address",
+        limit.as_secs_f64()
+    )]
+    LookupTimedOut { host: String, limit: Duration },
     #[error("bad agent address '{spec}': {reason}")]
     Malformed { spec: String, reason: &'static str },
     #[error(
@@ -95,37 +115,56 @@ impl AgentSpec {
         })
     }
 
-    /// Resolves the host name (blocking; done once at start-up). IPv4 is preferred unless
-    /// the transport asked for IPv6.
-    pub fn resolve(&self) -> Result<SocketAddr, AddressError> {
-        if let Ok(ip) = self.host.parse::<IpAddr>() {
-            return match (self.family, ip) {
-                (Family::V4, IpAddr::V6(_)) => Err(AddressError::Malformed {
-                    spec: self.host.clone(),
-                    reason: "an IPv6 address needs the udp6: transport",
-                }),
-                (Family::V6, IpAddr::V4(_)) => Err(AddressError::Malformed {
-                    spec: self.host.clone(),
-                    reason: "an IPv4 address needs the udp: transport",
-                }),
-                _ => Ok(SocketAddr::new(ip, self.port)),
-            };
+    /// The address, when the host is an IP address (no lookup needed).
+    pub fn numeric(&self) -> Option<Result<SocketAddr, AddressError>> {
+        let ip = self.host.parse::<IpAddr>().ok()?;
+        Some(match (self.family, ip) {
+            (Family::V4, IpAddr::V6(_)) => Err(AddressError::Malformed {
+                spec: self.host.clone(),
+                reason: "an IPv6 address needs the udp6: transport",
+            }),
+            (Family::V6, IpAddr::V4(_)) => Err(AddressError::Malformed {
+                spec: self.host.clone(),
+                reason: "an IPv4 address needs the udp: transport",
+            }),
+            _ => Ok(SocketAddr::new(ip, self.port)),
+        })
+    }
+
+    /// The agent's address: an IP address as it is, a host name looked up without blocking
+    /// the runtime, failing after `limit`. IPv4 is preferred unless the transport asked for
+    /// IPv6.
+    pub async fn resolve(&self, limit: Duration) -> Result<SocketAddr, AddressError> {
+        if let Some(numeric) = self.numeric() {
+            return numeric;
         }
-        let unknown = |reason: String| AddressError::UnknownHost {
-            host: self.host.clone(),
-            reason,
+        let host = || self.host.clone();
+        let lookup = tokio::net::lookup_host((self.host.as_str(), self.port));
+        let addrs: Vec<SocketAddr> = match tokio::time::timeout(limit, lookup).await {
+            Ok(Ok(addrs)) => addrs.collect(),
+            Ok(Err(e)) => {
+                return Err(AddressError::UnknownHost {
+                    host: host(),
+                    source: Arc::new(e),
+                });
+            }
+            Err(_) => {
+                return Err(AddressError::LookupTimedOut {
+                    host: host(),
+                    limit,
+                });
+            }
         };
-        let addrs: Vec<SocketAddr> = (self.host.as_str(), self.port)
-            .to_socket_addrs()
-            .map_err(|e| unknown(e.to_string()))?
-            .collect();
         let pick = |want_v6: bool| addrs.iter().find(|a| a.is_ipv6() == want_v6).copied();
-        match self.family {
-            Family::V6 => pick(true),
-            Family::V4 => pick(false),
-            Family::Any => pick(false).or_else(|| pick(true)),
-        }
-        .ok_or_else(|| unknown("no address of the requested family".to_string()))
+        let (found, family) = match self.family {
+            Family::V6 => (pick(true), "IPv6"),
+            Family::V4 => (pick(false), "IPv4"),
+            Family::Any => (pick(false).or_else(|| pick(true)), "IP"),
+        };
+        found.ok_or_else(|| AddressError::NoAddressOfFamily {
+            host: host(),
+            family,
+        })
     }
 }
 
@@ -152,37 +191,41 @@ fn parse_port(p: &str) -> Option<u16> {
     p.parse::<u16>().ok().filter(|p| *p != 0)
 }
 
-/// Parses and resolves an agent specification.
-pub fn resolve_agent(spec: &str) -> Result<SocketAddr, AddressError> {
-    AgentSpec::parse(spec, DEFAULT_PORT)?.resolve()
+/// Parses and resolves an agent specification (port 161 unless given), within
+/// `DEFAULT_LOOKUP_LIMIT`.
+pub async fn resolve_agent(spec: &str) -> Result<SocketAddr, AddressError> {
+    AgentSpec::parse(spec, DEFAULT_PORT)?
+        .resolve(DEFAULT_LOOKUP_LIMIT)
+        .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ok(spec: &str) -> String {
+    async fn ok(spec: &str) -> String {
         resolve_agent(spec)
+            .await
             .unwrap_or_else(|e| panic!("{spec}: {e}"))
             .to_string()
     }
 
-    #[test]
-    fn net_snmp_agent_syntax() {
-        assert_eq!(ok("127.0.0.1"), "127.0.0.1:161");
-        assert_eq!(ok("127.0.0.1:1161"), "127.0.0.1:1161");
-        assert_eq!(ok("udp:127.0.0.1:1161"), "127.0.0.1:1161");
-        assert_eq!(ok("UDP:127.0.0.1"), "127.0.0.1:161");
-        assert_eq!(ok("udp6:[::1]:161"), "[::1]:161");
-        assert_eq!(ok("udp6:[::1]"), "[::1]:161");
-        assert_eq!(ok("[::1]:1161"), "[::1]:1161");
-        assert_eq!(ok("udp6:::1"), "[::1]:161");
-        assert_eq!(ok("::1"), "[::1]:161");
-        assert_eq!(ok("localhost:1161").rsplit(':').next(), Some("1161"));
+    #[tokio::test]
+    async fn net_snmp_agent_syntax() {
+        assert_eq!(ok("127.0.0.1").await, "127.0.0.1:161");
+        assert_eq!(ok("127.0.0.1:1161").await, "127.0.0.1:1161");
+        assert_eq!(ok("udp:127.0.0.1:1161").await, "127.0.0.1:1161");
+        assert_eq!(ok("UDP:127.0.0.1").await, "127.0.0.1:161");
+        assert_eq!(ok("udp6:[::1]:161").await, "[::1]:161");
+        assert_eq!(ok("udp6:[::1]").await, "[::1]:161");
+        assert_eq!(ok("[::1]:1161").await, "[::1]:1161");
+        assert_eq!(ok("udp6:::1").await, "[::1]:161");
+        assert_eq!(ok("::1").await, "[::1]:161");
+        assert_eq!(ok("localhost:1161").await.rsplit(':').next(), Some("1161"));
     }
 
-    #[test]
-    fn bad_specs_say_why() {
+    #[tokio::test]
+    async fn bad_specs_say_why() {
         for (spec, needle) in [
             ("tcp:127.0.0.1:161", "not supported"),
             ("127.0.0.1:http", "port must be a number"),
@@ -197,8 +240,39 @@ mod tests {
                 "Unknown host (no-such-host.invalid)",
             ),
         ] {
-            let err = resolve_agent(spec).unwrap_err().to_string();
+            let err = resolve_agent(spec).await.unwrap_err().to_string();
             assert!(err.contains(needle), "{spec}: {err}");
+        }
+    }
+
+    #[test]
+    fn numeric_addresses_need_no_lookup() {
+        let spec = AgentSpec::parse("udp:192.0.2.7:1161", DEFAULT_PORT).unwrap();
+        assert_eq!(
+            spec.numeric().unwrap().unwrap(),
+            "192.0.2.7:1161".parse().unwrap()
+        );
+        assert!(
+            AgentSpec::parse("localhost", DEFAULT_PORT)
+                .unwrap()
+                .numeric()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_lookup_that_takes_too_long_is_an_error_naming_the_host() {
+        // A zero limit expires before any resolver can answer; a lookup that blocked the
+        // runtime would answer on its first poll and fail this.
+        let spec = AgentSpec::parse("slow-host.invalid", DEFAULT_PORT).unwrap();
+        match spec.resolve(Duration::ZERO).await {
+            Err(e @ AddressError::LookupTimedOut { .. }) => {
+                assert!(
+                    e.to_string().contains("Unknown host (slow-host.invalid)"),
+                    "{e}"
+                );
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

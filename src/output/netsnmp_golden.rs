@@ -22,10 +22,7 @@ struct Case {
 }
 
 fn decode_value(hex: &str) -> Value {
-    let bytes: Vec<u8> = hex
-        .split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).expect("hex byte"))
-        .collect();
+    let bytes = crate::proto::hex::decode(hex).expect("hex bytes");
     let quirks = std::cell::Cell::new(Quirks::default());
     let mut reader = Reader::new(&bytes, &quirks);
     Value::decode(&mut reader).expect("recorded value decodes")

@@ -343,11 +343,7 @@ mod tests {
     use crate::proto::value::Value;
 
     fn hex(s: &str) -> Vec<u8> {
-        let clean: String = s.chars().filter(char::is_ascii_hexdigit).collect();
-        (0..clean.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&clean[i..i + 2], 16).unwrap())
-            .collect()
+        crate::proto::hex::decode(s).unwrap_or_else(|e| panic!("{e} in {s:?}"))
     }
 
     fn oid(s: &str) -> Oid {

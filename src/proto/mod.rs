@@ -4,6 +4,7 @@
 
 pub mod ber;
 pub mod engine;
+pub mod hex;
 pub mod message;
 pub mod oid;
 pub mod pdu;

@@ -67,7 +67,7 @@ pub struct Connection {
 impl Connection {
     /// Connects with `get`'s agent options (-v -c -t -r and the v3 options).
     pub async fn open(options: &AgentOptions) -> Result<Connection, CliError> {
-        let target = options.target()?;
+        let target = options.target().await?;
         Ok(Connection::new(
             Client::bind().await?,
             target,
@@ -112,7 +112,7 @@ impl Connection {
         let conn = self.clone();
         let mib = Arc::clone(mib);
         let task = tokio::spawn(async move {
-            let names = MibNames::new(&mib);
+            let names = MibNames::new(mib);
             let post = |reply: Reply| tx.send(Event::Reply { id, reply }).is_ok();
             let started = Instant::now();
             match spec {
@@ -137,7 +137,7 @@ impl Connection {
     async fn single(
         &self,
         op: Operation,
-        names: &MibNames<'_>,
+        names: &MibNames,
         post: &impl Fn(Reply) -> bool,
         started: Instant,
     ) {
@@ -157,7 +157,7 @@ impl Connection {
     async fn walk(
         &self,
         root: crate::proto::Oid,
-        names: &MibNames<'_>,
+        names: &MibNames,
         post: &impl Fn(Reply) -> bool,
         started: Instant,
     ) {
@@ -207,7 +207,7 @@ impl Connection {
 }
 
 /// The agent's error-status, when it sent one.
-fn error_status(response: &Response, names: &MibNames<'_>) -> Option<Failure> {
+fn error_status(response: &Response, names: &MibNames) -> Option<Failure> {
     if response.error_status == ErrorStatus::NoError {
         return None;
     }

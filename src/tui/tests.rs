@@ -107,7 +107,7 @@ impl Harness {
     fn answer(&mut self, varbinds: &[(&str, Value)]) {
         let (id, _) = self.started.remove(0);
         let mib = mib();
-        let names = MibNames::new(&mib);
+        let names = MibNames::new(std::sync::Arc::clone(&mib));
         let vbs: Vec<VarBind> = varbinds
             .iter()
             .map(|(oid, v)| VarBind::new(oid.parse::<Oid>().unwrap(), v.clone()))

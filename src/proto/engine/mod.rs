@@ -8,8 +8,12 @@
 //! Driving it (as `net::driver` does, or a test with a simulated clock):
 //! `start(now, target, op)` queues a request; `poll_transmit()` yields datagrams to send;
 //! `handle_datagram(now, from, bytes)` feeds replies; `handle_timeout(now)` fires at
-//! `poll_timeout()`; `poll_event()` yields each finished operation.
+//! `poll_timeout()`; `poll_event()` yields each finished operation. An operation started
+//! with `start_observed` also reports what happens on the way (`poll_progress()`: each
+//! transmission and retry, engine discovery, resynchronisation, tooBig recovery), and
+//! `cancel(op)` abandons one whose caller went away: nothing of it is sent again.
 
+mod progress;
 mod v3;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -22,8 +26,9 @@ use super::ber::Quirks;
 use super::message::{CommunityMessage, Message, MsgId, Version};
 use super::oid::Oid;
 use super::pdu::{ErrorStatus, Pdu, PduBody, PduType, RequestId, VarBind};
-use super::usm::{EngineId, SecurityLevel, UsmReport};
+use super::usm::{EngineId, KeyError, PrivProtocol, SecurityLevel, UsmError, UsmReport};
 
+pub use progress::{Progress, ProgressEvent, TooBigRecovery};
 pub use v3::{KeyExtensionPolicy, UsmTarget};
 
 /// How to talk to one agent.
@@ -121,7 +126,10 @@ impl Operation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// `--aes-key-extension auto`: privacy failed with `tried` and worked with `worked`.
-    KeyExtension { tried: String, worked: String },
+    KeyExtension {
+        tried: PrivProtocol,
+        worked: PrivProtocol,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -158,7 +166,7 @@ pub enum TimeoutHint {
         engine_id: EngineId,
         level: SecurityLevel,
         /// With AES-192/256: the same cipher with the other key extension, to suggest.
-        other_extension: Option<String>,
+        other_extension: Option<PrivProtocol>,
         /// A context (`-n`/`-E`) other than the agent's default was asked for.
         context_given: bool,
     },
@@ -220,17 +228,43 @@ pub enum RequestError {
     Empty,
     #[error("the request was cancelled")]
     Cancelled,
-    #[error("cannot send to {addr}: {reason}")]
-    Send { addr: SocketAddr, reason: String },
+    #[error("cannot send to {addr}: {source}")]
+    Send { addr: SocketAddr, source: SendError },
     /// The agent answered with a Report: what it counted and what that means.
     #[error("{explanation}")]
     Report {
         report: UsmReport,
         explanation: String,
     },
-    /// SNMPv3 could not build the request (keys, levels) or trust the reply.
+    /// SNMPv3 could not build the request (levels, encryption).
     #[error("{0}")]
-    Security(String),
+    Security(#[source] UsmError),
+    /// SNMPv3 keys could not be localized to the agent's engine.
+    #[error("{0}")]
+    Keys(#[source] KeyError),
+    /// SNMPv3: a request was to be built before the agent's engine was known (a bug).
+    #[error("the agent's SNMPv3 engine ID is not known: engine discovery did not finish")]
+    EngineUnknown,
+}
+
+/// Why the socket refused a datagram (no route, say), comparable so that `RequestError`
+/// stays `PartialEq`: equal when the kind and the text are.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SendError(pub Arc<std::io::Error>);
+
+impl PartialEq for SendError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for SendError {}
+
+impl From<std::io::Error> for SendError {
+    fn from(e: std::io::Error) -> Self {
+        SendError(Arc::new(e))
+    }
 }
 
 /// Identifies one operation started with `Engine::start`.
@@ -318,6 +352,8 @@ struct OpState {
     from: SocketAddr,
     notices: Vec<Notice>,
     v3: v3::OpSecurity,
+    /// Started with `start_observed`: report progress events.
+    observed: bool,
 }
 
 pub struct Engine {
@@ -332,6 +368,7 @@ pub struct Engine {
     salt: super::usm::SaltCounter,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
+    progress: VecDeque<ProgressEvent>,
     stats: EngineStats,
 }
 
@@ -351,6 +388,7 @@ impl Engine {
             salt: super::usm::SaltCounter::new(u64::from(seed).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
+            progress: VecDeque::new(),
             stats: EngineStats::default(),
         }
     }
@@ -366,6 +404,23 @@ impl Engine {
 
     /// Starts an operation; its outcome arrives as an `Event` with the returned id.
     pub fn start(&mut self, now: Instant, target: Arc<Target>, op: Operation) -> OpId {
+        self.start_with(now, target, op, false)
+    }
+
+    /// `start`, and report what happens on the way to the outcome as `ProgressEvent`s
+    /// (`poll_progress`): each transmission, engine discovery, resynchronisation, tooBig
+    /// recovery. Operations started with `start` cost nothing of this.
+    pub fn start_observed(&mut self, now: Instant, target: Arc<Target>, op: Operation) -> OpId {
+        self.start_with(now, target, op, true)
+    }
+
+    fn start_with(
+        &mut self,
+        now: Instant,
+        target: Arc<Target>,
+        op: Operation,
+        observed: bool,
+    ) -> OpId {
         let id = OpId(self.next_op);
         self.next_op += 1;
         let refused = if op.len() == 0 {
@@ -404,16 +459,19 @@ impl Engine {
                 from,
                 notices: Vec::new(),
                 v3,
+                observed,
             },
         );
         self.send_part(now, id, 0..n, max_repetitions);
         id
     }
 
-    /// Abandons an operation; replies to it will be counted as unmatched.
+    /// Abandons an operation whose caller went away: nothing of it is sent again, no event
+    /// reports it, and replies to it are counted as unmatched. An engine discovery that only
+    /// this operation was waiting for stops too. Unknown or finished ids are ignored.
     pub fn cancel(&mut self, op: OpId) {
-        if self.ops.remove(&op).is_some() {
-            self.drop_inflight_of(op);
+        if self.remove_op(op) {
+            self.stop_unwanted_discoveries();
         }
     }
 
@@ -423,6 +481,11 @@ impl Engine {
 
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
+    }
+
+    /// What happened on the way for operations started with `start_observed`.
+    pub fn poll_progress(&mut self) -> Option<ProgressEvent> {
+        self.progress.pop_front()
     }
 
     /// When `handle_timeout` must next be called.
@@ -516,10 +579,9 @@ impl Engine {
         self.deadlines.remove(&(f.deadline, request_id));
         f.deadline = now + timeout;
         self.deadlines.insert((f.deadline, request_id));
-        self.transmits.push_back(Transmit {
-            dest: f.dest,
-            payload,
-        });
+        let (dest, attempt) = (f.dest, f.attempts);
+        self.transmits.push_back(Transmit { dest, payload });
+        self.report_transmission(request_id, attempt);
     }
 
     /// The bytes of the next transmission. A v1/v2c retransmission is the same bytes again;
@@ -669,12 +731,24 @@ impl Engine {
             let is_bulk = matches!(state.op, Operation::GetBulk { .. });
             if is_bulk && max_repetitions > 1 {
                 self.stats.too_big_recoveries += 1;
+                self.report(
+                    op_id,
+                    Progress::TooBig(TooBigRecovery::FewerRepetitions {
+                        max_repetitions: MaxRepetitions(max_repetitions / 2),
+                    }),
+                );
                 self.send_part(now, op_id, range, max_repetitions / 2);
                 return;
             }
             if !is_bulk && range.len() > 1 {
                 self.stats.too_big_recoveries += 1;
                 let mid = range.start + range.len() / 2;
+                self.report(
+                    op_id,
+                    Progress::TooBig(TooBigRecovery::Split {
+                        varbinds: range.len(),
+                    }),
+                );
                 self.send_part(now, op_id, range.start..mid, 0);
                 self.send_part(now, op_id, mid..range.end, 0);
                 return;
@@ -729,14 +803,22 @@ impl Engine {
     }
 
     fn finish(&mut self, op: OpId, result: Result<Response, RequestError>) {
+        if self.remove_op(op) {
+            self.events.push_back(Event { op, result });
+        }
+    }
+
+    /// Forgets an operation with everything it has on the wire or waiting for discovery.
+    /// False when it was not (or no longer) there.
+    fn remove_op(&mut self, op: OpId) -> bool {
         if self.ops.remove(&op).is_none() {
-            return;
+            return false;
         }
         self.drop_inflight_of(op);
         for peer in self.peers.values_mut() {
             peer.waiting.retain(|w| w.op != op);
         }
-        self.events.push_back(Event { op, result });
+        true
     }
 
     fn drop_inflight_of(&mut self, op: OpId) {
@@ -753,7 +835,8 @@ impl Engine {
 
     /// The driver could not send to `dest` (no route, say): every operation waiting on it
     /// fails now rather than at its timeout.
-    pub fn fail_destination(&mut self, dest: SocketAddr, reason: &str) {
+    pub fn fail_destination(&mut self, dest: SocketAddr, error: std::io::Error) {
+        let error = SendError::from(error);
         let ops: Vec<OpId> = self
             .inflight
             .values()
@@ -771,7 +854,7 @@ impl Engine {
                 op,
                 Err(RequestError::Send {
                     addr: dest,
-                    reason: reason.to_string(),
+                    source: error.clone(),
                 }),
             );
         }
@@ -855,5 +938,7 @@ pub fn canonical(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+#[cfg(test)]
+mod progress_tests;
 #[cfg(test)]
 mod tests;

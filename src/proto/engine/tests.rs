@@ -4,7 +4,7 @@ use super::*;
 use crate::proto::message::Community;
 use crate::proto::value::Value;
 
-fn target(retries: u32) -> Arc<Target> {
+pub(super) fn target(retries: u32) -> Arc<Target> {
     Arc::new(Target {
         addr: "127.0.0.1:161".parse().unwrap(),
         security: Security::Community {
@@ -16,12 +16,12 @@ fn target(retries: u32) -> Arc<Target> {
     })
 }
 
-fn oid(s: &str) -> Oid {
+pub(super) fn oid(s: &str) -> Oid {
     s.parse().unwrap()
 }
 
 /// Decodes a request the engine sent, as an agent would.
-fn request_of(t: &Transmit) -> Pdu {
+pub(super) fn request_of(t: &Transmit) -> Pdu {
     match Message::decode(&t.payload).unwrap().0 {
         Message::Community(CommunityMessage {
             pdu: PduBody::Pdu(p),
@@ -31,7 +31,7 @@ fn request_of(t: &Transmit) -> Pdu {
     }
 }
 
-fn reply(to: &Pdu, status: ErrorStatus, index: i64, varbinds: Vec<VarBind>) -> Vec<u8> {
+pub(super) fn reply(to: &Pdu, status: ErrorStatus, index: i64, varbinds: Vec<VarBind>) -> Vec<u8> {
     Message::Community(CommunityMessage {
         version: Version::V2c,
         community: Community::new("public"),
@@ -40,11 +40,11 @@ fn reply(to: &Pdu, status: ErrorStatus, index: i64, varbinds: Vec<VarBind>) -> V
     .encode()
 }
 
-fn agent_addr() -> SocketAddr {
+pub(super) fn agent_addr() -> SocketAddr {
     "127.0.0.1:161".parse().unwrap()
 }
 
-fn answer_get(p: &Pdu) -> Vec<VarBind> {
+pub(super) fn answer_get(p: &Pdu) -> Vec<VarBind> {
     p.varbinds
         .iter()
         .map(|vb| {
@@ -324,15 +324,15 @@ fn request_ids_are_unique_and_positive() {
 }
 
 /// SNMPv3: the engine against `usm::LocalEngine` acting as the agent, on a simulated clock.
-mod v3 {
+pub(super) mod v3 {
     use super::*;
     use crate::proto::usm::{
         AuthProtocol, Credentials, EngineBoots, EngineId, EngineTime, LocalEngine, Passphrase,
         PrivProtocol, SecurityLevel, UserName, UserTable, UsmError, UsmReport,
     };
 
-    struct Agent {
-        engine: LocalEngine,
+    pub(crate) struct Agent {
+        pub(crate) engine: LocalEngine,
         users: UserTable,
         started: Instant,
         /// Net-SNMP drops what it cannot decrypt instead of reporting it.
@@ -341,7 +341,7 @@ mod v3 {
     }
 
     impl Agent {
-        fn new(now: Instant) -> Agent {
+        pub(crate) fn new(now: Instant) -> Agent {
             let mut users = UserTable::new();
             users.insert(creds(
                 "sha-aes",
@@ -372,12 +372,12 @@ mod v3 {
             EngineTime(u32::try_from(now.duration_since(self.started).as_secs()).unwrap() + 1000)
         }
 
-        fn reboot(&mut self, now: Instant) {
+        pub(crate) fn reboot(&mut self, now: Instant) {
             self.engine.reboot();
             self.started = now + Duration::from_secs(1000);
         }
 
-        fn answer(&mut self, now: Instant, bytes: &[u8]) -> Option<Vec<u8>> {
+        pub(crate) fn answer(&mut self, now: Instant, bytes: &[u8]) -> Option<Vec<u8>> {
             let time = self.time(now);
             match self.engine.receive(bytes, time, &mut self.users) {
                 Ok(req) => {
@@ -451,7 +451,7 @@ mod v3 {
         })
     }
 
-    fn sha_aes() -> Arc<Target> {
+    pub(crate) fn sha_aes() -> Arc<Target> {
         target_with(
             creds(
                 "sha-aes",
@@ -465,7 +465,7 @@ mod v3 {
 
     /// Carries datagrams both ways until the operation finishes, firing timeouts as the
     /// simulated clock reaches them; `answer` plays the agent (`None`: no reply).
-    fn run(
+    pub(crate) fn run(
         e: &mut Engine,
         now: Instant,
         mut answer: impl FnMut(Instant, &[u8]) -> Option<Vec<u8>>,
@@ -669,8 +669,8 @@ mod v3 {
         assert_eq!(
             r.notices,
             vec![Notice::KeyExtension {
-                tried: "AES-192".into(),
-                worked: "AES-192-C".into()
+                tried: "AES-192".parse().unwrap(),
+                worked: "AES-192-C".parse().unwrap()
             }]
         );
         // The engine remembers: the next request goes straight to the one that works.
@@ -767,6 +767,25 @@ mod v3 {
         assert!(get(&mut e, &mut agent, t0, &target).is_ok());
         assert_eq!(e.stats().discoveries, 0);
         assert_eq!(e.stats().time_resyncs, 1);
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_secured_fails_with_the_usm_error() {
+        let t0 = Instant::now();
+        let mut agent = Agent::new(t0);
+        let mut e = Engine::new(5);
+        // authPriv asked for a user with no secrets: the request cannot be built.
+        let target = target_with(
+            Credentials::no_auth(UserName::new("noauth")),
+            SecurityLevel::AuthPriv,
+            KeyExtensionPolicy::AsNamed,
+        );
+        match get(&mut e, &mut agent, t0, &target) {
+            Err(RequestError::Security(UsmError::MissingKeys { level, .. })) => {
+                assert_eq!(level, SecurityLevel::AuthPriv);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{
-    Engine, Inflight, Notice, OpId, Purpose, RequestError, Security, Target, TimeoutHint, canonical,
+    Engine, Inflight, Notice, OpId, Progress, Purpose, RequestError, Security, Target, TimeoutHint,
+    canonical,
 };
 use crate::proto::message::{MsgId, ScopedPdu, V3Message};
 use crate::proto::pdu::{Pdu, PduBody, PduType, RequestId};
@@ -80,7 +81,7 @@ pub(super) struct OpSecurity {
     /// `--aes-key-extension auto`: the same secrets with the other extension, not yet tried.
     alternative: Option<Arc<Credentials>>,
     /// Set once the alternative is in use: (protocol tried first, protocol now in use).
-    switched: Option<(String, String)>,
+    switched: Option<(usm::PrivProtocol, usm::PrivProtocol)>,
     level: Option<SecurityLevel>,
     auth_failures: u32,
     decrypt_failures: u32,
@@ -209,6 +210,27 @@ impl Engine {
         self.peers.get(&canonical(dest)).map_or(0, |p| p.retries)
     }
 
+    /// The operations waiting for the discovery of the agent at `dest`.
+    pub(super) fn waiting_for_discovery(&self, dest: SocketAddr) -> Vec<OpId> {
+        self.peers
+            .get(&canonical(dest))
+            .map(|p| p.waiting.iter().map(|w| w.op).collect())
+            .unwrap_or_default()
+    }
+
+    /// Stops the discovery probes no operation waits for any more (their callers went away).
+    pub(super) fn stop_unwanted_discoveries(&mut self) {
+        let unwanted: Vec<RequestId> = self
+            .peers
+            .values_mut()
+            .filter(|p| p.waiting.is_empty())
+            .filter_map(|p| p.discovery.take())
+            .collect();
+        for id in unwanted {
+            self.take_inflight(id);
+        }
+    }
+
     /// Discovery went unanswered: every request waiting on it fails.
     pub(super) fn discovery_failed(&mut self, dest: SocketAddr, attempts: u32) {
         let waiting = match self.peers.get_mut(&canonical(dest)) {
@@ -240,12 +262,14 @@ impl Engine {
     ) {
         let waiting = match self.peers.get_mut(&canonical(dest)) {
             Some(peer) => {
-                peer.remote = Some(RemoteEngine::new(engine_id, boots, time, now));
+                peer.remote = Some(RemoteEngine::new(engine_id.clone(), boots, time, now));
                 peer.discovery = None;
                 std::mem::take(&mut peer.waiting)
             }
             None => Vec::new(),
         };
+        let ops: Vec<OpId> = waiting.iter().map(|w| w.op).collect();
+        self.report_to_waiting(&ops, &Progress::Discovered { engine_id });
         for w in waiting {
             if let Some(state) = self.ops.get_mut(&w.op) {
                 state.outstanding -= 1;
@@ -267,9 +291,7 @@ impl Engine {
             .peers
             .get(&canonical(target.addr))
             .and_then(|p| p.remote.clone())
-            .ok_or_else(|| {
-                RequestError::Security("the agent's engine ID is not known yet".into())
-            })?;
+            .ok_or(RequestError::EngineUnknown)?;
         let f = self
             .inflight
             .get(&request_id)
@@ -283,7 +305,7 @@ impl Engine {
             Some(
                 credentials
                     .keys_for(remote.engine_id())
-                    .map_err(|e| RequestError::Security(e.to_string()))?,
+                    .map_err(RequestError::Keys)?,
             )
         } else {
             None
@@ -310,8 +332,7 @@ impl Engine {
             keys: keys.as_deref(),
             scoped_pdu: &scoped,
         };
-        let bytes =
-            usm::encode(&out, &mut self.salt).map_err(|e| RequestError::Security(e.to_string()))?;
+        let bytes = usm::encode(&out, &mut self.salt).map_err(RequestError::Security)?;
         self.register_msg_id(request_id, msg_id);
         Ok(bytes)
     }
@@ -476,6 +497,12 @@ impl Engine {
             _ => false,
         };
         if resync && resyncs < MAX_RESYNCS {
+            self.report(
+                op,
+                Progress::Resynchronising {
+                    report: report.clone(),
+                },
+            );
             if let Some(f) = self.inflight.get_mut(&request_id) {
                 f.resyncs += 1;
                 f.attempts = 0;
@@ -525,18 +552,20 @@ impl Engine {
         let Some(alternative) = state.v3.alternative.take() else {
             return false;
         };
-        let name = |c: &Option<Arc<Credentials>>| {
-            c.as_ref()
-                .and_then(|c| c.privacy_protocol().map(ToString::to_string))
-                .unwrap_or_default()
+        let tried = state
+            .v3
+            .credentials
+            .as_ref()
+            .and_then(|c| c.privacy_protocol().cloned());
+        let (Some(tried), Some(worked)) = (tried, alternative.privacy_protocol().cloned()) else {
+            return false;
         };
-        let tried = name(&state.v3.credentials);
-        let worked = name(&Some(Arc::clone(&alternative)));
         state.v3.credentials = Some(alternative);
-        state.v3.switched = Some((tried, worked));
+        state.v3.switched = Some((tried, worked.clone()));
         state.v3.decrypt_failures = 0;
         // The failed part was outstanding; send_part counts the new one.
         state.outstanding -= 1;
+        self.report(op, Progress::OtherKeyExtension { trying: worked });
         self.send_part(now, op, range, max_repetitions);
         true
     }
@@ -567,8 +596,7 @@ impl Engine {
             other_extension: usm
                 .credentials
                 .privacy_protocol()
-                .and_then(usm::PrivProtocol::with_other_extension)
-                .map(|p| p.to_string()),
+                .and_then(usm::PrivProtocol::with_other_extension),
             context_given: !usm.context_name.is_empty() || usm.context_engine_id.is_some(),
         })
     }

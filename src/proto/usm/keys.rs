@@ -85,20 +85,10 @@ fn wipe(bytes: &mut [u8]) {
 }
 
 fn parse_hex(what: &'static str, text: &str) -> Result<Secret, KeyError> {
-    let t = text.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    if t.is_empty() || t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(KeyError::BadHex { what });
+    match crate::proto::hex::decode(text) {
+        Ok(bytes) if !bytes.is_empty() => Ok(Secret(bytes)),
+        _ => Err(KeyError::BadHex { what }),
     }
-    let bytes = (0..t.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&t[i..i + 2], 16))
-        .collect::<Result<Vec<u8>, _>>()
-        .map_err(|_| KeyError::BadHex { what })?;
-    Ok(Secret(bytes))
 }
 
 macro_rules! secret_type {

@@ -85,18 +85,8 @@ impl FromStr for EngineId {
             text: s.to_string(),
             reason,
         };
-        let t = s.trim();
-        let t = t
-            .strip_prefix("0x")
-            .or_else(|| t.strip_prefix("0X"))
-            .unwrap_or(t);
-        if t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad("expected an even number of hex digits, 0x optional"));
-        }
-        let bytes: Vec<u8> = (0..t.len())
-            .step_by(2)
-            .filter_map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok())
-            .collect();
+        let bytes = crate::proto::hex::decode(s)
+            .map_err(|_| bad("expected an even number of hex digits, 0x optional"))?;
         let id = EngineId(bytes);
         if !id.has_valid_length() {
             return Err(bad("an engine ID is 5 to 32 bytes long (RFC 3411)"));

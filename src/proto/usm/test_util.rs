@@ -5,14 +5,9 @@ use super::{
     AuthProtocol, Credentials, EngineId, Passphrase, PrivProtocol, SecurityLevel, UserName,
 };
 
-/// Bytes from hex digits; anything else (spaces, newlines) is skipped.
+/// Bytes from hex digits, spaces and newlines between them skipped.
 pub fn hex(s: &str) -> Vec<u8> {
-    let clean: String = s.chars().filter(char::is_ascii_hexdigit).collect();
-    assert!(clean.len() % 2 == 0, "odd number of hex digits in {s:?}");
-    (0..clean.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&clean[i..i + 2], 16).unwrap())
-        .collect()
+    crate::proto::hex::decode(s).unwrap_or_else(|e| panic!("{e} in {s:?}"))
 }
 
 /// A user with pass phrases, as the test bed configures them.

@@ -347,7 +347,7 @@ impl BrowserView {
                 Outcome::Open => {}
                 Outcome::Cancelled => close = true,
                 Outcome::Chosen(vb) => {
-                    let names = crate::mib_view::MibNames::new(&mib);
+                    let names = crate::mib_view::MibNames::new(std::sync::Arc::clone(&mib));
                     let title = format!("set {}", crate::tui::backend::name_of(&vb.oid, &names));
                     self.start(ctx, title, RequestSpec::Set(vec![vb]), false);
                     close = true;

@@ -94,15 +94,16 @@ impl SnmpConf {
     }
 }
 
+/// The file's permission bits when others (group or world) can read it.
 #[cfg(unix)]
-fn others_can_read(path: &Path) -> Option<u32> {
+pub(crate) fn others_can_read(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
     (mode & 0o044 != 0).then_some(mode)
 }
 
 #[cfg(not(unix))]
-fn others_can_read(_: &Path) -> Option<u32> {
+pub(crate) fn others_can_read(_: &Path) -> Option<u32> {
     None
 }
 
