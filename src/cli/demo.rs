@@ -13,7 +13,7 @@ use super::options::MibArgs;
 use super::{CliError, Outcome, report_request_error};
 use crate::agent::runner::{self, RunnerOptions};
 use crate::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
-use crate::monitor::interfaces::{IfStatus, InterfaceTable, human_bps};
+use crate::monitor::interfaces::{IfStatus, Interface, InterfaceTable, Metric, human_bps};
 use crate::net::Client;
 use crate::proto::engine::{Operation, Security, Target};
 use crate::proto::{Community, Oid, Value, Version};
@@ -222,11 +222,11 @@ fn print_table(
             truncate(name, 22),
             status,
             row.speed.map_or("-".to_string(), |s| human_bps(s as f64)),
-            rate(row.in_bps),
-            rate(row.out_bps),
+            rate(row.rates.in_bps),
+            rate(row.rates.out_bps),
             util,
-            row.in_errors.map_or("-".to_string(), |e| e.to_string()),
-            row.out_errors.map_or("-".to_string(), |e| e.to_string()),
+            count(row, Metric::InErrors),
+            count(row, Metric::OutErrors),
         )?;
     }
     Ok(())
@@ -238,4 +238,10 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n - 1).chain(std::iter::once('~')).collect()
     }
+}
+
+/// A counter's last value, as printed.
+fn count(row: &Interface, metric: Metric) -> String {
+    row.counter(metric)
+        .map_or("-".to_string(), |s| s.value.to_string())
 }
