@@ -198,3 +198,41 @@ fn without_a_terminal_tui_says_what_to_use() {
         "{out:?}"
     );
 }
+
+#[test]
+fn the_ui_ends_when_its_terminal_goes_away() {
+    // The pid is written by the shell that then becomes mibscope.
+    let dir = common::tempdir("hangup");
+    let pidfile = dir.join("pid");
+    let cmd = format!(
+        "sh -c 'echo $$ > {}; exec {MIBSCOPE} demo'",
+        pidfile.display()
+    );
+    let Some(t) = Tmux::start(&cmd, 80, 24) else {
+        return;
+    };
+    t.wait_for("demo: a simulated 48-port switch");
+    let pid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+    let alive = || {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+    };
+    assert!(alive());
+    t.kill();
+    let started = Instant::now();
+    while alive() {
+        if started.elapsed() > Duration::from_secs(5) {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+            panic!("mibscope {pid} still runs 5 s after its terminal went away (SIGHUP)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -37,6 +37,64 @@ pub fn load_mib(args: &MibArgs) -> MibHandle {
     Arc::new(crate::mib_store::load(&args.config()).mib)
 }
 
+/// A running task, to stop when nobody waits for it any more.
+pub enum TaskHandle {
+    Async(AbortHandle),
+    /// A blocking job checks its flag between steps.
+    Blocking(Arc<std::sync::atomic::AtomicBool>),
+}
+
+impl TaskHandle {
+    pub fn cancel(&self) {
+        match self {
+            TaskHandle::Async(h) => h.abort(),
+            TaskHandle::Blocking(flag) => flag.store(true, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+}
+
+/// Runs a local `spec` (see `RequestSpec::is_local`) on the blocking pool, posting its reply.
+pub fn spawn_local(
+    mib: &MibHandle,
+    id: RequestId,
+    spec: RequestSpec,
+    tx: UnboundedSender<Event>,
+) -> TaskHandle {
+    let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&cancelled);
+    let mib = Arc::clone(mib);
+    tokio::task::spawn_blocking(move || {
+        let RequestSpec::SearchDescriptions(query) = spec else {
+            return;
+        };
+        let stopped = || flag.load(std::sync::atomic::Ordering::Relaxed);
+        let nodes = search_descriptions(&mib, &query, &stopped);
+        if !stopped() {
+            let _ = tx.send(Event::Reply {
+                id,
+                reply: Reply::Found(nodes),
+            });
+        }
+    });
+    TaskHandle::Blocking(cancelled)
+}
+
+/// The nodes whose DESCRIPTION holds every word of `query`, at most 300; once `stopped`
+/// says so, no more files are read and the search ends quickly.
+pub fn search_descriptions(
+    mib: &Mib,
+    query: &str,
+    stopped: &dyn Fn() -> bool,
+) -> Vec<crate::mib::NodeId> {
+    let reader = crate::mib_store::TextReader::default();
+    let read = |r| if stopped() { None } else { reader.text(mib, r) };
+    mib.search_with(query, 300, Some(&read))
+        .into_iter()
+        .filter(|h| h.in_description)
+        .filter_map(|h| mib.def(h.def).node().map(|n| n.id()))
+        .collect()
+}
+
 /// The connected agent, as the UI describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentInfo {
@@ -108,7 +166,7 @@ impl Connection {
         id: RequestId,
         spec: RequestSpec,
         tx: UnboundedSender<Event>,
-    ) -> AbortHandle {
+    ) -> TaskHandle {
         let conn = self.clone();
         let mib = Arc::clone(mib);
         let task = tokio::spawn(async move {
@@ -129,9 +187,13 @@ impl Connection {
                     conn.single(Operation::Set(varbinds), &names, &post, started)
                         .await;
                 }
+                // Local work runs through `spawn_local`, never here.
+                RequestSpec::SearchDescriptions(_) => {
+                    post(Reply::Found(Vec::new()));
+                }
             }
         });
-        task.abort_handle()
+        TaskHandle::Async(task.abort_handle())
     }
 
     async fn single(

@@ -135,6 +135,19 @@ impl<'a> Ctx<'a> {
         Ok(id)
     }
 
+    /// Starts work that needs no agent (a search of descriptions); replies as `request`.
+    pub fn local(&mut self, label: impl Into<String>, spec: RequestSpec) -> RequestId {
+        debug_assert!(spec.is_local());
+        self.queue.next_id += 1;
+        let id = RequestId(self.queue.next_id);
+        self.queue.actions.push(Action::Start {
+            id,
+            label: label.into(),
+            spec,
+        });
+        id
+    }
+
     pub fn cancel(&mut self, id: RequestId) {
         self.queue.actions.push(Action::Cancel(id));
     }

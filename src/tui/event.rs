@@ -32,31 +32,27 @@ pub enum Event {
 }
 
 /// Reads terminal input on its own thread (crossterm's reader blocks) until `stop` is set.
+/// Dropping it sets `stop` without waiting: when the terminal has gone away (SIGHUP),
+/// crossterm's `read` can loop inside on the closed input, and waiting for it would keep
+/// the process alive; the thread ends with the process.
 pub struct InputThread {
     stop: Arc<AtomicBool>,
-    handle: Option<std::thread::JoinHandle<()>>,
 }
 
 impl InputThread {
     pub fn spawn(tx: UnboundedSender<Event>) -> std::io::Result<InputThread> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let handle = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("tui-input".into())
             .spawn(move || read_input(&tx, &flag))?;
-        Ok(InputThread {
-            stop,
-            handle: Some(handle),
-        })
+        Ok(InputThread { stop })
     }
 }
 
 impl Drop for InputThread {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
     }
 }
 

@@ -107,7 +107,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     if let Some(text) = &start.greeting {
         app.greet(text);
     }
-    let mut tasks: HashMap<RequestId, tokio::task::AbortHandle> = HashMap::new();
+    let mut tasks: HashMap<RequestId, backend::TaskHandle> = HashMap::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminate = shutdown_signals();
@@ -134,6 +134,9 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         let mut quit = false;
         for effect in app.handle(event, Instant::now()) {
             match effect {
+                Effect::Start { id, spec } if spec.is_local() => {
+                    tasks.insert(id, backend::spawn_local(&start.mib, id, spec, tx.clone()));
+                }
                 Effect::Start { id, spec } => {
                     if let Some(conn) = &connection {
                         tasks.insert(id, conn.spawn(&start.mib, id, spec, tx.clone()));
@@ -141,7 +144,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 }
                 Effect::Cancel(id) => {
                     if let Some(task) = tasks.remove(&id) {
-                        task.abort();
+                        task.cancel();
                     }
                 }
                 Effect::Copy(text) => terminal::copy_to_clipboard(&text)?,
@@ -153,7 +156,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         }
     };
     for (_, task) in tasks {
-        task.abort();
+        task.cancel();
     }
     drop(guard);
     result

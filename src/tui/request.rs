@@ -22,9 +22,17 @@ pub enum RequestSpec {
     /// A subtree walk (GetBulk, GetNext for SNMPv1), its rows posted as they arrive.
     Walk(Oid),
     Set(Vec<VarBind>),
+    /// Not for the agent: the objects whose DESCRIPTION holds every word (files are read,
+    /// so it runs off the UI thread like a request).
+    SearchDescriptions(String),
 }
 
 impl RequestSpec {
+    /// Whether it runs here rather than on the agent (no connection needed).
+    pub fn is_local(&self) -> bool {
+        matches!(self, RequestSpec::SearchDescriptions(_))
+    }
+
     /// The verb, for titles: `get`, `walk`.
     pub fn verb(&self) -> &'static str {
         match self {
@@ -32,6 +40,7 @@ impl RequestSpec {
             RequestSpec::GetNext(_) => "getnext",
             RequestSpec::Walk(_) => "walk",
             RequestSpec::Set(_) => "set",
+            RequestSpec::SearchDescriptions(_) => "search",
         }
     }
 }
@@ -60,6 +69,8 @@ pub enum Reply {
         took: Duration,
     },
     Failed(Failure),
+    /// The nodes a local search found.
+    Found(Vec<crate::mib::NodeId>),
 }
 
 impl Reply {

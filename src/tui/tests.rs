@@ -176,9 +176,33 @@ fn search_looks_into_descriptions_once_typing_pauses() {
     let mut h = Harness::new(160, 48, false);
     h.keys("/authoritative identification");
     assert!(!h.screen().contains("in description"));
+    assert!(h.started.is_empty(), "nothing while typing");
     h.wait(Duration::from_millis(400));
+    // The files are read off the UI thread: a local request, shown like any other.
+    let (id, spec) = h.started.remove(0);
+    let RequestSpec::SearchDescriptions(query) = spec else {
+        panic!("{spec:?}");
+    };
+    assert!(
+        h.screen()
+            .contains("searching descriptions for \"authoritative identification\"")
+    );
+    let nodes = backend::search_descriptions(&mib(), &query, &|| false);
+    h.event(Event::Reply {
+        id,
+        reply: Reply::Found(nodes),
+    });
     let screen = h.screen();
-    assert!(screen.contains("sysObjectID (in description)"), "{screen}");
+    assert!(
+        screen.contains("SNMPv2-MIB::sysObjectID (in description)"),
+        "{screen}"
+    );
+    // Typing again cancels a search still running.
+    h.keys(" x");
+    h.wait(Duration::from_millis(400));
+    let (id, _) = h.started.remove(0);
+    h.keys("y");
+    assert!(h.effects.contains(&Effect::Cancel(id)));
 }
 
 #[test]

@@ -125,6 +125,16 @@ impl Tmux {
         }
     }
 
+    /// Kills the tmux server (the terminal goes away, as when an SSH session drops).
+    pub fn kill(&self) {
+        let _ = tmux_output(&self.socket, &["kill-server"]);
+    }
+
+    /// The directory this terminal's files live in (removed with it).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// The tmux paste buffer (what OSC 52 put on the clipboard).
     pub fn clipboard(&self) -> String {
         let out = tmux_output(&self.socket, &["show-buffer"]);

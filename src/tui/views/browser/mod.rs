@@ -637,6 +637,12 @@ impl View for BrowserView {
 
     fn on_reply(&mut self, id: RequestId, reply: Reply, ctx: &mut Ctx<'_>) {
         let now = ctx.shared.now;
+        if let Reply::Found(nodes) = &reply {
+            if let Some(Overlay::Search(s)) = self.overlay.as_mut() {
+                s.found(id, nodes, &ctx.shared.mib);
+            }
+            return;
+        }
         let Some(set) = self.results.by_request(id) else {
             return;
         };
@@ -657,6 +663,7 @@ impl View for BrowserView {
                     ));
                 }
             }
+            Reply::Found(_) => {}
             Reply::Failed(f) => {
                 let cancelled = matches!(f, Failure::Cancelled);
                 let message = SafeText::new(&f.to_string());
@@ -672,7 +679,7 @@ impl View for BrowserView {
         let now = ctx.shared.now;
         let mut changed = false;
         if let Some(Overlay::Search(s)) = self.overlay.as_mut() {
-            changed |= s.tick(&ctx.shared.mib, now);
+            changed |= s.tick(ctx);
         }
         // A watch polls again once its interval has passed and its last poll is answered.
         let due = self

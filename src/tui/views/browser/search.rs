@@ -11,11 +11,11 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use crate::mib::{Mib, NodeId};
-use crate::mib_store::TextReader;
 use crate::proto::Oid;
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared};
 use crate::tui::input::{Edit, TextInput};
 use crate::tui::keys::{self, KeyHint, ListCursor, Motion};
+use crate::tui::request::{RequestId, RequestSpec};
 use crate::tui::sanitize::SafeText;
 use crate::tui::{theme, widgets};
 
@@ -45,6 +45,8 @@ pub struct SearchBox {
     pub cursor: ListCursor,
     /// When the query last changed, while its descriptions are still to be searched.
     descriptions_due: Option<Instant>,
+    /// The description search running for the current query.
+    pub searching: Option<RequestId>,
     /// Set when the user picked a hit (Enter, click) or left (`Some(None)`).
     pub outcome: Option<Option<NodeId>>,
 }
@@ -67,6 +69,7 @@ impl SearchBox {
             hits: Vec::new(),
             cursor: ListCursor::default(),
             descriptions_due: None,
+            searching: None,
             outcome: None,
         }
     }
@@ -80,7 +83,11 @@ impl SearchBox {
         )
     }
 
-    fn requery(&mut self, mib: &Mib, now: Instant) {
+    fn requery(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(id) = self.searching.take() {
+            ctx.cancel(id);
+        }
+        let (mib, now) = (&ctx.shared.mib, ctx.shared.now);
         let q = self.input.text.trim();
         self.hits.clear();
         self.cursor = ListCursor::default();
@@ -110,29 +117,32 @@ impl SearchBox {
         self.descriptions_due = (q.len() >= 3 && !looks_numeric).then_some(now);
     }
 
-    /// Adds description matches once typing has paused; true when the hits changed.
-    pub fn tick(&mut self, mib: &Mib, now: Instant) -> bool {
+    /// Starts the search of descriptions once typing has paused; true when it started.
+    pub fn tick(&mut self, ctx: &mut Ctx<'_>) -> bool {
         let Some(since) = self.descriptions_due else {
             return false;
         };
-        if now.saturating_duration_since(since) < DESCRIPTION_PAUSE {
+        if ctx.shared.now.saturating_duration_since(since) < DESCRIPTION_PAUSE {
             return false;
         }
         self.descriptions_due = None;
-        let reader = TextReader::default();
-        let read = |r| reader.text(mib, r);
-        let before = self.hits.len();
-        for h in mib.search_with(self.input.text.trim(), LIMIT, Some(&read)) {
-            if !h.in_description {
-                continue;
-            }
-            if let Some(node) = mib.def(h.def).node() {
-                if self.hits.iter().all(|x| x.node != node.id()) {
-                    self.hits.push(hit(mib, node.id(), Why::Description));
-                }
+        let query = self.input.text.trim().to_string();
+        let label = format!("searching descriptions for \"{}\"", SafeText::new(&query));
+        self.searching = Some(ctx.local(label, RequestSpec::SearchDescriptions(query)));
+        true
+    }
+
+    /// The nodes whose descriptions matched, added after the name matches.
+    pub fn found(&mut self, id: RequestId, nodes: &[NodeId], mib: &Mib) {
+        if self.searching != Some(id) {
+            return;
+        }
+        self.searching = None;
+        for &node in nodes {
+            if self.hits.iter().all(|x| x.node != node) {
+                self.hits.push(hit(mib, node, Why::Description));
             }
         }
-        self.hits.len() != before
     }
 
     fn list_area(area: Rect) -> Rect {
@@ -162,12 +172,12 @@ impl Component for SearchBox {
                 {
                     self.cursor.apply(m, self.hits.len(), height);
                 } else if self.input.key(k) == Edit::Changed {
-                    self.requery(&ctx.shared.mib, ctx.shared.now);
+                    self.requery(ctx);
                 }
             }
             Input::Paste(p) => {
                 self.input.paste(p);
-                self.requery(&ctx.shared.mib, ctx.shared.now);
+                self.requery(ctx);
             }
             Input::Mouse(m) => {
                 if !area.contains(Position::new(m.column, m.row)) {
@@ -226,19 +236,23 @@ impl Component for SearchBox {
                     Why::Description => " (in description)",
                 };
                 let left = format!("{}::{}{tag}", h.module, h.name);
-                let pad = width.saturating_sub(left.chars().count() + h.oid.len() + 4);
+                // The name first; the OID right-aligned in what is left, cut if need be.
+                let left = widgets::fit(&left, width.saturating_sub(4));
+                let room = width.saturating_sub(left.chars().count() + 3);
+                let oid = widgets::fit(&h.oid, room);
+                let pad = room.saturating_sub(oid.chars().count());
                 Line::from(vec![
-                    Span::raw(widgets::fit(&left, width.saturating_sub(4))),
-                    Span::raw(" ".repeat(pad)),
-                    Span::styled(h.oid.clone(), theme::dim()),
+                    Span::raw(left),
+                    Span::raw(" ".repeat(pad + 1)),
+                    Span::styled(oid, theme::dim()),
                 ])
             })
             .collect();
         let list = SearchBox::list_area(area);
         let count = if self.input.text.trim().is_empty() {
             "type to search".to_string()
-        } else if self.descriptions_due.is_some() {
-            format!("{} matches; descriptions next", self.hits.len())
+        } else if self.descriptions_due.is_some() || self.searching.is_some() {
+            format!("{} matches; searching descriptions…", self.hits.len())
         } else {
             format!("{} matches", self.hits.len())
         };
