@@ -19,6 +19,7 @@ use crate::proto::engine::{Operation, Security, Target};
 use crate::proto::{Community, Oid, Value, Version};
 use crate::tui::Start;
 use crate::tui::backend::{self, Connection};
+use crate::tui::component::ViewId;
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -97,8 +98,9 @@ async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
         connection: Some(connection),
         at: None,
         greeting: Some(format!(
-            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private). Try w (walk) or / (search)."
+            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private). Tab: other views, ?: keys."
         )),
+        view: Some(ViewId::Interfaces),
     })
     .await
 }

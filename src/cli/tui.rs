@@ -66,6 +66,7 @@ pub async fn run(args: TuiArgs) -> Result<Outcome, CliError> {
         connection,
         at,
         greeting: None,
+        view: None,
     })
     .await
 }

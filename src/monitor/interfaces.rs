@@ -619,4 +619,4 @@ pub fn human_bps(bps: f64) -> String {
 
 #[cfg(test)]
 #[path = "interfaces_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -197,7 +197,11 @@ fn a_pause_leaves_a_gap_instead_of_an_average() {
 }
 
 /// Polls `store` as a manager would (sysUpTime, then each column walked), at `now`.
-fn poll_store(store: &ObjectStore, columns: &[Oid], now: Instant) -> (Vec<VarBind>, Option<u32>) {
+pub(crate) fn poll_store(
+    store: &ObjectStore,
+    columns: &[Oid],
+    now: Instant,
+) -> (Vec<VarBind>, Option<u32>) {
     let uptime = match store.get(&Oid::from(&[1, 3, 6, 1, 2, 1, 1, 3, 0][..]), now) {
         Lookup::Found(Value::TimeTicks(t)) => Some(t),
         other => panic!("sysUpTime: {other:?}"),

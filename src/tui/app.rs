@@ -36,6 +36,18 @@ pub struct Pending {
     /// What the status line says it is: `walk IF-MIB::ifTable`.
     pub label: String,
     pub started: Instant,
+    /// A live view's routine poll: shown only once it takes longer than `QUIET_GRACE`.
+    pub quiet: bool,
+}
+
+/// How long a routine poll may run before the status line shows it.
+pub const QUIET_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+impl Pending {
+    /// Whether the status line shows it at `now`.
+    pub fn shown(&self, now: Instant) -> bool {
+        !self.quiet || now.saturating_duration_since(self.started) >= QUIET_GRACE
+    }
 }
 
 /// The keys that work everywhere (unless a text field has the focus).
@@ -98,7 +110,9 @@ impl App {
                 let changed = self.views[owner].on_tick(&mut ctx);
                 self.apply_queue(owner, &mut effects);
                 // Spinners and elapsed times move while requests are pending.
-                self.redraw |= changed || !self.pending.is_empty() || !effects.is_empty();
+                let now = self.shared.now;
+                let spinning = self.pending.values().any(|p| p.shown(now));
+                self.redraw |= changed || spinning || !effects.is_empty();
                 return effects;
             }
             Event::Reply { id, reply } => self.reply(id, reply, &mut effects),
@@ -158,6 +172,7 @@ impl App {
             if let Some(prev) = self.back.pop() {
                 self.leave_active(effects);
                 self.active = prev;
+                self.enter_active(effects);
             }
         }
     }
@@ -220,6 +235,31 @@ impl App {
             self.back.remove(0);
         }
         self.active = index;
+        self.enter_active(effects);
+    }
+
+    /// Tells the view now shown that it is (a live view polls at once).
+    fn enter_active(&mut self, effects: &mut Vec<Effect>) {
+        let owner = self.active;
+        let area = self.body();
+        let mut ctx = Ctx::new(&self.shared, area, &mut self.queue);
+        self.views[owner].on_enter(&mut ctx);
+        self.apply_queue(owner, effects);
+    }
+
+    /// Shows the view `id` (the one the UI opens on), if there is one.
+    pub fn show_view(&mut self, id: ViewId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(i) = self.views.iter().position(|v| v.id() == id) {
+            if i == self.active {
+                self.enter_active(&mut effects);
+            } else {
+                self.switch_to(i, &mut effects);
+                // Esc from the first view shown goes nowhere.
+                self.back.clear();
+            }
+        }
+        effects
     }
 
     /// Cancels what the active view was waiting for: nothing runs for a screen not shown.
@@ -242,7 +282,7 @@ impl App {
         // What the view queued while being told is dropped with it: it is no longer shown.
         self.queue
             .actions
-            .retain(|a| !matches!(a, Action::Start { .. }));
+            .retain(|a| !matches!(a, Action::Start { .. } | Action::Poll { .. }));
         self.apply_queue(owner, effects);
     }
 
@@ -272,10 +312,24 @@ impl App {
                             owner,
                             label,
                             started: self.shared.now,
+                            quiet: false,
                         },
                     );
                     effects.push(Effect::Start { id, spec });
                 }
+                Action::Poll { id, label, spec } => {
+                    self.pending.insert(
+                        id,
+                        Pending {
+                            owner,
+                            label,
+                            started: self.shared.now,
+                            quiet: true,
+                        },
+                    );
+                    effects.push(Effect::Start { id, spec });
+                }
+                Action::Open(view, node) => self.open(view, node, effects),
                 Action::Cancel(id) => {
                     if self.pending.remove(&id).is_some() {
                         effects.push(Effect::Cancel(id));
@@ -290,7 +344,11 @@ impl App {
     }
 
     fn browse(&mut self, node: NodeId, effects: &mut Vec<Effect>) {
-        let Some(i) = self.views.iter().position(|v| v.id() == ViewId::Browser) else {
+        self.open(ViewId::Browser, node, effects);
+    }
+
+    fn open(&mut self, view: ViewId, node: NodeId, effects: &mut Vec<Effect>) {
+        let Some(i) = self.views.iter().position(|v| v.id() == view) else {
             return;
         };
         self.switch_to(i, effects);

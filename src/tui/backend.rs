@@ -10,13 +10,13 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::event::Event;
-use super::request::{Failure, Reply, RequestId, RequestSpec, ResultRow};
+use super::request::{Failure, PollSpec, Reply, RequestId, RequestSpec, ResultRow};
 use super::sanitize::SafeText;
 use crate::cli::CliError;
 use crate::cli::options::{AgentOptions, MibArgs};
 use crate::mib::Mib;
 use crate::mib_view::MibNames;
-use crate::net::{Client, WalkItem};
+use crate::net::{Client, TableWalkError, WalkItem};
 use crate::output::syntax::OidNames;
 use crate::output::text::{Context, write_value};
 use crate::output::{OidStyle, OutputOptions, oid_text};
@@ -64,8 +64,21 @@ pub fn spawn_local(
     let flag = Arc::clone(&cancelled);
     let mib = Arc::clone(mib);
     tokio::task::spawn_blocking(move || {
-        let RequestSpec::SearchDescriptions(query) = spec else {
-            return;
+        let query = match spec {
+            RequestSpec::SearchDescriptions(query) => query,
+            RequestSpec::WriteFile { path, contents } => {
+                let started = Instant::now();
+                let reply = match std::fs::write(&path, contents) {
+                    Ok(()) => Reply::Done {
+                        rows: Vec::new(),
+                        took: started.elapsed(),
+                    },
+                    Err(source) => Reply::Failed(Failure::Write { path, source }),
+                };
+                let _ = tx.send(Event::Reply { id, reply });
+                return;
+            }
+            _ => return,
         };
         let stopped = || flag.load(std::sync::atomic::Ordering::Relaxed);
         let nodes = search_descriptions(&mib, &query, &stopped);
@@ -170,6 +183,11 @@ impl Connection {
         let conn = self.clone();
         let mib = Arc::clone(mib);
         let task = tokio::spawn(async move {
+            if let RequestSpec::Poll(poll) = spec {
+                let reply = conn.poll(poll, &mib).await;
+                let _ = tx.send(Event::Reply { id, reply });
+                return;
+            }
             let names = MibNames::new(mib);
             let post = |reply: Reply| tx.send(Event::Reply { id, reply }).is_ok();
             let started = Instant::now();
@@ -188,12 +206,55 @@ impl Connection {
                         .await;
                 }
                 // Local work runs through `spawn_local`, never here.
-                RequestSpec::SearchDescriptions(_) => {
+                // (and polls are answered above).
+                RequestSpec::SearchDescriptions(_)
+                | RequestSpec::WriteFile { .. }
+                | RequestSpec::Poll(_) => {
                     post(Reply::Found(Vec::new()));
                 }
             }
         });
         TaskHandle::Async(task.abort_handle())
+    }
+
+    /// A live view's poll: the scalars with one Get, then the columns in lock step. The
+    /// varbinds come back raw: the view computes from values, not from text.
+    async fn poll(&self, poll: PollSpec, mib: &MibHandle) -> Reply {
+        let started = Instant::now();
+        let mut scalars = Vec::new();
+        if !poll.scalars.is_empty() {
+            match self
+                .client
+                .request(&self.target, Operation::Get(poll.scalars))
+                .await
+            {
+                Ok(response) => {
+                    if let Some(failure) = error_status(&response, &MibNames::new(Arc::clone(mib)))
+                    {
+                        return Reply::Failed(failure);
+                    }
+                    scalars = response.varbinds;
+                }
+                Err(e) => return Reply::Failed(Failure::Request(e)),
+            }
+        }
+        let mut columns = Vec::new();
+        if !poll.columns.is_empty() {
+            match self
+                .client
+                .walk_table(&self.target, poll.columns, poll.max_repetitions)
+                .await
+            {
+                Ok(varbinds) => columns = varbinds,
+                Err(TableWalkError::Request(e)) => return Reply::Failed(Failure::Request(e)),
+                Err(TableWalkError::Walk(e)) => return Reply::Failed(Failure::Walk(e)),
+            }
+        }
+        Reply::Polled {
+            scalars,
+            columns,
+            took: started.elapsed(),
+        }
     }
 
     async fn single(
@@ -331,7 +392,7 @@ pub fn rows(varbinds: &[VarBind], names: &dyn OidNames) -> Vec<ResultRow> {
 }
 
 /// Net-SNMP's `TYPE: value` without the `TYPE: ` (the type has its own column here).
-fn strip_type(text: SafeText) -> SafeText {
+pub fn strip_type(text: SafeText) -> SafeText {
     match text.as_str().split_once(": ") {
         Some((label, rest)) if !label.contains(' ') || label == "Network Address" => {
             SafeText::new(rest)

@@ -33,6 +33,8 @@ pub mod views;
 pub mod widgets;
 
 #[cfg(test)]
+mod live_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
@@ -43,7 +45,7 @@ use tokio::sync::mpsc;
 
 use self::app::{App, Effect};
 use self::backend::{Connection, MibHandle};
-use self::component::{Shared, View};
+use self::component::{Shared, View, ViewId};
 use self::event::{Event, InputThread};
 use self::request::RequestId;
 use self::terminal::TerminalGuard;
@@ -58,6 +60,8 @@ pub struct Start {
     pub at: Option<NodeId>,
     /// A first message for the status line.
     pub greeting: Option<String>,
+    /// The view shown first (default: the MIB browser).
+    pub view: Option<ViewId>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,13 +83,28 @@ pub fn build_views(
     height: u16,
 ) -> Vec<Box<dyn View>> {
     let body = usize::from(height.saturating_sub(3));
-    vec![
-        Box::new(views::browser::BrowserView::new(mib, connected, at, body)),
-        Box::new(views::modules::ModulesView::new(mib)),
+    let mut views: Vec<Box<dyn View>> = vec![Box::new(views::browser::BrowserView::new(
+        mib, connected, at, body,
+    ))];
+    // The live views need an agent.
+    if connected {
+        views.push(Box::new(views::interfaces::InterfacesView::new(
+            true,
+            DEFAULT_INTERVAL,
+        )));
+        views.push(Box::new(views::system::SystemView::new(true)));
+        views.push(Box::new(views::table::TableView::new()));
+    }
+    views.extend([
+        Box::new(views::modules::ModulesView::new(mib)) as Box<dyn View>,
         Box::new(views::types::TypesView::new(mib)),
         Box::new(views::diagnostics::DiagnosticsView::new(mib)),
-    ]
+    ]);
+    views
 }
+
+/// How often the live views poll unless told otherwise.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(2);
 
 /// How often the loop wakes without input: spinners and watches need no finer steps.
 const TICK: Duration = Duration::from_millis(100);
@@ -111,28 +130,13 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminate = shutdown_signals();
+    let mut effects = start.view.map(|v| app.show_view(v)).unwrap_or_default();
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
             break Err(TuiError::Panicked);
         }
-        if app.take_redraw() {
-            guard.terminal.draw(|f| ui::render(f, &app))?;
-        }
-        let event = tokio::select! {
-            ev = rx.recv() => match ev {
-                Some(ev) => ev,
-                None => break Ok(()),
-            },
-            _ = ticker.tick() => Event::Tick,
-            () = &mut terminate => break Ok(()),
-        };
-        if let Event::Reply { id, reply } = &event {
-            if reply.is_final() {
-                tasks.remove(id);
-            }
-        }
         let mut quit = false;
-        for effect in app.handle(event, Instant::now()) {
+        for effect in effects.drain(..) {
             match effect {
                 Effect::Start { id, spec } if spec.is_local() => {
                     tasks.insert(id, backend::spawn_local(&start.mib, id, spec, tx.clone()));
@@ -154,6 +158,23 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         if quit {
             break Ok(());
         }
+        if app.take_redraw() {
+            guard.terminal.draw(|f| ui::render(f, &app))?;
+        }
+        let event = tokio::select! {
+            ev = rx.recv() => match ev {
+                Some(ev) => ev,
+                None => break Ok(()),
+            },
+            _ = ticker.tick() => Event::Tick,
+            () = &mut terminate => break Ok(()),
+        };
+        if let Event::Reply { id, reply } = &event {
+            if reply.is_final() {
+                tasks.remove(id);
+            }
+        }
+        effects = app.handle(event, Instant::now());
     };
     for (_, task) in tasks {
         task.cancel();

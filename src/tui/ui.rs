@@ -113,7 +113,7 @@ fn seconds(d: Duration) -> String {
 
 fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let now = app.shared.now;
-    let mut pending: Vec<_> = app.pending().collect();
+    let mut pending: Vec<_> = app.pending().filter(|p| p.shown(now)).collect();
     pending.sort_by_key(|p| p.started);
     let line = if let Some(first) = pending.first() {
         let elapsed = now.saturating_duration_since(first.started);

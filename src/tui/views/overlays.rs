@@ -29,6 +29,8 @@ pub struct Prompt {
     pub input: TextInput,
     pub error: Option<SafeText>,
     pub outcome: Outcome<String>,
+    /// What the line under the field says while there is no error.
+    pub hint: &'static str,
 }
 
 impl Prompt {
@@ -39,6 +41,7 @@ impl Prompt {
             input: TextInput::default(),
             error: None,
             outcome: Outcome::Open,
+            hint: "e.g. ifHCInOctets, IF-MIB::ifDescr.3, .1.3.6.1.2.1.1",
         }
     }
 
@@ -78,10 +81,7 @@ impl Component for Prompt {
         )];
         match &self.error {
             Some(e) => lines.push(Line::from(Span::styled(e.to_string(), theme::error()))),
-            None => lines.push(Line::from(Span::styled(
-                "e.g. ifHCInOctets, IF-MIB::ifDescr.3, .1.3.6.1.2.1.1",
-                theme::dim(),
-            ))),
+            None => lines.push(Line::from(Span::styled(self.hint, theme::dim()))),
         }
         frame.render_widget(
             Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
