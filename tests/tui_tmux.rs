@@ -236,3 +236,85 @@ fn the_ui_ends_when_its_terminal_goes_away() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn leaving_a_request_stops_its_retransmissions() {
+    // A black hole that counts what arrives and never answers.
+    let hole = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    hole.set_read_timeout(Some(Duration::from_millis(20)))
+        .unwrap();
+    let port = hole.local_addr().unwrap().port();
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Instant>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let counter = {
+        let (arrivals, stop) = (arrivals.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 2048];
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if hole.recv_from(&mut buf).is_ok() {
+                    arrivals.lock().unwrap().push(Instant::now());
+                }
+            }
+        })
+    };
+    let args = format!("tui -v2c -c public -t 0.5 -r 8 udp:127.0.0.1:{port}");
+    let Some(t) = Tmux::start(&command(&args), 80, 24) else {
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        return;
+    };
+    t.wait_for("MIB tree");
+    t.keys(&["g"]);
+    // The engine's progress reaches the status line.
+    t.wait_for("no reply yet: retry 2/8");
+    t.keys(&["Escape"]);
+    t.wait_until("the request cancelled", |s| {
+        s.contains("cancelled") && !s.contains("retry")
+    });
+    let cancelled = Instant::now();
+    std::thread::sleep(Duration::from_millis(1500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    counter.join().unwrap();
+    let arrivals = arrivals.lock().unwrap();
+    assert!(arrivals.len() >= 3, "{} requests arrived", arrivals.len());
+    let late = arrivals.iter().filter(|a| **a > cancelled).count();
+    assert_eq!(
+        late, 0,
+        "{late} retransmissions after the request was cancelled"
+    );
+    quit_with(&t, "q");
+}
+
+#[test]
+fn a_mib_directory_added_in_the_ui_is_loaded_and_searchable() {
+    let dir = common::tempdir("tui-mibs");
+    std::fs::create_dir_all(dir.join("vendor")).unwrap();
+    std::fs::write(
+        dir.join("vendor/widget.my"),
+        "ACME-WIDGET-MIB DEFINITIONS ::= BEGIN\n\
+         IMPORTS enterprises, OBJECT-TYPE, Integer32 FROM SNMPv2-SMI;\n\
+         acmeWidget OBJECT IDENTIFIER ::= { enterprises 424243 }\n\
+         acmeWidgetSpeed OBJECT-TYPE SYNTAX Integer32 (0..9000) MAX-ACCESS read-only\n\
+           STATUS current DESCRIPTION \"How fast the widget spins.\" ::= { acmeWidget 1 }\n\
+         END\n",
+    )
+    .unwrap();
+    let Some(t) = Tmux::start(&command(""), 100, 30) else {
+        return;
+    };
+    t.wait_for("offline");
+    t.keys(&["2"]);
+    t.wait_for("Modules ·");
+    t.keys(&["+"]);
+    t.wait_for("Add a MIB directory");
+    t.type_text(&dir.display().to_string());
+    t.keys(&["Enter"]);
+    t.wait_for("MIBs loaded again");
+    t.keys(&["1", "/"]);
+    t.type_text("acmeWidgetSpe");
+    t.wait_for("ACME-WIDGET-MIB::acmeWidgetSpeed");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Range     0..9000");
+    assert!(screen.contains("How fast the widget spins."), "{screen}");
+    quit_with(&t, "q");
+    let _ = std::fs::remove_dir_all(dir);
+}

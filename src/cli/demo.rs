@@ -92,9 +92,11 @@ async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
         demo_target(addr, "private"),
         format!("udp:{addr}"),
     );
-    let mib = backend::load_mib(&MibArgs::default());
+    let (mibs, loaded) = backend::load_mibs(MibArgs::default().config()).await;
     super::tui::open(Start {
-        mib,
+        mibs,
+        loaded,
+        warnings: Vec::new(),
         connection: Some(connection),
         at: None,
         greeting: Some(format!(

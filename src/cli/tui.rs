@@ -1,11 +1,14 @@
 //! `mibscope tui [AGENT]`: the terminal UI, offline (MIB browser) or connected to an agent
-//! with the agent options of `get` (-v -c -t -r and the SNMPv3 ones).
+//! with the agent options of `get` (-v -c -t -r and the SNMPv3 ones), or to a named
+//! profile of ~/.config/mibscope/profiles.toml.
 
 use clap::Args;
 
 use super::options::{AgentOptions, MibArgs};
 use super::{CliError, Outcome};
-use crate::tui::{self, Start, backend};
+use crate::session::{Defaults, Profiles, TargetOptions};
+use crate::tui::backend::{self, ConnectError, Connection};
+use crate::tui::{self, Start};
 
 #[derive(Args, Debug)]
 // The agent is optional here: without it the UI browses MIBs offline.
@@ -16,6 +19,9 @@ pub struct TuiArgs {
     pub agent: AgentOptions,
     #[command(flatten)]
     pub mib: MibArgs,
+    /// Connect to this named agent of the profiles file (instead of AGENT)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Open the browser at this object (a name or an OID)
     #[arg(long, value_name = "OID")]
     pub at: Option<String>,
@@ -34,6 +40,46 @@ impl TuiArgs {
     pub fn agent(&self) -> Option<&AgentOptions> {
         (!self.agent.agent.is_empty()).then_some(&self.agent)
     }
+
+    /// What to connect to (`None`: offline), and the warnings on the way.
+    fn target_options(
+        &self,
+        defaults: &Defaults,
+    ) -> Result<Option<(TargetOptions, Vec<String>)>, CliError> {
+        match (&self.profile, self.agent()) {
+            (Some(_), Some(_)) => Err(CliError::Usage(
+                "give an AGENT or --profile NAME, not both".into(),
+            )),
+            (None, Some(agent)) => Ok(Some((agent.checked_target_options()?, Vec::new()))),
+            (None, None) => Ok(None),
+            (Some(name), None) => {
+                let profiles =
+                    Profiles::load_default().map_err(|e| CliError::Usage(e.to_string()))?;
+                let profile = profiles.get(name).ok_or_else(|| {
+                    let known: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+                    CliError::Usage(match profiles.path() {
+                        Some(path) if !known.is_empty() => format!(
+                            "no profile {name} in {}: it has {}",
+                            path.display(),
+                            known.join(", ")
+                        ),
+                        Some(path) => format!("no profile {name} in {}", path.display()),
+                        None => format!(
+                            "no profile {name}: there is no profiles file (~/.config/mibscope/profiles.toml, or $MIBSCOPE_PROFILES)"
+                        ),
+                    })
+                })?;
+                let (options, warnings) = profile.target_options(defaults);
+                let mut notes: Vec<String> = profiles
+                    .warnings()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                notes.extend(warnings.iter().map(ToString::to_string));
+                Ok(Some((options, notes)))
+            }
+        }
+    }
 }
 
 /// Whether both ends of the terminal are there (the UI needs keys and a screen).
@@ -48,27 +94,51 @@ pub async fn run(args: TuiArgs) -> Result<Outcome, CliError> {
             "the TUI needs a terminal (stdin and stdout); for scripts use get, walk, set or translate".into(),
         ));
     }
-    let connection = match args.agent() {
-        Some(options) => Some(backend::Connection::open(options).await?),
+    let defaults = Defaults::load();
+    let mut warnings: Vec<String> = defaults
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let connection = match args.target_options(&defaults)? {
+        Some((options, notes)) => {
+            warnings.extend(notes);
+            Some(
+                Connection::open(&options, &defaults)
+                    .await
+                    .map_err(connect_error)?,
+            )
+        }
         None => None,
     };
-    let mib = backend::load_mib(&args.mib);
+    let (mibs, loaded) = backend::load_mibs(args.mib.config()).await;
     let at = match &args.at {
         Some(text) => Some(
-            mib.resolve(text)
+            loaded
+                .mib
+                .resolve(text)
                 .map_err(|e| CliError::Oid(e.to_string()))?
                 .node,
         ),
         None => None,
     };
     open(Start {
-        mib,
+        mibs,
+        loaded,
         connection,
         at,
         greeting: None,
         view: None,
+        warnings,
     })
     .await
+}
+
+fn connect_error(e: ConnectError) -> CliError {
+    match e {
+        ConnectError::Session(e) => e.into(),
+        ConnectError::Socket(e) => CliError::Io(e),
+    }
 }
 
 /// Runs the UI and maps how it ended to an outcome.
@@ -108,5 +178,8 @@ mod tests {
         let a = parse(&["-m", "ALL", "--at", "ifTable", "router"]);
         assert_eq!(a.agent().unwrap().agent, "router");
         assert_eq!(a.at.as_deref(), Some("ifTable"));
+        let a = parse(&["--profile", "core1"]);
+        assert_eq!(a.profile.as_deref(), Some("core1"));
+        assert!(a.agent().is_none());
     }
 }

@@ -22,9 +22,14 @@ use crate::tui::component::ViewId;
 /// What the loop must do after an event.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
-    Start { id: RequestId, spec: RequestSpec },
+    Start {
+        id: RequestId,
+        spec: RequestSpec,
+    },
     Cancel(RequestId),
     Copy(String),
+    /// Load the MIBs again in the background, with a directory added.
+    ReloadMibs(Option<std::path::PathBuf>),
     Quit,
 }
 
@@ -38,6 +43,8 @@ pub struct Pending {
     pub started: Instant,
     /// A live view's routine poll: shown only once it takes longer than `QUIET_GRACE`.
     pub quiet: bool,
+    /// The engine's last word on it (retry 1/2, discovering the agent's engine).
+    pub progress: Option<SafeText>,
 }
 
 /// How long a routine poll may run before the status line shows it.
@@ -74,6 +81,8 @@ pub struct App {
     size: Rect,
     /// Something changed since the last draw.
     redraw: bool,
+    /// Since when a reload of the MIBs is under way.
+    reloading: Option<Instant>,
 }
 
 impl App {
@@ -90,6 +99,7 @@ impl App {
             queue: Queue::default(),
             size: Rect::new(0, 0, width, height),
             redraw: true,
+            reloading: None,
         }
     }
 
@@ -112,10 +122,13 @@ impl App {
                 // Spinners and elapsed times move while requests are pending.
                 let now = self.shared.now;
                 let spinning = self.pending.values().any(|p| p.shown(now));
-                self.redraw |= changed || spinning || !effects.is_empty();
+                self.redraw |=
+                    changed || spinning || self.reloading.is_some() || !effects.is_empty();
                 return effects;
             }
             Event::Reply { id, reply } => self.reply(id, reply, &mut effects),
+            // The loop rebuilds the views with `replace_mib`; nothing else to do here.
+            Event::MibsLoaded(_) => {}
             Event::InputClosed(reason) => {
                 self.set_status(Level::Error, &format!("terminal input closed: {reason}"));
                 effects.push(Effect::Quit);
@@ -288,9 +301,13 @@ impl App {
 
     fn reply(&mut self, id: RequestId, reply: Reply, effects: &mut Vec<Effect>) {
         // A reply nobody waits for any more (cancelled, view left) is dropped.
-        let Some(pending) = self.pending.get(&id) else {
+        let Some(pending) = self.pending.get_mut(&id) else {
             return;
         };
+        if let Reply::Progress(step) = reply {
+            pending.progress = Some(step);
+            return;
+        }
         let owner = pending.owner;
         if reply.is_final() {
             self.pending.remove(&id);
@@ -313,6 +330,7 @@ impl App {
                             label,
                             started: self.shared.now,
                             quiet: false,
+                            progress: None,
                         },
                     );
                     effects.push(Effect::Start { id, spec });
@@ -325,6 +343,7 @@ impl App {
                             label,
                             started: self.shared.now,
                             quiet: true,
+                            progress: None,
                         },
                     );
                     effects.push(Effect::Start { id, spec });
@@ -337,6 +356,12 @@ impl App {
                 }
                 Action::Status(s) => self.status = Some(s),
                 Action::Copy(text) => effects.push(Effect::Copy(text)),
+                Action::ReloadMibs(dir) => {
+                    if self.reloading.is_none() {
+                        self.reloading = Some(self.shared.now);
+                        effects.push(Effect::ReloadMibs(dir));
+                    }
+                }
                 Action::Browse(node) => self.browse(node, effects),
                 Action::Quit => effects.push(Effect::Quit),
             }
@@ -358,9 +383,9 @@ impl App {
         self.apply_queue(i, effects);
     }
 
-    /// A first message for the status line.
-    pub fn greet(&mut self, text: &str) {
-        self.set_status(Level::Info, text);
+    /// A message for the status line from outside the views (start-up notes, warnings).
+    pub fn greet(&mut self, level: Level, text: &str) {
+        self.set_status(level, text);
     }
 
     fn set_status(&mut self, level: Level, text: &str) {
@@ -368,6 +393,43 @@ impl App {
             level,
             text: SafeText::new(text),
         });
+    }
+
+    /// Puts a newly loaded MIB in place with views built on it. Requests of the old views
+    /// are cancelled; the same tab stays shown.
+    pub fn replace_mib(
+        &mut self,
+        loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
+        views: Vec<Box<dyn View>>,
+    ) -> Vec<Effect> {
+        let effects: Vec<Effect> = std::mem::take(&mut self.pending)
+            .into_keys()
+            .map(Effect::Cancel)
+            .collect();
+        self.reloading = None;
+        let modules = loaded.mib.module_count();
+        let errors = loaded
+            .mib
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == crate::mib::Severity::Error)
+            .count();
+        self.shared.mib = loaded.mib.clone();
+        self.shared.loaded = loaded;
+        self.active = self.active.min(views.len().saturating_sub(1));
+        self.views = views;
+        self.back.clear();
+        self.redraw = true;
+        self.set_status(
+            Level::Info,
+            &format!("MIBs loaded again: {modules} modules, {errors} errors"),
+        );
+        effects
+    }
+
+    /// Since when the MIBs are being loaded again, if they are.
+    pub fn reloading(&self) -> Option<Instant> {
+        self.reloading
     }
 
     /// Whether the screen must be drawn again; clears the flag.

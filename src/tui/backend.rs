@@ -6,35 +6,81 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::task::AbortHandle;
 
 use super::event::Event;
 use super::request::{Failure, PollSpec, Reply, RequestId, RequestSpec, ResultRow};
 use super::sanitize::SafeText;
-use crate::cli::CliError;
-use crate::cli::options::{AgentOptions, MibArgs};
 use crate::mib::Mib;
+use crate::mib_handle::{LoadedMib, MibHandle};
+use crate::mib_store::MibConfig;
 use crate::mib_view::MibNames;
-use crate::net::{Client, TableWalkError, WalkItem};
+use crate::net::{Client, ProgressSender, TableWalkError, WalkItem};
 use crate::output::syntax::OidNames;
 use crate::output::text::{Context, write_value};
 use crate::output::{OidStyle, OutputOptions, oid_text};
 use crate::proto::engine::{Operation, Response, Security, Target};
 use crate::proto::walk::{BulkParams, WalkOptions};
 use crate::proto::{ErrorStatus, VarBind, Version};
-
-/// The loaded MIB, shared with request tasks (they name and render what arrives).
-pub type MibHandle = Arc<Mib>;
+use crate::session::{Defaults, SessionError, TargetOptions};
 
 /// A walk shown in the results pane stops after this many rows (the tree under `.1` of a
 /// big router is millions).
 pub const WALK_ROW_LIMIT: usize = 100_000;
 
-/// Loads the MIBs that `-m` / `-M` (and MIBS, MIBDIRS) choose, from the cache when it is
-/// current.
-pub fn load_mib(args: &MibArgs) -> MibHandle {
-    Arc::new(crate::mib_store::load(&args.config()).mib)
+/// Loads the MIBs `config` chooses (from the cache when it is current) off the runtime's
+/// thread; the handle stays with the UI so the MIB can be reloaded and swapped.
+pub async fn load_mibs(config: MibConfig) -> (Arc<MibHandle>, Arc<LoadedMib>) {
+    let handle = Arc::new(MibHandle::new(config));
+    let loader = Arc::clone(&handle);
+    let loaded = match tokio::task::spawn_blocking(move || loader.get()).await {
+        Ok(loaded) => loaded,
+        // The loader panicked (the message is printed): load again here, where it shows.
+        Err(_) => handle.get(),
+    };
+    (handle, loaded)
+}
+
+/// Loads the MIBs again on the blocking pool (with `dir` added to the search path first)
+/// and posts the result as `Event::MibsLoaded`.
+pub fn reload_mibs(
+    mibs: &Arc<MibHandle>,
+    dir: Option<std::path::PathBuf>,
+    tx: UnboundedSender<Event>,
+) {
+    let mibs = Arc::clone(mibs);
+    tokio::task::spawn_blocking(move || {
+        let loaded = match dir {
+            Some(dir) => mibs.set_config(with_directory(mibs.config(), dir)),
+            None => mibs.reload(),
+        };
+        let _ = tx.send(Event::MibsLoaded(loaded));
+    });
+}
+
+/// `config` with `dir` searched too and, unless every module is loaded anyway, the modules
+/// its files define asked for (a directory added in the UI is for its modules).
+fn with_directory(mut config: MibConfig, dir: std::path::PathBuf) -> MibConfig {
+    use crate::mib_store::{LoadReport, ModuleSelection, scan};
+    let files = scan::list_files(std::slice::from_ref(&dir), &mut Vec::new());
+    let names = scan::index_modules(&files, &mut LoadReport::default());
+    let mut names: Vec<String> = names.into_keys().collect();
+    names.sort();
+    match &mut config.modules {
+        ModuleSelection::All => {}
+        ModuleSelection::Default { extra } | ModuleSelection::Only(extra) => {
+            for n in names {
+                if !extra.contains(&n) {
+                    extra.push(n);
+                }
+            }
+        }
+    }
+    if !config.dirs.contains(&dir) {
+        config.dirs.push(dir);
+    }
+    config
 }
 
 /// A running task, to stop when nobody waits for it any more.
@@ -55,7 +101,7 @@ impl TaskHandle {
 
 /// Runs a local `spec` (see `RequestSpec::is_local`) on the blocking pool, posting its reply.
 pub fn spawn_local(
-    mib: &MibHandle,
+    mib: &Arc<Mib>,
     id: RequestId,
     spec: RequestSpec,
     tx: UnboundedSender<Event>,
@@ -127,6 +173,15 @@ impl AgentInfo {
     }
 }
 
+/// Why the UI could not connect.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error("cannot open a UDP socket: {0}")]
+    Socket(std::io::Error),
+}
+
 /// A socket task and the agent it talks to.
 #[derive(Clone)]
 pub struct Connection {
@@ -136,14 +191,15 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Connects with `get`'s agent options (-v -c -t -r and the v3 options).
-    pub async fn open(options: &AgentOptions) -> Result<Connection, CliError> {
-        let target = options.target().await?;
-        Ok(Connection::new(
-            Client::bind().await?,
-            target,
-            options.agent.clone(),
-        ))
+    /// Connects with the options of `get` (or of a profile) and the defaults that fill
+    /// what they leave out (environment, snmp.conf).
+    pub async fn open(
+        options: &TargetOptions,
+        defaults: &Defaults,
+    ) -> Result<Connection, ConnectError> {
+        let target = defaults.target(options).await?;
+        let client = Client::bind().await.map_err(ConnectError::Socket)?;
+        Ok(Connection::new(client, target, options.agent.clone()))
     }
 
     pub fn new(client: Client, target: Arc<Target>, label: String) -> Connection {
@@ -171,11 +227,12 @@ impl Connection {
         &self.info
     }
 
-    /// Runs `spec` as a task posting its replies to `tx`; aborting the handle drops the
-    /// request (and with it the engine's interest in the answer).
+    /// Runs `spec` as a task posting its replies (and the engine's progress: retries,
+    /// discovery) to `tx`. Cancelling the handle drops the request, which cancels it in the
+    /// engine: nothing is retransmitted for a screen the user left.
     pub fn spawn(
         &self,
-        mib: &MibHandle,
+        mib: &Arc<LoadedMib>,
         id: RequestId,
         spec: RequestSpec,
         tx: UnboundedSender<Event>,
@@ -183,54 +240,61 @@ impl Connection {
         let conn = self.clone();
         let mib = Arc::clone(mib);
         let task = tokio::spawn(async move {
-            if let RequestSpec::Poll(poll) = spec {
-                let reply = conn.poll(poll, &mib).await;
-                let _ = tx.send(Event::Reply { id, reply });
-                return;
-            }
-            let names = MibNames::new(mib);
-            let post = |reply: Reply| tx.send(Event::Reply { id, reply }).is_ok();
-            let started = Instant::now();
-            match spec {
-                RequestSpec::Walk(root) => conn.walk(root, &names, &post, started).await,
-                RequestSpec::Get(oids) => {
-                    conn.single(Operation::Get(oids), &names, &post, started)
-                        .await;
+            let (progress, mut steps) = mpsc::unbounded_channel::<crate::proto::engine::Progress>();
+            let forward = {
+                let tx = tx.clone();
+                async move {
+                    while let Some(step) = steps.recv().await {
+                        let reply = Reply::Progress(SafeText::new(&step.to_string()));
+                        if tx.send(Event::Reply { id, reply }).is_err() {
+                            return;
+                        }
+                    }
                 }
-                RequestSpec::GetNext(oids) => {
-                    conn.single(Operation::GetNext(oids), &names, &post, started)
-                        .await;
-                }
-                RequestSpec::Set(varbinds) => {
-                    conn.single(Operation::Set(varbinds), &names, &post, started)
-                        .await;
-                }
-                // Local work runs through `spawn_local`, never here.
-                // (and polls are answered above).
-                RequestSpec::SearchDescriptions(_)
-                | RequestSpec::WriteFile { .. }
-                | RequestSpec::Poll(_) => {
-                    post(Reply::Found(Vec::new()));
-                }
-            }
+            };
+            let work = async move {
+                let names = &mib.names;
+                let post = |reply: Reply| tx.send(Event::Reply { id, reply }).is_ok();
+                let started = Instant::now();
+                let op = match spec {
+                    RequestSpec::Walk(root) => {
+                        return conn.walk(root, names, &post, started, progress).await;
+                    }
+                    RequestSpec::Get(oids) => Operation::Get(oids),
+                    RequestSpec::GetNext(oids) => Operation::GetNext(oids),
+                    RequestSpec::Set(varbinds) => Operation::Set(varbinds),
+                    RequestSpec::Poll(poll) => {
+                        post(conn.poll(poll, names, progress).await);
+                        return;
+                    }
+                    // Local work runs through `spawn_local`, never here.
+                    RequestSpec::SearchDescriptions(_) | RequestSpec::WriteFile { .. } => {
+                        post(Reply::Found(Vec::new()));
+                        return;
+                    }
+                };
+                conn.single(op, names, &post, started, progress).await;
+            };
+            // The forwarder ends when the work drops its progress sender.
+            tokio::join!(work, forward);
         });
         TaskHandle::Async(task.abort_handle())
     }
 
     /// A live view's poll: the scalars with one Get, then the columns in lock step. The
     /// varbinds come back raw: the view computes from values, not from text.
-    async fn poll(&self, poll: PollSpec, mib: &MibHandle) -> Reply {
+    async fn poll(&self, poll: PollSpec, names: &MibNames, progress: ProgressSender) -> Reply {
         let started = Instant::now();
         let mut scalars = Vec::new();
         if !poll.scalars.is_empty() {
+            let get = Operation::Get(poll.scalars);
             match self
                 .client
-                .request(&self.target, Operation::Get(poll.scalars))
+                .request_with_progress(&self.target, get, progress.clone())
                 .await
             {
                 Ok(response) => {
-                    if let Some(failure) = error_status(&response, &MibNames::new(Arc::clone(mib)))
-                    {
+                    if let Some(failure) = error_status(&response, names) {
                         return Reply::Failed(failure);
                     }
                     scalars = response.varbinds;
@@ -242,7 +306,12 @@ impl Connection {
         if !poll.columns.is_empty() {
             match self
                 .client
-                .walk_table(&self.target, poll.columns, poll.max_repetitions)
+                .walk_table_with_progress(
+                    &self.target,
+                    poll.columns,
+                    poll.max_repetitions,
+                    Some(progress),
+                )
                 .await
             {
                 Ok(varbinds) => columns = varbinds,
@@ -263,8 +332,13 @@ impl Connection {
         names: &MibNames,
         post: &impl Fn(Reply) -> bool,
         started: Instant,
+        progress: ProgressSender,
     ) {
-        let reply = match self.client.request(&self.target, op).await {
+        let answer = self
+            .client
+            .request_with_progress(&self.target, op, progress)
+            .await;
+        let reply = match answer {
             Ok(response) => match error_status(&response, names) {
                 Some(failure) => Reply::Failed(failure),
                 None => Reply::Done {
@@ -283,13 +357,17 @@ impl Connection {
         names: &MibNames,
         post: &impl Fn(Reply) -> bool,
         started: Instant,
+        progress: ProgressSender,
     ) {
         let bulk = (self.target.security.version() != Version::V1).then(BulkParams::default);
         let options = WalkOptions {
             bulk,
             ..WalkOptions::default()
         };
-        let mut walker = self.client.walk(&self.target, root, options);
+        let mut walker = self
+            .client
+            .walk(&self.target, root, options)
+            .with_progress(progress);
         let mut count = 0usize;
         while let Some(item) = walker.next().await {
             match item {
@@ -406,4 +484,39 @@ pub fn strip_type(text: SafeText) -> SafeText {
 pub fn parse_typed(letter: &str, text: &str) -> Result<crate::proto::Value, String> {
     debug_assert_ne!(letter, "o");
     crate::cli::request::parse_set_value(letter, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mib_store::ModuleSelection;
+
+    #[test]
+    fn an_added_directory_brings_its_modules() {
+        let dir = std::env::temp_dir().join(format!("mibscope-tui-dir-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(
+            dir.join("sub/any-name.txt"),
+            "ACME-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nacme OBJECT IDENTIFIER ::= { enterprises 424242 }\nEND\n",
+        )
+        .unwrap();
+        let config = MibConfig {
+            modules: ModuleSelection::Default { extra: Vec::new() },
+            dirs: Vec::new(),
+            embedded: true,
+            cache_dir: None,
+            strict: false,
+        };
+        let config = with_directory(config, dir.clone());
+        assert_eq!(config.dirs, std::slice::from_ref(&dir));
+        assert_eq!(
+            config.modules,
+            ModuleSelection::Default {
+                extra: vec!["ACME-MIB".to_string()]
+            }
+        );
+        let mib = MibHandle::new(config).get();
+        assert!(mib.mib.resolve("ACME-MIB::acme").is_ok());
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::backend::{AgentInfo, MibHandle};
+use super::backend::AgentInfo;
 use super::keys::KeyHint;
 use super::request::{Failure, Reply, RequestId, RequestSpec};
 use super::sanitize::SafeText;
@@ -32,7 +32,10 @@ pub enum Input {
 
 /// What every component may read: the MIB, the agent (when connected), the time.
 pub struct Shared {
-    pub mib: MibHandle,
+    /// The MIB the UI shows (a snapshot of the loaded one).
+    pub mib: std::sync::Arc<crate::mib::Mib>,
+    /// The same snapshot with its names for rendering values, for request tasks.
+    pub loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
     pub agent: Option<AgentInfo>,
     /// The time of the event being handled (render uses it for elapsed times): tests set it.
     pub now: Instant,
@@ -89,6 +92,8 @@ pub enum Action {
     },
     /// Show another view at a node (the table view at a table).
     Open(ViewId, NodeId),
+    /// Load the MIBs again (files changed), adding a directory first if given.
+    ReloadMibs(Option<std::path::PathBuf>),
     Quit,
 }
 
@@ -211,6 +216,12 @@ impl<'a> Ctx<'a> {
 
     pub fn browse(&mut self, node: NodeId) {
         self.queue.actions.push(Action::Browse(node));
+    }
+
+    /// Reloads the MIBs in the background (with `dir` added to the search path); the views
+    /// are rebuilt on the new MIB when it is ready.
+    pub fn reload_mibs(&mut self, dir: Option<std::path::PathBuf>) {
+        self.queue.actions.push(Action::ReloadMibs(dir));
     }
 
     pub fn quit(&mut self) {

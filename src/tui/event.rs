@@ -29,6 +29,8 @@ pub enum Event {
     },
     /// The terminal input ended or failed: nothing more can be read.
     InputClosed(String),
+    /// A reload of the MIBs finished (the loop rebuilds the views on it).
+    MibsLoaded(std::sync::Arc<crate::mib_handle::LoadedMib>),
 }
 
 /// Reads terminal input on its own thread (crossterm's reader blocks) until `stop` is set.

@@ -44,8 +44,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use self::app::{App, Effect};
-use self::backend::{Connection, MibHandle};
-use self::component::{Shared, View, ViewId};
+use self::backend::Connection;
+use self::component::{Level, Shared, View, ViewId};
 use self::event::{Event, InputThread};
 use self::request::RequestId;
 use self::terminal::TerminalGuard;
@@ -53,7 +53,9 @@ use crate::mib::{Mib, NodeId};
 
 /// How the UI starts.
 pub struct Start {
-    pub mib: MibHandle,
+    /// Where the MIB comes from (kept to reload it) and what is loaded now.
+    pub mibs: std::sync::Arc<crate::mib_handle::MibHandle>,
+    pub loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
     /// `None`: offline, browsing MIBs only.
     pub connection: Option<Connection>,
     /// The node the browser opens at (default: the system group).
@@ -62,6 +64,9 @@ pub struct Start {
     pub greeting: Option<String>,
     /// The view shown first (default: the MIB browser).
     pub view: Option<ViewId>,
+    /// Problems worth knowing that did not stop the start (a readable snmp.conf with
+    /// secrets, a profile's unset variable): shown in the status line.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,19 +122,30 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let _input = InputThread::spawn(tx.clone())?;
     let connection = start.connection;
     let shared = Shared {
-        mib: start.mib.clone(),
+        mib: start.loaded.mib.clone(),
+        loaded: start.loaded.clone(),
         agent: connection.as_ref().map(|c| c.info().clone()),
         now: Instant::now(),
     };
-    let views = build_views(&start.mib, connection.is_some(), start.at, size.height);
+    let views = build_views(
+        &start.loaded.mib,
+        connection.is_some(),
+        start.at,
+        size.height,
+    );
     let mut app = App::new(shared, views, size.width, size.height);
     if let Some(text) = &start.greeting {
-        app.greet(text);
+        app.greet(Level::Info, text);
+    }
+    for w in &start.warnings {
+        app.greet(Level::Warning, &format!("warning: {w}"));
     }
     let mut tasks: HashMap<RequestId, backend::TaskHandle> = HashMap::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminate = shutdown_signals();
+    // The MIB request tasks use: the one loaded now.
+    let mut loaded_now = start.loaded.clone();
     let mut effects = start.view.map(|v| app.show_view(v)).unwrap_or_default();
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
@@ -139,11 +155,14 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         for effect in effects.drain(..) {
             match effect {
                 Effect::Start { id, spec } if spec.is_local() => {
-                    tasks.insert(id, backend::spawn_local(&start.mib, id, spec, tx.clone()));
+                    tasks.insert(
+                        id,
+                        backend::spawn_local(&loaded_now.mib, id, spec, tx.clone()),
+                    );
                 }
                 Effect::Start { id, spec } => {
                     if let Some(conn) = &connection {
-                        tasks.insert(id, conn.spawn(&start.mib, id, spec, tx.clone()));
+                        tasks.insert(id, conn.spawn(&loaded_now, id, spec, tx.clone()));
                     }
                 }
                 Effect::Cancel(id) => {
@@ -152,6 +171,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                     }
                 }
                 Effect::Copy(text) => terminal::copy_to_clipboard(&text)?,
+                Effect::ReloadMibs(dir) => backend::reload_mibs(&start.mibs, dir, tx.clone()),
                 Effect::Quit => quit = true,
             }
         }
@@ -174,7 +194,15 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 tasks.remove(id);
             }
         }
-        effects = app.handle(event, Instant::now());
+        effects = match event {
+            Event::MibsLoaded(loaded) => {
+                let height = guard.terminal.size()?.height;
+                let views = build_views(&loaded.mib, connection.is_some(), None, height);
+                loaded_now = loaded.clone();
+                app.replace_mib(loaded, views)
+            }
+            event => app.handle(event, Instant::now()),
+        };
     };
     for (_, task) in tasks {
         task.cancel();

@@ -101,11 +101,14 @@ pub enum Reply {
         columns: Vec<VarBind>,
         took: Duration,
     },
+    /// What the engine is doing (retry n of m, discovering the engine): for the status
+    /// line, not for the view.
+    Progress(SafeText),
 }
 
 impl Reply {
     pub fn is_final(&self) -> bool {
-        !matches!(self, Reply::Rows(_))
+        !matches!(self, Reply::Rows(_) | Reply::Progress(_))
     }
 }
 

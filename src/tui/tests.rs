@@ -11,19 +11,19 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::app::{App, Effect};
-use super::backend::{self, AgentInfo, MibHandle};
+use super::backend::{self, AgentInfo};
 use super::component::{Input, Shared};
 use super::event::Event;
 use super::request::{Failure, Reply, RequestId, RequestSpec};
 use super::{build_views, ui};
+use crate::mib_handle::{LoadedMib, MibHandle};
 use crate::mib_store::{MibConfig, ModuleSelection};
-use crate::mib_view::MibNames;
 use crate::proto::engine::RequestError;
 use crate::proto::{Oid, Value, VarBind};
 
 /// The modules mibscope ships, compiled once for all the tests (no directories, no cache).
-pub(super) fn mib() -> MibHandle {
-    static MIB: OnceLock<MibHandle> = OnceLock::new();
+pub(super) fn loaded() -> Arc<LoadedMib> {
+    static MIB: OnceLock<Arc<LoadedMib>> = OnceLock::new();
     MIB.get_or_init(|| {
         let config = MibConfig {
             modules: ModuleSelection::Default { extra: Vec::new() },
@@ -32,9 +32,13 @@ pub(super) fn mib() -> MibHandle {
             cache_dir: None,
             strict: false,
         };
-        Arc::new(crate::mib_store::load(&config).mib)
+        MibHandle::new(config).get()
     })
     .clone()
+}
+
+fn mib() -> Arc<crate::mib::Mib> {
+    loaded().mib.clone()
 }
 
 fn agent() -> AgentInfo {
@@ -62,6 +66,7 @@ impl Harness {
         let now = Instant::now();
         let shared = Shared {
             mib: mib.clone(),
+            loaded: loaded(),
             agent: connected.then(agent),
             now,
         };
@@ -106,13 +111,11 @@ impl Harness {
     /// Answers the oldest pending request with `varbinds`.
     pub(super) fn answer(&mut self, varbinds: &[(&str, Value)]) {
         let (id, _) = self.started.remove(0);
-        let mib = mib();
-        let names = MibNames::new(std::sync::Arc::clone(&mib));
         let vbs: Vec<VarBind> = varbinds
             .iter()
             .map(|(oid, v)| VarBind::new(oid.parse::<Oid>().unwrap(), v.clone()))
             .collect();
-        let rows = backend::rows(&vbs, &names);
+        let rows = backend::rows(&vbs, &loaded().names);
         self.event(Event::Reply {
             id,
             reply: Reply::Done {
@@ -268,6 +271,15 @@ fn a_silent_agent_shows_progress_and_keys_still_answer() {
         "{screen}"
     );
     insta::assert_snapshot!("pending_request_80x24", screen);
+    // The engine's progress replaces the generic note.
+    let (id, _) = h.started[0].clone();
+    h.event(Event::Reply {
+        id,
+        reply: Reply::Progress(crate::tui::sanitize::SafeText::new(
+            "no reply yet: retry 1/2",
+        )),
+    });
+    assert!(h.screen().contains("no reply yet: retry 1/2"));
     // The tree still moves while the request is pending.
     h.keys("l");
     h.keys("j");
@@ -482,4 +494,27 @@ fn esc_stops_a_watch() {
     assert!(h.screen().contains("stopped: watch"));
     h.wait(Duration::from_secs(10));
     assert!(h.started.is_empty(), "no poll after Esc");
+}
+
+#[test]
+fn modules_view_asks_for_a_reload_and_a_new_directory() {
+    let mut h = Harness::new(80, 24, false);
+    h.keys("2R");
+    assert!(
+        h.effects.contains(&Effect::ReloadMibs(None)),
+        "{:?}",
+        h.effects
+    );
+    assert!(h.screen().contains("loading the MIBs again"));
+    h.keys("+/no/such/dir");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("/no/such/dir is not a directory"));
+    h.key(KeyCode::Esc);
+    // The reload finishes: the views are rebuilt on the new MIB, the same tab stays.
+    let views = build_views(&mib(), false, None, 24);
+    let effects = h.app.replace_mib(loaded(), views);
+    assert!(effects.is_empty());
+    let screen = h.screen();
+    assert!(screen.contains("MIBs loaded again: 97 modules"), "{screen}");
+    assert!(screen.contains("Modules ·"), "{screen}");
 }

@@ -123,7 +123,9 @@ fn render_status(frame: &mut Frame, app: &App, area: Rect) {
             Span::raw(first.label.clone()),
             Span::styled(format!("  {}", seconds(elapsed)), theme::dim()),
         ];
-        if let Some(agent) = &app.shared.agent {
+        if let Some(step) = &first.progress {
+            spans.push(Span::styled(format!("  {step}"), theme::warning()));
+        } else if let Some(agent) = &app.shared.agent {
             if elapsed > agent.timeout {
                 spans.push(Span::styled(
                     format!("  no answer yet, gives up at {}", seconds(agent.patience())),
@@ -139,6 +141,13 @@ fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         }
         spans.push(Span::styled("  (Esc cancels)", theme::dim()));
         Line::from(spans)
+    } else if let Some(since) = app.reloading() {
+        let frame_no =
+            (now.saturating_duration_since(since).as_millis() / 100) as usize % SPINNER.len();
+        Line::from(vec![
+            Span::styled(format!("{} ", SPINNER[frame_no]), theme::warning()),
+            Span::raw("loading the MIBs again…"),
+        ])
     } else if let Some(status) = app.status() {
         let style = match status.level {
             Level::Info => theme::tab(),

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use super::describe::Description;
 use super::details::DetailsPane;
 use super::list::ListPane;
+use super::overlays::{Outcome, Prompt};
 use crate::mib::{DefId, Mib, ModuleId, ModuleStatus, NodeId};
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
 use crate::tui::keys::{self, KeyHint, Motion};
@@ -30,6 +31,8 @@ pub struct ModulesView {
     list: ListPane,
     details: DetailsPane,
     shown: Option<usize>,
+    /// `+`: the directory to add to the MIB search path.
+    prompt: Option<Prompt>,
 }
 
 pub fn split(body: Rect) -> [Rect; 2] {
@@ -83,6 +86,7 @@ impl ModulesView {
             list: ListPane::default(),
             details: DetailsPane::default(),
             shown: None,
+            prompt: None,
         };
         v.refresh(mib);
         v
@@ -141,7 +145,36 @@ impl ModulesView {
 impl Component for ModulesView {
     fn handle(&mut self, input: &Input, ctx: &mut Ctx<'_>) -> Handled {
         let [list, details] = split(ctx.area);
+        if let Some(p) = self.prompt.as_mut() {
+            p.handle(input, ctx);
+            match std::mem::replace(&mut p.outcome, Outcome::Open) {
+                Outcome::Open => {}
+                Outcome::Cancelled => self.prompt = None,
+                Outcome::Chosen(text) => {
+                    let dir = std::path::PathBuf::from(shellexpand_home(&text));
+                    if dir.is_dir() {
+                        self.prompt = None;
+                        ctx.reload_mibs(Some(dir));
+                    } else {
+                        p.error = Some(SafeText::new(&format!("{text} is not a directory")));
+                    }
+                }
+            }
+            return Handled::Consumed;
+        }
         if let Input::Key(k) = input {
+            if keys::char(k, 'R') {
+                ctx.reload_mibs(None);
+                return Handled::Consumed;
+            }
+            if keys::char(k, '+') {
+                self.prompt = Some(
+                    Prompt::new("Add a MIB directory", "directory: ").with_example(
+                        "searched recursively; its modules are loaded with the others",
+                    ),
+                );
+                return Handled::Consumed;
+            }
             if keys::plain(k, KeyCode::Enter) {
                 let mib = ctx.shared.mib.clone();
                 match self
@@ -168,7 +201,13 @@ impl Component for ModulesView {
     }
 
     fn hints(&self, out: &mut Vec<KeyHint>) {
+        if let Some(p) = &self.prompt {
+            p.hints(out);
+            return;
+        }
         out.push(KeyHint::bar("Enter", "show in the tree"));
+        out.push(KeyHint::bar("R", "reload the MIB files"));
+        out.push(KeyHint::bar("+", "add a MIB directory"));
         out.extend(Motion::HINTS);
         self.details.hints(out);
     }
@@ -213,6 +252,17 @@ impl Component for ModulesView {
             true,
         );
         self.details.draw(frame, details, shared);
+        if let Some(p) = &self.prompt {
+            p.draw(frame, area, shared);
+        }
+    }
+}
+
+/// `~/x` as the user's home directory's `x`.
+fn shellexpand_home(text: &str) -> String {
+    match (text.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
+        _ => text.to_string(),
     }
 }
 
@@ -232,5 +282,9 @@ impl View for ModulesView {
 
     fn title(&self) -> &str {
         "Modules"
+    }
+
+    fn modal(&self) -> bool {
+        self.prompt.is_some()
     }
 }

@@ -29,8 +29,8 @@ pub struct Prompt {
     pub input: TextInput,
     pub error: Option<SafeText>,
     pub outcome: Outcome<String>,
-    /// What the line under the field says while there is no error.
-    pub hint: &'static str,
+    /// Shown under the field until an error replaces it.
+    pub example: &'static str,
 }
 
 impl Prompt {
@@ -41,8 +41,14 @@ impl Prompt {
             input: TextInput::default(),
             error: None,
             outcome: Outcome::Open,
-            hint: "e.g. ifHCInOctets, IF-MIB::ifDescr.3, .1.3.6.1.2.1.1",
+            example: "",
         }
+    }
+
+    #[must_use]
+    pub fn with_example(mut self, example: &'static str) -> Prompt {
+        self.example = example;
+        self
     }
 
     fn area(body: Rect) -> Rect {
@@ -81,7 +87,7 @@ impl Component for Prompt {
         )];
         match &self.error {
             Some(e) => lines.push(Line::from(Span::styled(e.to_string(), theme::error()))),
-            None => lines.push(Line::from(Span::styled(self.hint, theme::dim()))),
+            None => lines.push(Line::from(Span::styled(self.example, theme::dim()))),
         }
         frame.render_widget(
             Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),

@@ -347,8 +347,8 @@ impl BrowserView {
                 Outcome::Open => {}
                 Outcome::Cancelled => close = true,
                 Outcome::Chosen(vb) => {
-                    let names = crate::mib_view::MibNames::new(std::sync::Arc::clone(&mib));
-                    let title = format!("set {}", crate::tui::backend::name_of(&vb.oid, &names));
+                    let names = &ctx.shared.loaded.names;
+                    let title = format!("set {}", crate::tui::backend::name_of(&vb.oid, names));
                     self.start(ctx, title, RequestSpec::Set(vec![vb]), false);
                     close = true;
                 }
@@ -365,7 +365,10 @@ impl BrowserView {
         if keys::char(key, '/') {
             self.overlay = Some(Overlay::Search(SearchBox::new()));
         } else if keys::char(key, ':') {
-            self.overlay = Some(Overlay::Goto(Prompt::new("Go to", ": ")));
+            self.overlay = Some(Overlay::Goto(
+                Prompt::new("Go to", ": ")
+                    .with_example("e.g. ifHCInOctets, IF-MIB::ifDescr.3, .1.3.6.1.2.1.1"),
+            ));
         } else if keys::plain(key, KeyCode::Enter) {
             let Some(node) = self.selected() else {
                 return Handled::Consumed;
@@ -669,7 +672,7 @@ impl View for BrowserView {
                     ));
                 }
             }
-            Reply::Found(_) | Reply::Polled { .. } => {}
+            Reply::Found(_) | Reply::Polled { .. } | Reply::Progress(_) => {}
             Reply::Failed(f) => {
                 let cancelled = matches!(f, Failure::Cancelled);
                 let message = SafeText::new(&f.to_string());

@@ -15,7 +15,6 @@ use ratatui::widgets::Paragraph;
 use self::model::TableModel;
 use super::overlays::{Outcome, Prompt};
 use crate::mib::NodeId;
-use crate::mib_view::MibNames;
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
 use crate::tui::input::{Edit, TextInput};
 use crate::tui::keys::{self, KeyHint, ListCursor, Motion};
@@ -341,7 +340,8 @@ impl TableView {
         }
         if keys::char(key, 'o') {
             let mut p = Prompt::new("Open a table", "table: ");
-            p.hint = "a table, row or column: ifTable, IP-MIB::ipNetToMediaTable, hrStorageEntry";
+            p.example =
+                "a table, row or column: ifTable, IP-MIB::ipNetToMediaTable, hrStorageEntry";
             self.popup = Some(Popup::Open(p));
             return Handled::Consumed;
         }
@@ -379,7 +379,7 @@ impl TableView {
                 .to_string();
             let mut p = Prompt::new("Export what is shown", "to: ");
             p.input = TextInput::with(&format!("{short}.csv"));
-            p.hint = "a path; .json gives JSON, anything else CSV";
+            p.example = "a path; .json gives JSON, anything else CSV";
             self.popup = Some(Popup::Export(p));
         } else if keys::char(key, 'r') {
             self.fetch(ctx);
@@ -737,8 +737,7 @@ impl View for TableView {
         match reply {
             Reply::Polled { columns, took, .. } => {
                 if let Some(model) = self.model.as_mut() {
-                    let names = MibNames::new(ctx.shared.mib.clone());
-                    model.fill(&columns, &names);
+                    model.fill(&columns, &ctx.shared.loaded.names);
                     ctx.info(format!(
                         "{}: {} rows ({:.2} s)",
                         model.title,
