@@ -1,7 +1,8 @@
 //! `demo`: the main job with no device needed. Starts the simulated 48-port switch on a
-//! loopback port, then does what an operator does first with a new agent: reads the system
-//! group and watches the interface table (status, speed, errors, in/out rates between
-//! polls), all through the same engine the other subcommands use.
+//! loopback port (counters moving at the snapshot's rates, Gi1/0/7 flapping), then, on a
+//! terminal, opens the TUI on its interfaces; otherwise does what an operator does first
+//! with a new agent: reads the system group and prints the interface table (status, speed,
+//! errors, in/out rates between polls), through the same engine the other subcommands use.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use clap::Args;
 
 use super::options::MibArgs;
 use super::{CliError, Outcome, report_request_error};
+use crate::agent::flap::Flap;
 use crate::agent::runner::{self, RunnerOptions};
 use crate::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
 use crate::monitor::interfaces::{IfStatus, Interface, InterfaceTable, Metric, human_bps};
@@ -49,7 +51,7 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
     }
     let agent = Agent::from_snapshot(
         &Snapshot::embedded_switch(),
-        &StoreOptions::default(),
+        &demo_store(),
         AgentConfig::default(),
         Instant::now(),
     );
@@ -70,6 +72,20 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
     let outcome = print_polls(&args, &client, &target, addr, &mut out).await;
     running.shutdown().await;
     outcome
+}
+
+/// The flapping link of the demo: Gi1/0/7 goes down and up every 15 s.
+pub const DEMO_FLAP: Flap = Flap {
+    if_index: 10107,
+    period: Duration::from_secs(15),
+};
+
+/// The switch's counters move at the snapshot's rates; one link flaps.
+fn demo_store() -> StoreOptions {
+    StoreOptions {
+        flaps: vec![DEMO_FLAP],
+        ..StoreOptions::default()
+    }
 }
 
 /// The demo agent as a target: SNMPv2c with `community` (public reads, private writes).
