@@ -320,10 +320,11 @@ impl Interface {
         self.counters[metric.slot()].last()
     }
 
-    fn new(index: IfIndex, history_len: usize) -> Interface {
+    /// A row as a poll finds it; its history comes from the previous poll's row, or is
+    /// made when the interface is new (not here: most rows are not).
+    fn new(index: IfIndex) -> Interface {
         Interface {
             index,
-            history: IfHistory::new(history_len),
             ..Interface::default()
         }
     }
@@ -497,10 +498,7 @@ impl InterfaceTable {
             let Some((field, index)) = field_of(&vb.oid) else {
                 continue;
             };
-            let history_len = self.history_len;
-            let row = fresh
-                .entry(index)
-                .or_insert_with(|| Interface::new(index, history_len));
+            let row = fresh.entry(index).or_insert_with(|| Interface::new(index));
             match field {
                 Field::Descr => row.descr = text(&vb.value),
                 Field::Name => row.name = text(&vb.value),
@@ -566,6 +564,7 @@ impl InterfaceTable {
                 row.take_rates(gap);
                 row.history.push(&row.rates);
             } else {
+                row.history = IfHistory::new(self.history_len);
                 row.take_rates(None);
             }
             all_hc &= row.octets_width == Some(C64);
