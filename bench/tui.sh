@@ -31,6 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 tck=$(getconf CLK_TCK)
+runs=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 percent() { awk -v t="$1" -v hz="$tck" -v s="$idle" 'BEGIN { printf "%.2f", t * 100 / (hz * s) }'; }
 hwm() { awk '/VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
@@ -39,7 +40,8 @@ hwm() { awk '/VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
 # over $idle s after 2 s more.
 run() {
   local name=$1 keys=$2; shift 2
-  local pidfile=$work/$name.pid
+  runs=$((runs + 1))
+  local pidfile=$work/run$runs.pid
   tmux -S "$sock" -f /dev/null new-session -d -x 160 -y 48 \
     "sh -c 'echo \$\$ > $pidfile; exec $mibscope $*'"
   sleep 4

@@ -106,7 +106,11 @@ impl App {
     /// Handles one event at time `now`; returns what the loop must do.
     pub fn handle(&mut self, event: Event, now: Instant) -> Vec<Effect> {
         self.shared.now = now;
-        if !matches!(event, Event::Tick) {
+        // A routine poll's progress (one per request of a table walk) changes nothing on
+        // screen until the poll is slow enough to be shown.
+        let unseen_progress = matches!(&event, Event::Reply { id, reply: Reply::Progress(_) }
+            if self.pending.get(id).is_none_or(|p| !p.shown(now)));
+        if !matches!(event, Event::Tick) && !unseen_progress {
             self.redraw = true;
         }
         let mut effects = Vec::new();

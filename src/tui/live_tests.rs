@@ -452,3 +452,32 @@ fn the_table_view_says_what_is_not_a_table() {
         h.screen()
     );
 }
+
+#[test]
+fn a_routine_polls_progress_does_not_redraw_until_the_poll_is_slow() {
+    let mut h = Harness::new(80, 24, true);
+    h.keys("2");
+    let (id, _) = h
+        .started
+        .iter()
+        .find(|(_, s)| matches!(s, RequestSpec::Poll(_)))
+        .cloned()
+        .expect("a poll");
+    h.app.take_redraw();
+    let progress = |h: &mut Harness| {
+        h.event(Event::Reply {
+            id,
+            reply: Reply::Progress(crate::tui::sanitize::SafeText::new("sent")),
+        });
+    };
+    progress(&mut h);
+    assert!(!h.app.take_redraw(), "a fast poll's steps draw nothing");
+    h.now += Duration::from_millis(600);
+    progress(&mut h);
+    assert!(h.app.take_redraw(), "a slow poll shows in the status line");
+    assert!(
+        h.screen().contains("poll IF-MIB::ifTable"),
+        "{}",
+        h.screen()
+    );
+}
