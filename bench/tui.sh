@@ -58,7 +58,7 @@ run() {
     line="$line   (agent: CPU $(percent $(($(cpu_ticks "$agent_pid") - agent_before)))%, RSS $(hwm "$agent_pid"))"
   fi
   echo "$line"
-  tmux -S "$sock" capture-pane -p | sed -n 2p | cut -c1-100 | sed 's/^/    screen: /'
+  tmux -S "$sock" capture-pane -p | sed -n 2p | sed -e 's/ *$//' -e 's/^/    screen: /'
   tmux -S "$sock" kill-server 2>/dev/null || true
   kill "$pid" 2>/dev/null || true
   sleep 1
@@ -86,7 +86,7 @@ awk 'BEGIN {
   }
 }' > "$snapshot"
 port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$mibscope" agent --snapshot "$snapshot" --listen "127.0.0.1:$port" -q &
+"$mibscope" agent --snapshot "$snapshot" --listen "127.0.0.1:$port" -q >/dev/null &
 agent_pid=$!
 sleep 1
 run "tui, interfaces view (1,000 polled, separate agent)" "2" tui -v2c -c public "udp:127.0.0.1:$port"
