@@ -13,6 +13,7 @@
 //! - `mib_view` shows the compiled MIB to `output` (names, syntax hints, INDEX);
 //! - `mib_store` finds MIB files (-m, -M, MIBS, MIBDIRS), embeds the standard ones, caches;
 //! - `mib` is the sans-IO MIB compiler (lexer, parser, resolver, OID tree);
+//! - `traps` is the trap and inform receiver (sans-IO core, tokio listener);
 //! - `proto` is the sans-IO protocol core (BER, messages, engine and walk state machines).
 
 pub mod agent;
@@ -26,4 +27,5 @@ pub mod net;
 pub mod output;
 pub mod proto;
 pub mod session;
+pub mod traps;
 pub mod tui;

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::{CliError, Outcome};
-use crate::agent::dispatcher::{MAX_UDP_PAYLOAD, MessageSize};
+use crate::agent::dispatcher::{DEFAULT_MAX_SIZE, MAX_UDP_PAYLOAD, MIN_MAX_SIZE, MessageSize};
 use crate::agent::faults::{self, NonIncreasing, Probability, RestartSchedule};
 use crate::agent::flap::Flap;
 use crate::agent::runner::{self, LogLevel, RunnerOptions};
@@ -75,9 +75,10 @@ pub struct AgentArgs {
     #[arg(long, conflicts_with = "rw_community")]
     pub read_only: bool,
 
-    /// Largest response message in bytes; a bigger GetBulk answer is cut short, a bigger
-    /// Get/GetNext/Set answer becomes tooBig
-    #[arg(long, value_name = "BYTES", default_value_t = MAX_UDP_PAYLOAD)]
+    /// Largest response message in bytes (484..65507; a v3 request's own msgMaxSize also
+    /// holds); a bigger GetBulk answer is cut short, a bigger Get/GetNext/Set answer becomes
+    /// tooBig
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, value_parser = parse_max_size)]
     pub max_size: usize,
 
     /// Counter rate rule (repeatable): 'PREFIX PER_SECOND' or
@@ -222,6 +223,20 @@ fn parse_rate_rule(text: &str) -> Result<RateRule, String> {
     text.parse()
 }
 
+/// `--max-size`: RFC 3417 section 3.2's minimum to the largest UDP payload.
+fn parse_max_size(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of bytes"))?;
+    if !(MIN_MAX_SIZE..=MAX_UDP_PAYLOAD).contains(&n) {
+        return Err(format!(
+            "{n} bytes: give {MIN_MAX_SIZE}..{MAX_UDP_PAYLOAD} (RFC 3417 section 3.2: every SNMP entity accepts 484-byte messages; 65507 is the largest UDP payload)"
+        ));
+    }
+    Ok(n)
+}
+
 fn parse_oid(text: &str) -> Result<Oid, String> {
     text.parse::<Oid>().map_err(|e| e.to_string())
 }
@@ -235,7 +250,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// `127.0.0.1:1161`, `[::1]:1161`, `udp:127.0.0.1:1161`, `udp6:[::1]:1161`.
-fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
+pub(crate) fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
     let body = text
         .strip_prefix("udp6:")
         .or_else(|| text.strip_prefix("udp:"))
@@ -248,7 +263,7 @@ fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
 }
 
 /// The address in the agent syntax the other subcommands accept.
-fn agent_syntax(addr: SocketAddr) -> String {
+pub(crate) fn agent_syntax(addr: SocketAddr) -> String {
     match addr.ip() {
         IpAddr::V4(_) => format!("udp:{addr}"),
         IpAddr::V6(_) => format!("udp6:{addr}"),

@@ -21,9 +21,10 @@ use super::{CliError, Outcome};
 use crate::output::OutputOptions;
 use crate::proto::message::{ScopedPdu, ScopedPduData, V3Message};
 use crate::proto::pdu::TrapV1;
+use crate::proto::usm::trial::{AuthOutcome, AuthTrial, PrivOutcome, PrivTrial, auth_candidates};
 use crate::proto::usm::{
-    self, AuthProtocol, Credentials, EngineId, Inspected, KeySource, PrivProtocol, SecurityLevel,
-    UserName, UsmReport,
+    self, AuthProtocol, EngineId, Inspected, KeySource, PrivProtocol, SecurityLevel, UserName,
+    UsmReport,
 };
 use crate::proto::{Message, Pdu, PduBody, PduType, strict};
 
@@ -486,7 +487,7 @@ impl Checker {
         let auth_protocols: Vec<AuthProtocol> = match (&verified, &self.auth_protocol) {
             (Some(a), _) => vec![a.clone()],
             (None, Some(a)) if a.mac_len() == p.auth_params.len() => vec![a.clone()],
-            (None, _) => candidates(p.auth_params.len()),
+            (None, _) => auth_candidates(p.auth_params.len()),
         };
         out.scoped = self.decrypt(
             m,
@@ -500,7 +501,7 @@ impl Checker {
         out
     }
 
-    /// Step 6: the HMAC. The protocol that verified it, if one did.
+    /// Step 6: the HMAC (`usm::trial`). The protocol that verified it, if one did.
     fn verify(
         &self,
         bytes: &[u8],
@@ -510,118 +511,85 @@ impl Checker {
         engine: &EngineId,
         out: &mut CheckOutcome,
     ) -> Option<AuthProtocol> {
-        let len = m.params.auth_params.len();
-        let tried =
-            match &self.auth_protocol {
-                Some(a) if a.mac_len() != len => {
-                    let fits = candidates(len);
-                    out.lines.push(format!(
-                    "authentication: FAILED: the message carries a {len}-byte digest and -a {a} \
-                     makes {} bytes: wrong -a{}",
-                    a.mac_len(),
-                    if fits.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " (a {len}-byte digest is {})",
-                            fits.iter().map(AuthProtocol::name).collect::<Vec<_>>().join(" or ")
-                        )
-                    }
-                ));
-                    out.failed = true;
-                    return None;
-                }
-                Some(a) => vec![a.clone()],
-                None => candidates(len),
-            };
-        if tried.is_empty() {
-            out.lines.push(format!(
-                "authentication: FAILED: a {len}-byte digest fits no authentication protocol"
-            ));
-            out.failed = true;
-            return None;
+        let outcome = AuthTrial {
+            user,
+            protocol: self.auth_protocol.as_ref(),
+            source,
+            engine,
         }
-        let verifies = |protocol: &AuthProtocol, engine: &EngineId| -> Result<bool, String> {
-            let creds =
-                Credentials::new(user.clone(), Some((protocol.clone(), source.clone())), None)
-                    .map_err(|e| e.to_string())?;
-            let keys = creds.keys_for(engine).map_err(|e| e.to_string())?;
-            let Some((_, key)) = &keys.auth else {
-                return Ok(false);
-            };
-            Ok(protocol
-                .verify(key.as_bytes(), bytes, m.auth_at.clone())
-                .is_ok())
+        .run(bytes, m);
+        let names = |list: &[AuthProtocol]| {
+            list.iter()
+                .map(AuthProtocol::name)
+                .collect::<Vec<_>>()
+                .join(" or ")
         };
-        let mut key_error = None;
-        let mut computed = Vec::new();
-        for protocol in &tried {
-            match verifies(protocol, engine) {
-                Ok(true) => {
-                    let guessed = if self.auth_protocol.is_none() {
-                        " (found by trying the protocols of this digest length; -a sets it)"
-                    } else {
-                        ""
-                    };
-                    out.lines.push(format!(
-                        "authentication: HMAC-{protocol} verified with the key localized to {engine}{guessed}"
-                    ));
-                    return Some(protocol.clone());
-                }
-                Ok(false) => computed.push(protocol.clone()),
-                // A key of the wrong length for this protocol (-3m/-3k): not this one.
-                Err(e) => {
-                    key_error.get_or_insert(e);
-                }
-            }
-        }
-        out.failed = true;
-        if let Some(e) = key_error.filter(|_| self.auth_protocol.is_some() || tried.len() == 1) {
-            out.lines.push(format!("authentication: FAILED: {e}"));
-            return None;
-        }
-        let names = computed
-            .iter()
-            .map(AuthProtocol::name)
-            .collect::<Vec<_>>()
-            .join(" or ");
-        // Keys localized to another engine than the message's make the same mismatch.
-        if *engine != m.params.engine_id && !m.params.engine_id.is_empty() {
-            let own = tried
-                .iter()
-                .find(|p| matches!(verifies(p, &m.params.engine_id), Ok(true)));
-            if let Some(protocol) = own {
+        let line = match outcome {
+            AuthOutcome::Verified { protocol, guessed } => {
+                let guessed = if guessed {
+                    " (found by trying the protocols of this digest length; -a sets it)"
+                } else {
+                    ""
+                };
                 out.lines.push(format!(
-                    "authentication: FAILED: digest mismatch with the keys localized to -e {engine}; \
-                     the message is authoritative at {}, and localized to that engine the \
-                     {protocol} key verifies it: drop -e or give that engine id",
-                    m.params.engine_id
+                    "authentication: HMAC-{protocol} verified with the key localized to {engine}{guessed}"
                 ));
-                return None;
+                return Some(protocol);
             }
-            out.lines.push(format!(
-                "authentication: FAILED: digest mismatch ({names}, keys localized to -e {engine}, \
-                 but the message is authoritative at {}): wrong -e, or wrong -a/-A",
+            AuthOutcome::WrongLength { asked, len, fits } => format!(
+                "authentication: FAILED: the message carries a {len}-byte digest and -a {asked} \
+                 makes {} bytes: wrong -a{}",
+                asked.mac_len(),
+                if fits.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (a {len}-byte digest is {})", names(&fits))
+                }
+            ),
+            AuthOutcome::NoProtocolFits { len } => format!(
+                "authentication: FAILED: a {len}-byte digest fits no authentication protocol"
+            ),
+            AuthOutcome::Key(e) => format!("authentication: FAILED: {e}"),
+            AuthOutcome::WrongEngine {
+                own_engine: Some(protocol),
+                ..
+            } => format!(
+                "authentication: FAILED: digest mismatch with the keys localized to -e {engine}; \
+                 the message is authoritative at {}, and localized to that engine the \
+                 {protocol} key verifies it: drop -e or give that engine id",
                 m.params.engine_id
-            ));
-            return None;
-        }
-        let key_hint = match source {
-            KeySource::Localized(_) => {
-                " (a localized key, -3k, is only good for the engine it was localized to)"
+            ),
+            AuthOutcome::WrongEngine {
+                computed,
+                own_engine: None,
+            } => format!(
+                "authentication: FAILED: digest mismatch ({}, keys localized to -e {engine}, \
+                 but the message is authoritative at {}): wrong -e, or wrong -a/-A",
+                names(&computed),
+                m.params.engine_id
+            ),
+            AuthOutcome::Mismatch { computed } => {
+                let key_hint = match source {
+                    KeySource::Localized(_) => {
+                        " (a localized key, -3k, is only good for the engine it was localized to)"
+                    }
+                    _ => "",
+                };
+                format!(
+                    "authentication: FAILED: digest mismatch: the HMAC in the message is not {} \
+                     with the given key localized to {engine}: wrong authentication pass phrase or \
+                     protocol (-a/-A){key_hint}",
+                    names(&computed)
+                )
             }
-            _ => "",
         };
-        out.lines.push(format!(
-            "authentication: FAILED: digest mismatch: the HMAC in the message is not {names} \
-             with the given key localized to {engine}: wrong authentication pass phrase or \
-             protocol (-a/-A){key_hint}"
-        ));
+        out.lines.push(line);
+        out.failed = true;
         None
     }
 
-    /// Step 8: decryption, with the protocol asked for, then its other key extension;
-    /// without -x, every privacy protocol.
+    /// Step 8: decryption (`usm::trial`), with the protocol asked for, then its other key
+    /// extension; without -x, every privacy protocol.
     #[allow(clippy::too_many_arguments)]
     fn decrypt(
         &self,
@@ -633,92 +601,71 @@ impl Checker {
         engine: &EngineId,
         out: &mut CheckOutcome,
     ) -> Option<ScopedPdu> {
-        let ScopedPduData::Encrypted(ciphertext) = &m.msg.data else {
-            return None;
-        };
         let tried: Vec<PrivProtocol> = match &self.priv_protocol {
             Some(x) => std::iter::once(x.clone())
                 .chain(x.with_other_extension())
                 .collect(),
             None => PrivProtocol::ALL.to_vec(),
         };
-        let mut first_error = None;
-        for auth in auth_protocols {
-            for protocol in &tried {
-                let attempt = || -> Result<ScopedPdu, String> {
-                    let creds = Credentials::new(
-                        user.clone(),
-                        Some((auth.clone(), auth_source.clone())),
-                        Some((protocol.clone(), priv_source.clone())),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    let keys = creds.keys_for(engine).map_err(|e| e.to_string())?;
-                    let Some((_, key)) = &keys.privacy else {
-                        return Err("no privacy key".into());
-                    };
-                    let plain = protocol
-                        .decrypt(
-                            key.as_bytes(),
-                            m.params.boots,
-                            m.params.time,
-                            &m.params.priv_params,
-                            ciphertext,
-                        )
-                        .map_err(|e| e.to_string())?;
-                    ScopedPdu::decode(&plain)
-                        .map(|(s, _)| s)
-                        .map_err(|e| format!("the decrypted bytes are not a scoped PDU ({e})"))
+        let outcome = PrivTrial {
+            user,
+            auth_source,
+            priv_source,
+            auth_protocols,
+            priv_protocols: &tried,
+            engine,
+        }
+        .run(m);
+        match outcome {
+            PrivOutcome::Plaintext => None,
+            PrivOutcome::Decrypted {
+                protocol,
+                auth,
+                scoped,
+            } => {
+                let note = match &self.priv_protocol {
+                    Some(asked) if *asked != protocol => format!(
+                        "; not with -x {asked}: the sender extends the key as {protocol} \
+                         does ({}), use -x {protocol}",
+                        extension_name(&protocol)
+                    ),
+                    Some(_) => String::new(),
+                    None => " (found by trying each privacy protocol; -x sets it)".into(),
                 };
-                match attempt() {
-                    Ok(scoped) => {
-                        let note = match &self.priv_protocol {
-                            Some(asked) if asked != protocol => format!(
-                                "; not with -x {asked}: the sender extends the key as {protocol} \
-                                 does ({}), use -x {protocol}",
-                                extension_name(protocol)
-                            ),
-                            Some(_) => String::new(),
-                            None => " (found by trying each privacy protocol; -x sets it)".into(),
-                        };
-                        let derived = if verified_auth_protocol(auth_protocols, &self.auth_protocol)
-                        {
-                            String::new()
-                        } else {
-                            format!(" (privacy key derived with {auth})")
-                        };
-                        out.lines
-                            .push(format!("privacy: decrypted with {protocol}{derived}{note}"));
-                        if self.priv_protocol.as_ref().is_some_and(|a| a != protocol) {
-                            out.failed = true;
-                        }
-                        return Some(scoped);
-                    }
-                    Err(e) => {
-                        first_error.get_or_insert(e);
-                    }
+                let derived = if verified_auth_protocol(auth_protocols, &self.auth_protocol) {
+                    String::new()
+                } else {
+                    format!(" (privacy key derived with {auth})")
+                };
+                out.lines
+                    .push(format!("privacy: decrypted with {protocol}{derived}{note}"));
+                if self.priv_protocol.as_ref().is_some_and(|a| *a != protocol) {
+                    out.failed = true;
                 }
+                Some(scoped)
+            }
+            PrivOutcome::Failed { first_error } => {
+                out.failed = true;
+                let names = tried
+                    .iter()
+                    .map(PrivProtocol::name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let engine_hint = if *engine == m.params.engine_id {
+                    String::new()
+                } else {
+                    format!(
+                        "; the keys were localized to -e {engine}, the message's engine is {}",
+                        m.params.engine_id
+                    )
+                };
+                out.lines.push(format!(
+                    "privacy: FAILED: decryption with {names} failed ({first_error}): wrong \
+                     privacy pass phrase or protocol (-x/-X){engine_hint}"
+                ));
+                None
             }
         }
-        out.failed = true;
-        let names = tried
-            .iter()
-            .map(PrivProtocol::name)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let engine_hint = if *engine == m.params.engine_id {
-            String::new()
-        } else {
-            format!(
-                "; the keys were localized to -e {engine}, the message's engine is {}",
-                m.params.engine_id
-            )
-        };
-        out.lines.push(format!(
-            "privacy: FAILED: decryption with {names} failed ({}): wrong privacy pass phrase or \
-             protocol (-x/-X){engine_hint}",
-            first_error.unwrap_or_default()
-        ));
-        None
     }
 }
 
@@ -726,14 +673,6 @@ impl Checker {
 /// verified or asked for, so there is nothing to say about it.
 fn verified_auth_protocol(tried: &[AuthProtocol], asked: &Option<AuthProtocol>) -> bool {
     tried.len() == 1 && asked.as_ref().is_none_or(|a| *a == tried[0])
-}
-
-/// The authentication protocols whose truncated HMAC is `len` bytes.
-fn candidates(len: usize) -> Vec<AuthProtocol> {
-    AuthProtocol::ALL
-        .into_iter()
-        .filter(|a| a.mac_len() == len)
-        .collect()
 }
 
 fn extension_name(protocol: &PrivProtocol) -> &'static str {

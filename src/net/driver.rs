@@ -21,7 +21,7 @@ use crate::proto::engine::{
     Engine, EngineStats, Notice, OpId, Operation, Progress, RequestError, Response, Target,
 };
 use crate::proto::walk::{Step, TableWalk, Walk, WalkError, WalkOptions};
-use crate::proto::{Oid, VarBind};
+use crate::proto::{Oid, PduBody, VarBind};
 
 type Reply = oneshot::Sender<Result<Response, RequestError>>;
 
@@ -41,6 +41,11 @@ enum Command {
         progress: Option<ProgressSender>,
     },
     Cancel(RequestKey),
+    Trap {
+        target: Arc<Target>,
+        pdu: PduBody,
+        reply: oneshot::Sender<Result<(), RequestError>>,
+    },
     Stats(oneshot::Sender<EngineStats>),
 }
 
@@ -137,6 +142,20 @@ impl Client {
         result
     }
 
+    /// Sends a notification that gets no answer (SNMPv1 Trap, SNMPv2-Trap); returns once
+    /// it is handed to the socket.
+    pub async fn send_trap(&self, target: &Arc<Target>, pdu: PduBody) -> Result<(), RequestError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Trap {
+                target: Arc::clone(target),
+                pdu,
+                reply,
+            })
+            .map_err(|_| RequestError::Cancelled)?;
+        answer.await.unwrap_or(Err(RequestError::Cancelled))
+    }
+
     /// What the engine has counted so far.
     pub async fn stats(&self) -> EngineStats {
         let (tx, rx) = oneshot::channel();
@@ -210,6 +229,19 @@ pub struct Walker {
     walk: Walk,
     notices: Vec<Notice>,
     progress: Option<ProgressSender>,
+}
+
+impl Walker {
+    /// A walker over a walk already set up (a parallel walk's serial fallback).
+    pub fn from_walk(client: &Client, target: &Arc<Target>, walk: Walk) -> Walker {
+        Walker {
+            client: client.clone(),
+            target: Arc::clone(target),
+            walk,
+            notices: Vec::new(),
+            progress: None,
+        }
+    }
 }
 
 /// The outcome of one walk request.
@@ -325,6 +357,21 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
                         engine.cancel(id);
                         waiting.remove(&id);
                     }
+                }
+                Some(Command::Trap { target, pdu, reply }) => {
+                    // Sent here, so that the caller may exit as soon as it hears back.
+                    let mut sent = engine.send_trap(&target, pdu);
+                    while let Some(t) = engine.poll_transmit() {
+                        let to = wire_addr(socket_is_v6, t.dest);
+                        if let Err(e) = socket.send_to(&t.payload, to).await {
+                            let error = crate::proto::engine::SendError::from(e);
+                            if t.dest == target.addr {
+                                sent = Err(RequestError::Send { addr: t.dest, source: error.clone() });
+                            }
+                            engine.fail_destination(t.dest, error);
+                        }
+                    }
+                    let _ = reply.send(sent);
                 }
                 Some(Command::Stats(tx)) => {
                     let _ = tx.send(engine.stats());

@@ -75,13 +75,15 @@ impl AgentSpec {
                 )
                 .ok_or_else(|| malformed("port must be a number 1..65535"))?,
             };
+            // Net-SNMP accepts an IPv4 address in brackets too: [127.0.0.1]:161.
+            let v4 = host.parse::<std::net::Ipv4Addr>().is_ok();
             return Ok(AgentSpec {
                 host: host.to_string(),
                 port,
-                family: if family == Family::Any {
-                    Family::V6
-                } else {
-                    family
+                family: match family {
+                    Family::Any if v4 => Family::V4,
+                    Family::Any => Family::V6,
+                    other => other,
                 },
             });
         }
@@ -140,21 +142,7 @@ impl AgentSpec {
         }
         let host = || self.host.clone();
         let lookup = tokio::net::lookup_host((self.host.as_str(), self.port));
-        let addrs: Vec<SocketAddr> = match tokio::time::timeout(limit, lookup).await {
-            Ok(Ok(addrs)) => addrs.collect(),
-            Ok(Err(e)) => {
-                return Err(AddressError::UnknownHost {
-                    host: host(),
-                    source: Arc::new(e),
-                });
-            }
-            Err(_) => {
-                return Err(AddressError::LookupTimedOut {
-                    host: host(),
-                    limit,
-                });
-            }
-        };
+        let addrs = self.lookup_within(limit, lookup).await?;
         let pick = |want_v6: bool| addrs.iter().find(|a| a.is_ipv6() == want_v6).copied();
         let (found, family) = match self.family {
             Family::V6 => (pick(true), "IPv6"),
@@ -165,6 +153,31 @@ impl AgentSpec {
             host: host(),
             family,
         })
+    }
+}
+
+impl AgentSpec {
+    /// Awaits `lookup` for at most `limit`, turning its failure or its slowness into the
+    /// error that names this host.
+    async fn lookup_within<I>(
+        &self,
+        limit: Duration,
+        lookup: impl Future<Output = std::io::Result<I>>,
+    ) -> Result<Vec<SocketAddr>, AddressError>
+    where
+        I: Iterator<Item = SocketAddr>,
+    {
+        match tokio::time::timeout(limit, lookup).await {
+            Ok(Ok(addrs)) => Ok(addrs.collect()),
+            Ok(Err(e)) => Err(AddressError::UnknownHost {
+                host: self.host.clone(),
+                source: Arc::new(e),
+            }),
+            Err(_) => Err(AddressError::LookupTimedOut {
+                host: self.host.clone(),
+                limit,
+            }),
+        }
     }
 }
 
@@ -219,6 +232,9 @@ mod tests {
         assert_eq!(ok("udp6:[::1]:161").await, "[::1]:161");
         assert_eq!(ok("udp6:[::1]").await, "[::1]:161");
         assert_eq!(ok("[::1]:1161").await, "[::1]:1161");
+        assert_eq!(ok("[127.0.0.1]:1161").await, "127.0.0.1:1161");
+        assert_eq!(ok("udp:[127.0.0.1]:1161").await, "127.0.0.1:1161");
+        assert!(ok("udp6:[fe80::1%1]:161").await.starts_with("[fe80::1%1]"));
         assert_eq!(ok("udp6:::1").await, "[::1]:161");
         assert_eq!(ok("::1").await, "[::1]:161");
         assert_eq!(ok("localhost:1161").await.rsplit(':').next(), Some("1161"));
@@ -262,10 +278,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_lookup_that_takes_too_long_is_an_error_naming_the_host() {
-        // A zero limit expires before any resolver can answer; a lookup that blocked the
-        // runtime would answer on its first poll and fail this.
+        // A resolver that never answers: the limit ends the wait with an error naming
+        // the host (tokio's lookup runs on a blocking thread, so the runtime stays free).
         let spec = AgentSpec::parse("slow-host.invalid", DEFAULT_PORT).unwrap();
-        match spec.resolve(Duration::ZERO).await {
+        let never = std::future::pending::<std::io::Result<std::iter::Empty<SocketAddr>>>();
+        match spec.lookup_within(Duration::from_millis(50), never).await {
             Err(e @ AddressError::LookupTimedOut { .. }) => {
                 assert!(
                     e.to_string().contains("Unknown host (slow-host.invalid)"),

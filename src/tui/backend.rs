@@ -500,14 +500,7 @@ mod tests {
             "ACME-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nacme OBJECT IDENTIFIER ::= { enterprises 424242 }\nEND\n",
         )
         .unwrap();
-        let config = MibConfig {
-            modules: ModuleSelection::Default { extra: Vec::new() },
-            dirs: Vec::new(),
-            embedded: true,
-            cache_dir: None,
-            strict: false,
-        };
-        let config = with_directory(config, dir.clone());
+        let config = with_directory(crate::tui::tests::embedded_config(), dir.clone());
         assert_eq!(config.dirs, std::slice::from_ref(&dir));
         assert_eq!(
             config.modules,

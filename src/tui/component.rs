@@ -143,26 +143,19 @@ impl<'a> Ctx<'a> {
             self.error(failure.to_string());
             return Err(failure);
         }
-        self.queue.next_id += 1;
-        let id = RequestId(self.queue.next_id);
-        self.queue.actions.push(Action::Start {
-            id,
-            label: label.into(),
-            spec,
-        });
-        Ok(id)
+        Ok(self.start(label.into(), spec))
     }
 
     /// Starts work that needs no agent (a search of descriptions); replies as `request`.
     pub fn local(&mut self, label: impl Into<String>, spec: RequestSpec) -> RequestId {
         debug_assert!(spec.is_local());
+        self.start(label.into(), spec)
+    }
+
+    fn start(&mut self, label: String, spec: RequestSpec) -> RequestId {
         self.queue.next_id += 1;
         let id = RequestId(self.queue.next_id);
-        self.queue.actions.push(Action::Start {
-            id,
-            label: label.into(),
-            spec,
-        });
+        self.queue.actions.push(Action::Start { id, label, spec });
         id
     }
 

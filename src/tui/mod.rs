@@ -35,7 +35,7 @@ pub mod widgets;
 #[cfg(test)]
 mod live_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

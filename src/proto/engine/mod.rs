@@ -78,6 +78,9 @@ pub enum Operation {
         oids: Vec<Oid>,
     },
     Set(Vec<VarBind>),
+    /// An InformRequest (RFC 3416 section 4.2.7): sysUpTime.0, snmpTrapOID.0, then the
+    /// notification's varbinds; done when the receiver's Response comes. Never split.
+    Inform(Vec<VarBind>),
 }
 
 impl Operation {
@@ -87,6 +90,7 @@ impl Operation {
             Operation::GetNext(_) => PduType::GetNextRequest,
             Operation::GetBulk { .. } => PduType::GetBulkRequest,
             Operation::Set(_) => PduType::SetRequest,
+            Operation::Inform(_) => PduType::InformRequest,
         }
     }
 
@@ -95,7 +99,44 @@ impl Operation {
             Operation::Get(o) | Operation::GetNext(o) | Operation::GetBulk { oids: o, .. } => {
                 o.len()
             }
-            Operation::Set(v) => v.len(),
+            Operation::Set(v) | Operation::Inform(v) => v.len(),
+        }
+    }
+
+    /// What no agent should be sent: an OID BER cannot carry as written (it would arrive as
+    /// another OID), GetBulk counts outside Integer32's 0..2147483647 (RFC 3416 section 3).
+    pub fn check(&self) -> Result<(), RequestError> {
+        let bad_oid = |oid: &Oid| {
+            oid.check_encodable()
+                .map_err(|source| RequestError::BadOid {
+                    oid: oid.clone(),
+                    source,
+                })
+        };
+        match self {
+            Operation::Get(o) | Operation::GetNext(o) => o.iter().try_for_each(bad_oid),
+            Operation::GetBulk {
+                non_repeaters,
+                max_repetitions,
+                oids,
+            } => {
+                for (what, n) in [
+                    ("non-repeaters", *non_repeaters),
+                    ("max-repetitions", max_repetitions.0),
+                ] {
+                    if i32::try_from(n).is_err() {
+                        return Err(RequestError::BulkOutOfRange { what, value: n });
+                    }
+                }
+                oids.iter().try_for_each(bad_oid)
+            }
+            Operation::Set(v) | Operation::Inform(v) => v.iter().try_for_each(|vb| {
+                bad_oid(&vb.oid)?;
+                match &vb.value {
+                    crate::proto::Value::ObjectId(o) => bad_oid(o),
+                    _ => Ok(()),
+                }
+            }),
         }
     }
 
@@ -117,7 +158,9 @@ impl Operation {
                 oids,
                 ..
             } => Pdu::get_bulk(id, *non_repeaters, max_repetitions, nulls(oids)),
-            Operation::Set(vbs) => Pdu::request(PduType::SetRequest, id, vbs[range].to_vec()),
+            Operation::Set(vbs) | Operation::Inform(vbs) => {
+                Pdu::request(self.pdu_type(), id, vbs[range].to_vec())
+            }
         }
     }
 }
@@ -226,6 +269,17 @@ pub enum RequestError {
     BulkOnV1,
     #[error("nothing to request: no OIDs given")]
     Empty,
+    #[error("InformRequest is not part of SNMPv1; use -v 2c or -v 3")]
+    InformOnV1,
+    #[error("an SNMPv3 trap needs the sender's own engine ID (-e)")]
+    NoSenderEngineId,
+    #[error("cannot send {oid}: {source}")]
+    BadOid {
+        oid: Oid,
+        source: crate::proto::oid::OidArcsError,
+    },
+    #[error("{what} must be 0..2147483647 (RFC 3416); got {value}")]
+    BulkOutOfRange { what: &'static str, value: u32 },
     #[error("the request was cancelled")]
     Cancelled,
     #[error("cannot send to {addr}: {source}")]
@@ -425,10 +479,14 @@ impl Engine {
         self.next_op += 1;
         let refused = if op.len() == 0 {
             Some(RequestError::Empty)
+        } else if let Err(e) = op.check() {
+            Some(e)
         } else if matches!(op, Operation::GetBulk { .. })
             && target.security.version() == Version::V1
         {
             Some(RequestError::BulkOnV1)
+        } else if matches!(op, Operation::Inform(_)) && target.security.version() == Version::V1 {
+            Some(RequestError::InformOnV1)
         } else {
             None
         };
@@ -464,6 +522,32 @@ impl Engine {
         );
         self.send_part(now, id, 0..n, max_repetitions);
         id
+    }
+
+    /// Sends a notification no one answers: an SNMPv1 Trap or an SNMPv2-Trap (RFC 3416
+    /// section 4.2.6), queued for `poll_transmit` at once. For SNMPv3 the sender is the
+    /// authoritative engine (RFC 3412 section 6.4, RFC 3414 section 1.5.1): the message
+    /// carries our engine id (the target's `-e`), boots and time (`-Z`), and the keys are
+    /// localized to it.
+    pub fn send_trap(&mut self, target: &Target, pdu: PduBody) -> Result<(), RequestError> {
+        let payload = match &target.security {
+            Security::Community { version, community } => Message::Community(CommunityMessage {
+                version: *version,
+                community: community.clone(),
+                pdu,
+            })
+            .encode(),
+            Security::Usm(usm) => {
+                let msg_id = self.alloc_msg_id();
+                self.encode_v3_trap(msg_id, usm, pdu)?
+            }
+        };
+        self.stats.requests_sent += 1;
+        self.transmits.push_back(Transmit {
+            dest: target.addr,
+            payload,
+        });
+        Ok(())
     }
 
     /// Abandons an operation whose caller went away: nothing of it is sent again, no event
@@ -740,7 +824,8 @@ impl Engine {
                 self.send_part(now, op_id, range, max_repetitions / 2);
                 return;
             }
-            if !is_bulk && range.len() > 1 {
+            let is_inform = matches!(state.op, Operation::Inform(_));
+            if !is_bulk && !is_inform && range.len() > 1 {
                 self.stats.too_big_recoveries += 1;
                 let mid = range.start + range.len() / 2;
                 self.report(
@@ -835,8 +920,8 @@ impl Engine {
 
     /// The driver could not send to `dest` (no route, say): every operation waiting on it
     /// fails now rather than at its timeout.
-    pub fn fail_destination(&mut self, dest: SocketAddr, error: std::io::Error) {
-        let error = SendError::from(error);
+    pub fn fail_destination(&mut self, dest: SocketAddr, error: impl Into<SendError>) {
+        let error = error.into();
         let ops: Vec<OpId> = self
             .inflight
             .values()

@@ -307,6 +307,40 @@ fn bulk_on_v1_and_empty_requests_are_refused() {
     assert_eq!(e.poll_event().unwrap().result, Err(RequestError::BulkOnV1));
     e.start(t0, target(0), Operation::Get(vec![]));
     assert_eq!(e.poll_event().unwrap().result, Err(RequestError::Empty));
+    // An OID BER cannot carry as written is never sent as another one (.3.1 as .2.41).
+    e.start(t0, target(0), Operation::Get(vec![Oid::from([3, 1])]));
+    assert!(matches!(
+        e.poll_event().unwrap().result,
+        Err(RequestError::BadOid { .. })
+    ));
+    e.start(
+        t0,
+        target(0),
+        Operation::Set(vec![VarBind::new(
+            oid("1.3.6.1.2.1.1.4.0"),
+            crate::proto::Value::ObjectId(Oid::from([1, 40])),
+        )]),
+    );
+    assert!(matches!(
+        e.poll_event().unwrap().result,
+        Err(RequestError::BadOid { .. })
+    ));
+    e.start(
+        t0,
+        target(0),
+        Operation::GetBulk {
+            non_repeaters: 0,
+            max_repetitions: MaxRepetitions(1 << 31),
+            oids: vec![oid("1.3")],
+        },
+    );
+    assert_eq!(
+        e.poll_event().unwrap().result,
+        Err(RequestError::BulkOutOfRange {
+            what: "max-repetitions",
+            value: 1 << 31
+        })
+    );
     assert!(e.poll_transmit().is_none());
 }
 
@@ -321,6 +355,82 @@ fn request_ids_are_unique_and_positive() {
         assert!(req.request_id.0 > 0 && req.request_id.0 <= i64::from(i32::MAX));
         assert!(ids.insert(req.request_id));
     }
+}
+
+fn inform_varbinds() -> Vec<VarBind> {
+    vec![
+        VarBind::new(oid("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(654_321)),
+        VarBind::new(
+            oid("1.3.6.1.6.3.1.1.4.1.0"),
+            Value::ObjectId(oid("1.3.6.1.6.3.1.1.5.4")),
+        ),
+        VarBind::new(oid("1.3.6.1.2.1.2.2.1.1.3"), Value::Integer(3)),
+    ]
+}
+
+#[test]
+fn inform_waits_for_its_response_and_is_never_split() {
+    let now = Instant::now();
+    let mut e = Engine::new(7);
+    let op = e.start(now, target(1), Operation::Inform(inform_varbinds()));
+    let t = e.poll_transmit().unwrap();
+    let req = request_of(&t);
+    assert_eq!(req.kind, PduType::InformRequest);
+    assert_eq!(req.varbinds, inform_varbinds());
+    // tooBig is an answer too: an inform is not cut in halves.
+    e.handle_datagram(
+        now,
+        agent_addr(),
+        &reply(&req, ErrorStatus::TooBig, 0, Vec::new()),
+    );
+    let ev = e.poll_event().unwrap();
+    assert_eq!(ev.op, op);
+    assert_eq!(ev.result.unwrap().error_status, ErrorStatus::TooBig);
+    assert!(e.poll_transmit().is_none());
+    // Acknowledged: the Response echoes the varbinds.
+    e.start(now, target(1), Operation::Inform(inform_varbinds()));
+    let req = request_of(&e.poll_transmit().unwrap());
+    e.handle_datagram(
+        now,
+        agent_addr(),
+        &reply(&req, ErrorStatus::NoError, 0, req.varbinds.clone()),
+    );
+    let r = e.poll_event().unwrap().result.unwrap();
+    assert_eq!(r.varbinds, inform_varbinds());
+    // Unacknowledged: retransmitted, then a timeout.
+    e.start(now, target(1), Operation::Inform(inform_varbinds()));
+    e.poll_transmit().unwrap();
+    e.handle_timeout(now + Duration::from_secs(1));
+    assert!(e.poll_transmit().is_some(), "retransmitted");
+    e.handle_timeout(now + Duration::from_secs(2));
+    let err = e.poll_event().unwrap().result.unwrap_err();
+    assert!(
+        matches!(err, RequestError::Timeout { attempts: 2, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn inform_on_v1_is_refused_and_traps_go_out_unanswered() {
+    let now = Instant::now();
+    let mut e = Engine::new(3);
+    let v1 = Arc::new(Target {
+        security: Security::Community {
+            version: Version::V1,
+            community: Community::new("public"),
+        },
+        ..(*target(0)).clone()
+    });
+    e.start(now, v1, Operation::Inform(inform_varbinds()));
+    let err = e.poll_event().unwrap().result.unwrap_err();
+    assert_eq!(err, RequestError::InformOnV1);
+    let trap = Pdu::request(PduType::TrapV2, RequestId(9), inform_varbinds());
+    e.send_trap(&target(0), PduBody::Pdu(trap.clone())).unwrap();
+    let t = e.poll_transmit().unwrap();
+    assert_eq!(t.dest, agent_addr());
+    assert_eq!(request_of(&t), trap);
+    assert!(e.poll_timeout().is_none(), "nothing waits for an answer");
+    assert_eq!(e.pending(), 0);
 }
 
 /// SNMPv3: the engine against `usm::LocalEngine` acting as the agent, on a simulated clock.
@@ -815,5 +925,63 @@ pub(super) mod v3 {
         // And a duplicate of it is unmatched.
         e.handle_datagram(t1, agent_addr(), &reply);
         assert!(e.poll_event().is_none());
+    }
+
+    #[test]
+    fn v3_inform_discovers_the_receiver_and_is_acknowledged() {
+        let t0 = Instant::now();
+        let mut receiver = Agent::new(t0);
+        let mut e = Engine::new(11);
+        e.start(t0, sha_aes(), Operation::Inform(inform_varbinds()));
+        let r = run(&mut e, t0, |t, bytes| receiver.answer(t, bytes)).unwrap();
+        assert_eq!(r.varbinds.len(), 3);
+        assert_eq!(e.stats().discoveries, 1);
+        assert_eq!(receiver.answered, 1);
+    }
+
+    #[test]
+    fn v3_trap_is_authoritative_at_the_sender() {
+        let sender: EngineId = "0x80001F880474622D7472617073".parse().unwrap();
+        let credentials = creds(
+            "sha-aes",
+            Some(("SHA", "sha-aes_authpass")),
+            Some(("AES", "sha-aes_privpass")),
+        );
+        let trap_target = |engine_id: Option<EngineId>| Target {
+            addr: agent_addr(),
+            security: Security::Usm(Arc::new(UsmTarget {
+                credentials: Arc::new(credentials.clone()),
+                level: SecurityLevel::AuthPriv,
+                context_name: Vec::new(),
+                context_engine_id: None,
+                engine_id,
+                boots_time: Some((EngineBoots(4), EngineTime(77))),
+                key_extension: KeyExtensionPolicy::AsNamed,
+            })),
+            timeout: Duration::from_secs(1),
+            retries: 0,
+        };
+        let mut e = Engine::new(1);
+        let pdu = PduBody::Pdu(Pdu::request(
+            PduType::TrapV2,
+            RequestId(5),
+            inform_varbinds(),
+        ));
+        assert_eq!(
+            e.send_trap(&trap_target(None), pdu.clone()),
+            Err(RequestError::NoSenderEngineId)
+        );
+        e.send_trap(&trap_target(Some(sender.clone())), pdu.clone())
+            .unwrap();
+        let t = e.poll_transmit().unwrap();
+        // A receiver holding the user localized to the sender's engine id accepts it.
+        let mut users = UserTable::new();
+        users.insert(credentials.clone());
+        let got = crate::proto::usm::receive(&t.payload, &mut users).unwrap();
+        assert_eq!(got.engine_id, sender);
+        assert_eq!((got.boots, got.time), (EngineBoots(4), EngineTime(77)));
+        assert!(!got.flags.reportable());
+        assert_eq!(got.scoped_pdu.pdu, pdu);
+        assert_eq!(got.scoped_pdu.context_engine_id, sender.as_bytes());
     }
 }

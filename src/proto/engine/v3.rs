@@ -337,6 +337,53 @@ impl Engine {
         Ok(bytes)
     }
 
+    /// A v3 trap as its authoritative sender builds it (RFC 3414 3.1 with our own engine
+    /// id, boots and time): not reportable, context engine id ours.
+    pub(super) fn encode_v3_trap(
+        &mut self,
+        msg_id: MsgId,
+        usm: &UsmTarget,
+        pdu: PduBody,
+    ) -> Result<Vec<u8>, RequestError> {
+        let engine_id = usm
+            .engine_id
+            .as_ref()
+            .ok_or(RequestError::NoSenderEngineId)?;
+        let (boots, time) = usm.boots_time.unwrap_or((EngineBoots(1), EngineTime(0)));
+        let keys = if usm.level > SecurityLevel::NoAuthNoPriv {
+            Some(
+                usm.credentials
+                    .keys_for(engine_id)
+                    .map_err(RequestError::Keys)?,
+            )
+        } else {
+            None
+        };
+        let scoped = ScopedPdu {
+            context_engine_id: usm
+                .context_engine_id
+                .as_ref()
+                .unwrap_or(engine_id)
+                .as_bytes()
+                .to_vec(),
+            context_name: usm.context_name.clone(),
+            pdu,
+        };
+        let out = Outgoing {
+            msg_id,
+            max_size: MAX_MESSAGE_SIZE,
+            reportable: false,
+            level: usm.level,
+            engine_id,
+            boots,
+            time,
+            user: usm.credentials.user(),
+            keys: keys.as_deref(),
+            scoped_pdu: &scoped,
+        };
+        usm::encode(&out, &mut self.salt).map_err(RequestError::Security)
+    }
+
     /// A v3 reply: matched by msgID and source, then verified and decrypted.
     pub(super) fn handle_v3_reply(
         &mut self,

@@ -11,6 +11,9 @@
 //!   runs RFC 3414 section 3.2 against a user table and, when a check fails, builds the
 //!   Report that section asks for; [`LocalEngine::respond`] answers an accepted request.
 //!
+//! * Trial verification ([`trial`]): which protocol or which of a user's several keys
+//!   verifies and decrypts a message, for `mibscope decode` and the trap receiver.
+//!
 //! Keys come from [`Credentials`] (pass phrases or keys, cached per engine id) through the
 //! [`UserLookup`] trait.
 
@@ -20,6 +23,7 @@ pub mod params;
 pub mod privacy;
 pub mod report;
 pub mod time;
+pub mod trial;
 
 #[cfg(test)]
 mod golden_tests;
@@ -317,6 +321,12 @@ fn extension_hint(protocol: &PrivProtocol) -> String {
 pub trait UserLookup {
     /// The keys of `user` localized to `engine_id`; None when there is no such user.
     fn lookup(&mut self, engine_id: &EngineId, user: &UserName) -> Option<Arc<UserKeys>>;
+
+    /// Every key `user` may have for `engine_id`, to try in turn (`trial::first_verifying`):
+    /// a receiver may hold one user name with several secrets. The default is `lookup`'s.
+    fn candidates(&mut self, engine_id: &EngineId, user: &UserName) -> Vec<Arc<UserKeys>> {
+        self.lookup(engine_id, user).into_iter().collect()
+    }
 }
 
 impl<F> UserLookup for F
@@ -599,6 +609,18 @@ fn parse(bytes: &[u8]) -> Result<Inspected, UsmError> {
 }
 
 impl Inspected {
+    /// Of a user's keys, the one to check the message with: the only one, or of several
+    /// the first whose HMAC verifies (else the first, which then fails step 5 or 6 with
+    /// the right reason). None when the user has no keys.
+    fn pick(&self, bytes: &[u8], mut candidates: Vec<Arc<UserKeys>>) -> Option<Arc<UserKeys>> {
+        if candidates.len() > 1 && self.level > SecurityLevel::NoAuthNoPriv {
+            if let Some(k) = trial::first_verifying(bytes, self, &candidates) {
+                return Some(k);
+            }
+        }
+        (!candidates.is_empty()).then(|| candidates.swap_remove(0))
+    }
+
     /// RFC 3414 3.2 step 5.
     fn check_level(&self, keys: &UserKeys) -> Result<(), UsmError> {
         if self.level > keys.max_level() {
@@ -710,6 +732,16 @@ pub fn receive(bytes: &[u8], users: &mut impl UserLookup) -> Result<Received, Us
     receive_parsed(bytes, parsed, users)
 }
 
+/// [`receive`] of a message already taken apart with [`inspect`] (a receiver that looked
+/// at its engine id and user first).
+pub fn receive_inspected(
+    bytes: &[u8],
+    parsed: Inspected,
+    users: &mut impl UserLookup,
+) -> Result<Received, UsmError> {
+    receive_parsed(bytes, parsed, users)
+}
+
 fn receive_parsed(
     bytes: &[u8],
     parsed: Inspected,
@@ -725,8 +757,9 @@ fn receive_parsed(
             engine_id: p.engine_id.clone(),
         });
     }
-    let keys = users
-        .lookup(&p.engine_id, &p.user)
+    let candidates = users.candidates(&p.engine_id, &p.user);
+    let keys = parsed
+        .pick(bytes, candidates)
         .ok_or_else(|| UsmError::UnknownUser {
             user: p.user.clone(),
             engine_id: p.engine_id.clone(),
@@ -820,7 +853,8 @@ impl LocalEngine {
             return Err(self.reject(&parsed, &UsmReport::UnknownEngineIds, error, None, time));
         }
         // Step 4.
-        let Some(keys) = users.lookup(&self.engine_id, &p.user) else {
+        let candidates = users.candidates(&self.engine_id, &p.user);
+        let Some(keys) = parsed.pick(bytes, candidates) else {
             let error = UsmError::UnknownUser {
                 user: p.user.clone(),
                 engine_id: self.engine_id.clone(),

@@ -29,17 +29,7 @@ pub fn ranges_text(kind: ConstraintKind, ranges: &[Range]) -> Option<String> {
     if kind == ConstraintKind::None || ranges.is_empty() {
         return None;
     }
-    let list = ranges
-        .iter()
-        .map(|r| {
-            if r.lo == r.hi {
-                r.lo.to_string()
-            } else {
-                format!("{}..{}", r.lo, r.hi)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" | ");
+    let list = crate::mib::syntax::ranges_text(ranges);
     Some(match kind {
         ConstraintKind::Size => format!("SIZE ({list})"),
         _ => list,

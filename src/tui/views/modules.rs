@@ -4,16 +4,15 @@
 
 use crossterm::event::KeyCode;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::describe::Description;
-use super::details::DetailsPane;
-use super::list::ListPane;
+use super::list::ListDetails;
 use super::overlays::{Outcome, Prompt};
 use crate::mib::{DefId, Mib, ModuleId, ModuleStatus, NodeId};
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
-use crate::tui::keys::{self, KeyHint, Motion};
+use crate::tui::keys::{self, KeyHint};
 use crate::tui::sanitize::SafeText;
 use crate::tui::{theme, widgets};
 
@@ -28,15 +27,9 @@ struct Row {
 
 pub struct ModulesView {
     rows: Vec<Row>,
-    list: ListPane,
-    details: DetailsPane,
-    shown: Option<usize>,
+    pane: ListDetails,
     /// `+`: the directory to add to the MIB search path.
     prompt: Option<Prompt>,
-}
-
-pub fn split(body: Rect) -> [Rect; 2] {
-    Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
 }
 
 fn status_style(s: ModuleStatus) -> ratatui::style::Style {
@@ -83,9 +76,7 @@ impl ModulesView {
         rows.sort_by(|a, b| a.name.cmp(&b.name));
         let mut v = ModulesView {
             rows,
-            list: ListPane::default(),
-            details: DetailsPane::default(),
-            shown: None,
+            pane: ListDetails::default(),
             prompt: None,
         };
         v.refresh(mib);
@@ -93,11 +84,9 @@ impl ModulesView {
     }
 
     fn refresh(&mut self, mib: &Mib) {
-        let i = self.list.cursor.selected;
-        if self.shown == Some(i) {
+        let Some(i) = self.pane.needs_details() else {
             return;
-        }
-        self.shown = Some(i);
+        };
         let Some(row) = self.rows.get(i) else { return };
         let Some(info) = mib.module_info(row.id) else {
             return;
@@ -138,13 +127,12 @@ impl ModulesView {
         if !diags.is_empty() {
             d.lists.push(("Diagnostics", diags));
         }
-        self.details.show(d);
+        self.pane.details.show(d);
     }
 }
 
 impl Component for ModulesView {
     fn handle(&mut self, input: &Input, ctx: &mut Ctx<'_>) -> Handled {
-        let [list, details] = split(ctx.area);
         if let Some(p) = self.prompt.as_mut() {
             p.handle(input, ctx);
             match std::mem::replace(&mut p.outcome, Outcome::Open) {
@@ -179,7 +167,7 @@ impl Component for ModulesView {
                 let mib = ctx.shared.mib.clone();
                 match self
                     .rows
-                    .get(self.list.cursor.selected)
+                    .get(self.pane.selected())
                     .and_then(|r| module_node(&mib, r.id))
                 {
                     Some(node) => ctx.browse(node),
@@ -188,13 +176,7 @@ impl Component for ModulesView {
                 return Handled::Consumed;
             }
         }
-        let mut handled = self
-            .list
-            .handle(input, self.rows.len(), &ctx.with_area(list))
-            .handled();
-        if handled == Handled::NotConsumed {
-            handled = self.details.handle(input, &mut ctx.with_area(details));
-        }
+        let handled = self.pane.handle(input, self.rows.len(), ctx);
         let mib = ctx.shared.mib.clone();
         self.refresh(&mib);
         handled
@@ -208,13 +190,11 @@ impl Component for ModulesView {
         out.push(KeyHint::bar("Enter", "show in the tree"));
         out.push(KeyHint::bar("R", "reload the MIB files"));
         out.push(KeyHint::bar("+", "add a MIB directory"));
-        out.extend(Motion::HINTS);
-        self.details.hints(out);
+        self.pane.hints(out);
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
-        let [list, details] = split(area);
-        let width = usize::from(list.width.saturating_sub(2));
+        let width = ListDetails::list_width(area);
         let wide = width >= 44;
         let name_w = width.saturating_sub(if wide { 20 } else { 13 }).max(8);
         let lines: Vec<Line<'static>> = self
@@ -243,15 +223,7 @@ impl Component for ModulesView {
             })
             .collect();
         let title = format!("Modules · {}", self.rows.len());
-        widgets::draw_list(
-            frame,
-            list,
-            widgets::block(&title, true),
-            &lines,
-            Some(&self.list.cursor),
-            true,
-        );
-        self.details.draw(frame, details, shared);
+        self.pane.draw(frame, area, &title, &lines, shared);
         if let Some(p) = &self.prompt {
             p.draw(frame, area, shared);
         }

@@ -8,14 +8,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::describe::{Description, base_name, describe_def};
-use super::details::DetailsPane;
-use super::list::ListPane;
-use super::modules::split;
+use super::list::ListDetails;
 use super::overlays::{Outcome, Picker};
 use super::xref::users_of_type;
 use crate::mib::{DefId, DefKind, Mib};
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
-use crate::tui::keys::{self, KeyHint, Motion};
+use crate::tui::keys::{self, KeyHint};
 use crate::tui::sanitize::SafeText;
 use crate::tui::{theme, widgets};
 
@@ -28,9 +26,7 @@ struct Row {
 
 pub struct TypesView {
     rows: Vec<Row>,
-    list: ListPane,
-    details: DetailsPane,
-    shown: Option<usize>,
+    pane: ListDetails,
     picker: Option<Picker>,
 }
 
@@ -49,9 +45,7 @@ impl TypesView {
         rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
         let mut v = TypesView {
             rows,
-            list: ListPane::default(),
-            details: DetailsPane::default(),
-            shown: None,
+            pane: ListDetails::default(),
             picker: None,
         };
         v.refresh(mib);
@@ -59,11 +53,9 @@ impl TypesView {
     }
 
     fn refresh(&mut self, mib: &Mib) {
-        let i = self.list.cursor.selected;
-        if self.shown == Some(i) {
+        let Some(i) = self.pane.needs_details() else {
             return;
-        }
-        self.shown = Some(i);
+        };
         let Some(row) = self.rows.get(i) else { return };
         let def = mib.def(row.def);
         let mut d = Description {
@@ -80,13 +72,12 @@ impl TypesView {
                 if users.len() == 1 { "" } else { "s" }
             )),
         ));
-        self.details.show(d);
+        self.pane.details.show(d);
     }
 }
 
 impl Component for TypesView {
     fn handle(&mut self, input: &Input, ctx: &mut Ctx<'_>) -> Handled {
-        let [list, details] = split(ctx.area);
         if let Some(p) = self.picker.as_mut() {
             p.handle(input, ctx);
             match p.outcome {
@@ -101,7 +92,7 @@ impl Component for TypesView {
         }
         if let Input::Key(k) = input {
             if keys::plain(k, KeyCode::Enter) {
-                if let Some(row) = self.rows.get(self.list.cursor.selected) {
+                if let Some(row) = self.rows.get(self.pane.selected()) {
                     let users = users_of_type(&ctx.shared.mib, row.def);
                     if users.is_empty() {
                         ctx.info(format!("no loaded object uses {}", row.name));
@@ -113,13 +104,7 @@ impl Component for TypesView {
                 return Handled::Consumed;
             }
         }
-        let mut handled = self
-            .list
-            .handle(input, self.rows.len(), &ctx.with_area(list))
-            .handled();
-        if handled == Handled::NotConsumed {
-            handled = self.details.handle(input, &mut ctx.with_area(details));
-        }
+        let handled = self.pane.handle(input, self.rows.len(), ctx);
         let mib = ctx.shared.mib.clone();
         self.refresh(&mib);
         handled
@@ -131,13 +116,11 @@ impl Component for TypesView {
             return;
         }
         out.push(KeyHint::bar("Enter", "objects of this type"));
-        out.extend(Motion::HINTS);
-        self.details.hints(out);
+        self.pane.hints(out);
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
-        let [list, details] = split(area);
-        let width = usize::from(list.width.saturating_sub(2));
+        let width = ListDetails::list_width(area);
         let lines: Vec<Line<'static>> = self
             .rows
             .iter()
@@ -150,15 +133,7 @@ impl Component for TypesView {
             })
             .collect();
         let title = format!("Textual conventions · {}", self.rows.len());
-        widgets::draw_list(
-            frame,
-            list,
-            widgets::block(&title, true),
-            &lines,
-            Some(&self.list.cursor),
-            true,
-        );
-        self.details.draw(frame, details, shared);
+        self.pane.draw(frame, area, &title, &lines, shared);
         if let Some(p) = &self.picker {
             p.draw(frame, area, shared);
         }
