@@ -327,29 +327,11 @@ impl App {
         for action in std::mem::take(&mut self.queue.actions) {
             match action {
                 Action::Start { id, label, spec } => {
-                    self.pending.insert(
-                        id,
-                        Pending {
-                            owner,
-                            label,
-                            started: self.shared.now,
-                            quiet: false,
-                            progress: None,
-                        },
-                    );
+                    self.track(owner, id, label, false);
                     effects.push(Effect::Start { id, spec });
                 }
                 Action::Poll { id, label, spec } => {
-                    self.pending.insert(
-                        id,
-                        Pending {
-                            owner,
-                            label,
-                            started: self.shared.now,
-                            quiet: true,
-                            progress: None,
-                        },
-                    );
+                    self.track(owner, id, label, true);
                     effects.push(Effect::Start { id, spec });
                 }
                 Action::Open(view, node) => self.open(view, node, effects),
@@ -370,6 +352,20 @@ impl App {
                 Action::Quit => effects.push(Effect::Quit),
             }
         }
+    }
+
+    /// Remembers a request started by view `owner`, for its replies and the status line.
+    fn track(&mut self, owner: usize, id: RequestId, label: String, quiet: bool) {
+        self.pending.insert(
+            id,
+            Pending {
+                owner,
+                label,
+                started: self.shared.now,
+                quiet,
+                progress: None,
+            },
+        );
     }
 
     fn browse(&mut self, node: NodeId, effects: &mut Vec<Effect>) {

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod describe;
 pub mod details;
 pub mod diagnostics;
+pub mod filter;
 pub mod interfaces;
 pub mod list;
 pub mod modules;

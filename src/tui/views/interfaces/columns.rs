@@ -102,25 +102,10 @@ pub fn layout(width: u16) -> Vec<(Col, u16, u16)> {
             *w = TEXT_MIN + share.min(40);
         }
     }
-    // Screen order follows the table's natural reading order.
-    let order = [
-        Col::Index,
-        Col::Name,
-        Col::Alias,
-        Col::Status,
-        Col::Speed,
-        Col::In,
-        Col::Out,
-        Col::InPkts,
-        Col::OutPkts,
-        Col::Errors,
-        Col::Discards,
-        Col::Util,
-        Col::Trend,
-    ];
     let mut x = 0;
     let mut out = Vec::new();
-    for col in order {
+    // Screen order: the sortable columns' order, the trend last.
+    for col in SORTABLE.into_iter().chain([Col::Trend]) {
         if let Some((_, w)) = chosen.iter().find(|(c, _)| *c == col) {
             out.push((col, x, *w));
             x += w + 1;

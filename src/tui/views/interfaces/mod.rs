@@ -17,11 +17,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use self::columns::{Col, SORTABLE};
+use super::filter::Filter;
 use crate::monitor::interfaces::{IfIndex, IfStatus, InterfaceTable};
 use crate::monitor::units::RateUnit;
 use crate::proto::{Oid, Value};
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
-use crate::tui::input::{Edit, TextInput};
 use crate::tui::keys::{self, KeyHint, ListCursor, Motion};
 use crate::tui::request::{Failure, PollSpec, Reply, RequestId, RequestSpec};
 use crate::tui::sanitize::SafeText;
@@ -43,9 +43,7 @@ pub struct InterfacesView {
     cursor: ListCursor,
     sort: Col,
     descending: bool,
-    filter: TextInput,
-    /// The filter field has the keys.
-    filtering: bool,
+    filter: Filter,
     unit: RateUnit,
     paused: bool,
     interval: Duration,
@@ -74,8 +72,7 @@ impl InterfacesView {
             cursor: ListCursor::default(),
             sort: Col::Index,
             descending: false,
-            filter: TextInput::default(),
-            filtering: false,
+            filter: Filter::default(),
             unit: RateUnit::Bits,
             paused: false,
             interval,
@@ -117,7 +114,7 @@ impl InterfacesView {
     /// Filters and sorts again, keeping the cursor on the same interface.
     fn reorder(&mut self, height: usize) {
         let keep = self.selected();
-        let needle = self.filter.text.to_lowercase();
+        let needle = self.filter.needle();
         let mut order: Vec<IfIndex> = self
             .table
             .rows
@@ -209,14 +206,8 @@ impl InterfacesView {
         ctx: &mut Ctx<'_>,
         height: usize,
     ) -> Handled {
-        if self.filtering {
-            if keys::plain(key, KeyCode::Enter) {
-                self.filtering = false;
-            } else if keys::plain(key, KeyCode::Esc) {
-                self.filtering = false;
-                self.filter.text.clear();
-                self.reorder(height);
-            } else if self.filter.key(key) == Edit::Changed {
+        if let Some(changed) = self.filter.key(key) {
+            if changed {
                 self.reorder(height);
             }
             return Handled::Consumed;
@@ -224,7 +215,7 @@ impl InterfacesView {
         if let Some(m) = Motion::of(key) {
             self.cursor.apply(m, self.order.len(), height);
         } else if keys::char(key, '/') {
-            self.filtering = true;
+            self.filter.edit();
         } else if keys::char(key, 's') || keys::char(key, 'S') {
             let i = SORTABLE.iter().position(|c| *c == self.sort).unwrap_or(0);
             let n = SORTABLE.len();
@@ -264,8 +255,7 @@ impl InterfacesView {
             self.detail = !self.detail;
         } else if keys::plain(key, KeyCode::Esc) && self.detail {
             self.detail = false;
-        } else if keys::plain(key, KeyCode::Esc) && !self.filter.text.is_empty() {
-            self.filter.text.clear();
+        } else if keys::plain(key, KeyCode::Esc) && self.filter.clear() {
             self.reorder(height);
         } else {
             return Handled::NotConsumed;
@@ -323,11 +313,11 @@ impl InterfacesView {
             spans.push(Span::styled(" · ", theme::dim()));
             spans.push(Span::styled(text, style));
         };
-        if !self.filter.text.is_empty() || self.filtering {
+        if !self.filter.text().is_empty() || self.filter.editing {
             part(
                 format!(
                     "filter \"{}\": {}",
-                    SafeText::new(&self.filter.text),
+                    SafeText::new(self.filter.text()),
                     self.order.len()
                 ),
                 theme::warning(),
@@ -435,8 +425,7 @@ impl Component for InterfacesView {
         match input {
             Input::Key(key) => self.key(key, ctx, height),
             Input::Mouse(m) => self.mouse(m, &areas),
-            Input::Paste(text) if self.filtering => {
-                self.filter.paste(text);
+            Input::Paste(text) if self.filter.paste(text) => {
                 self.reorder(height);
                 Handled::Consumed
             }
@@ -445,11 +434,8 @@ impl Component for InterfacesView {
     }
 
     fn hints(&self, out: &mut Vec<KeyHint>) {
-        if self.filtering {
-            out.extend([
-                KeyHint::bar("Enter", "keep filter"),
-                KeyHint::bar("Esc", "clear filter"),
-            ]);
+        if self.filter.editing {
+            Filter::hints(out);
             return;
         }
         out.extend([
@@ -471,8 +457,8 @@ impl Component for InterfacesView {
     fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let areas = self.areas(area);
         let mut summary = self.summary_line(shared.now);
-        if self.filtering {
-            summary = widgets::field_line("filter: ", &self.filter.text, theme::tab());
+        if self.filter.editing {
+            summary = self.filter.line();
         }
         frame.render_widget(Paragraph::new(summary), areas.summary);
         self.draw_table(frame, &areas);
@@ -500,7 +486,7 @@ impl View for InterfacesView {
     }
 
     fn modal(&self) -> bool {
-        self.filtering
+        self.filter.editing
     }
 
     fn on_reply(&mut self, id: RequestId, reply: Reply, ctx: &mut Ctx<'_>) {

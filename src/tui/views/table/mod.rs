@@ -13,10 +13,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use self::model::TableModel;
+use super::filter::Filter;
 use super::overlays::{Outcome, Prompt};
 use crate::mib::NodeId;
 use crate::tui::component::{Component, Ctx, Handled, Input, Shared, View, ViewId};
-use crate::tui::input::{Edit, TextInput};
+use crate::tui::input::TextInput;
 use crate::tui::keys::{self, KeyHint, ListCursor, Motion};
 use crate::tui::request::{Failure, PollSpec, Reply, RequestId, RequestSpec};
 use crate::tui::sanitize::SafeText;
@@ -44,8 +45,7 @@ pub struct TableView {
     /// The first non-index column drawn (horizontal scroll).
     scroll: usize,
     sort: Option<(usize, bool)>,
-    filter: TextInput,
-    filtering: bool,
+    filter: Filter,
     popup: Option<Popup>,
     pending: Option<RequestId>,
     export: Option<(RequestId, String, usize)>,
@@ -71,8 +71,7 @@ impl TableView {
             column: 0,
             scroll: 0,
             sort: None,
-            filter: TextInput::default(),
-            filtering: false,
+            filter: Filter::default(),
             popup: None,
             pending: None,
             export: None,
@@ -120,7 +119,7 @@ impl TableView {
             return;
         };
         let keep = self.order.get(self.cursor.selected).copied();
-        self.order = model.view(&self.filter.text, self.sort);
+        self.order = model.view(&self.filter.needle(), self.sort);
         let at = keep
             .and_then(|k| self.order.iter().position(|i| *i == k))
             .unwrap_or(self.cursor.selected);
@@ -326,14 +325,8 @@ impl TableView {
     fn key(&mut self, key: &crossterm::event::KeyEvent, ctx: &mut Ctx<'_>, area: Rect) -> Handled {
         let height = rows_area(area).height as usize;
         let width = usize::from(area.width);
-        if self.filtering {
-            if keys::plain(key, KeyCode::Enter) {
-                self.filtering = false;
-            } else if keys::plain(key, KeyCode::Esc) {
-                self.filtering = false;
-                self.filter.text.clear();
-                self.reorder(height);
-            } else if self.filter.key(key) == Edit::Changed {
+        if let Some(changed) = self.filter.key(key) {
+            if changed {
                 self.reorder(height);
             }
             return Handled::Consumed;
@@ -367,7 +360,7 @@ impl TableView {
             self.reorder(height);
             self.cursor = ListCursor::default();
         } else if keys::char(key, '/') {
-            self.filtering = true;
+            self.filter.edit();
         } else if keys::char(key, 'c') {
             self.popup = Some(Popup::Columns(ListCursor::default()));
         } else if keys::char(key, 'E') {
@@ -387,8 +380,7 @@ impl TableView {
             if let Some(r) = self.order.get(self.cursor.selected) {
                 self.popup = Some(Popup::Row(*r));
             }
-        } else if keys::plain(key, KeyCode::Esc) && !self.filter.text.is_empty() {
-            self.filter.text.clear();
+        } else if keys::plain(key, KeyCode::Esc) && self.filter.clear() {
             self.reorder(height);
         } else if keys::plain(key, KeyCode::Esc) && self.pending.is_some() {
             if let Some(id) = self.pending.take() {
@@ -416,11 +408,11 @@ impl TableView {
             spans.push(Span::styled(" · ", theme::dim()));
             spans.push(Span::styled(text, style));
         };
-        if !self.filter.text.is_empty() {
+        if !self.filter.text().is_empty() {
             part(
                 format!(
                     "filter \"{}\": {}",
-                    SafeText::new(&self.filter.text),
+                    SafeText::new(self.filter.text()),
                     self.order.len()
                 ),
                 theme::warning(),
@@ -616,8 +608,7 @@ impl Component for TableView {
         }
         match input {
             Input::Key(k) => self.key(k, ctx, ctx.area),
-            Input::Paste(text) if self.filtering => {
-                self.filter.paste(text);
+            Input::Paste(text) if self.filter.paste(text) => {
                 self.reorder(height);
                 Handled::Consumed
             }
@@ -663,11 +654,8 @@ impl Component for TableView {
             }
             None => {}
         }
-        if self.filtering {
-            out.extend([
-                KeyHint::bar("Enter", "keep filter"),
-                KeyHint::bar("Esc", "clear filter"),
-            ]);
+        if self.filter.editing {
+            Filter::hints(out);
             return;
         }
         if self.model.is_some() {
@@ -690,8 +678,8 @@ impl Component for TableView {
     fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let [summary, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-        let line = if self.filtering {
-            widgets::field_line("filter: ", &self.filter.text, theme::tab())
+        let line = if self.filter.editing {
+            self.filter.line()
         } else {
             self.summary()
         };
@@ -711,7 +699,7 @@ impl View for TableView {
     }
 
     fn modal(&self) -> bool {
-        self.filtering || self.popup.is_some()
+        self.filter.editing || self.popup.is_some()
     }
 
     fn browse(&mut self, node: NodeId, ctx: &mut Ctx<'_>) {

@@ -213,10 +213,9 @@ impl TableModel {
         self.rows = rows.into_values().collect();
     }
 
-    /// The rows to show: those with a cell holding `filter` (any case), sorted by
+    /// The rows to show: those with a shown cell holding `needle` (lower case), sorted by
     /// `sort` (a column number) when given.
-    pub fn view(&self, filter: &str, sort: Option<(usize, bool)>) -> Vec<usize> {
-        let needle = filter.to_lowercase();
+    pub fn view(&self, needle: &str, sort: Option<(usize, bool)>) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.rows.len())
             .filter(|i| {
                 needle.is_empty()
@@ -224,7 +223,7 @@ impl TableModel {
                         self.columns[c].shown
                             && cell
                                 .as_ref()
-                                .is_some_and(|x| x.text.as_str().to_lowercase().contains(&needle))
+                                .is_some_and(|x| x.text.as_str().to_lowercase().contains(needle))
                     })
             })
             .collect();
