@@ -217,3 +217,97 @@ fn a_silent_agent_leaves_the_interfaces_view_answering_keys() {
     ui.wait_for(&format!("poll failed: no response from 127.0.0.1:{port}"));
     ui.keys(&["q"]);
 }
+
+#[test]
+fn demo_trap_feed_shows_the_flapping_links_link_down() {
+    let Some(ui) = Ui::start("demo", 120, 30) else {
+        return;
+    };
+    ui.wait_for("57 interfaces");
+    // Gi1/0/7 goes down 15 s after the start: the switch sends linkDown to the UI's listener.
+    ui.wait_for("Traps +1");
+    ui.keys(&["5"]);
+    let screen = ui.wait_for("IF-MIB::linkDown");
+    assert!(screen.contains("1 received"), "{screen}");
+    assert!(screen.contains("IF-MIB::ifOperStatus.10107"), "{screen}");
+    assert!(screen.contains("down(2)"), "{screen}");
+    ui.keys(&["q"]);
+}
+
+#[test]
+fn net_snmp_traps_into_the_tui_listener_accepted_and_refused() {
+    if common::missing("snmptrap") {
+        return;
+    }
+    let port = free_udp_port();
+    let args = format!("tui --listen 127.0.0.1:{port} --trap-community sesame");
+    let Some(ui) = Ui::start(&args, 140, 32) else {
+        return;
+    };
+    ui.wait_for("MIB tree");
+    ui.keys(&["2"]);
+    ui.wait_for(&format!("listening on udp:127.0.0.1:{port}"));
+    let target = format!("127.0.0.1:{port}");
+    // linkUp of ifIndex 3 with its description, from Net-SNMP's snmptrap (v2c).
+    let sent = common::net_snmp(
+        "snmptrap",
+        &[
+            "-v2c",
+            "-c",
+            "sesame",
+            &target,
+            "4242",
+            ".1.3.6.1.6.3.1.1.5.4",
+            ".1.3.6.1.2.1.2.2.1.1.3",
+            "i",
+            "3",
+            ".1.3.6.1.2.1.2.2.1.2.3",
+            "s",
+            "uplink\x1b[2J",
+        ],
+    );
+    assert!(sent.status.success(), "{}", common::stderr(&sent));
+    let screen = ui.wait_for("IF-MIB::linkUp");
+    assert!(screen.contains("IF-MIB::ifDescr.3"), "{screen}");
+    assert!(
+        screen.contains("uplink\\x1b[2J"),
+        "control bytes shown, not sent: {screen}"
+    );
+    assert!(
+        screen.contains("0:00:42.42"),
+        "the sender's uptime: {screen}"
+    );
+    // An SNMPv1 trap, translated (RFC 3584): linkDown is generic-trap 2.
+    let sent = common::net_snmp(
+        "snmptrap",
+        &[
+            "-v1",
+            "-c",
+            "sesame",
+            &target,
+            ".1.3.6.1.4.1.8072",
+            "127.0.0.1",
+            "2",
+            "0",
+            "",
+            ".1.3.6.1.2.1.2.2.1.1.3",
+            "i",
+            "3",
+        ],
+    );
+    assert!(sent.status.success(), "{}", common::stderr(&sent));
+    ui.wait_until("the v1 trap on top", |s| {
+        s.lines()
+            .find(|l| l.contains("IF-MIB::link"))
+            .is_some_and(|l| l.contains("linkDown"))
+    });
+    ui.wait_for("2 received");
+    // A community the listener was not given is refused, and the view says so.
+    let sent = common::net_snmp(
+        "snmptrap",
+        &["-v2c", "-c", "public", &target, "", ".1.3.6.1.6.3.1.1.5.3"],
+    );
+    assert!(sent.status.success());
+    ui.wait_for("1 refused, last: unknown_community");
+    ui.keys(&["q"]);
+}

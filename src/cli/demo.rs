@@ -12,6 +12,7 @@ use clap::Args;
 
 use super::options::MibArgs;
 use super::{CliError, Outcome, report_request_error};
+use crate::agent::NotifyTarget;
 use crate::agent::flap::Flap;
 use crate::agent::runner::{self, RunnerOptions};
 use crate::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
@@ -19,6 +20,8 @@ use crate::monitor::interfaces::{IfStatus, Interface, InterfaceTable, Metric, hu
 use crate::net::Client;
 use crate::proto::engine::{Operation, Security, Target};
 use crate::proto::{Community, Oid, Value, Version};
+use crate::traps::CommunityRule;
+use crate::traps::listener::{Listener, ListenerOptions};
 use crate::tui::Start;
 use crate::tui::backend::{self, Connection};
 use crate::tui::component::ViewId;
@@ -49,16 +52,31 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
             "--interval takes seconds (0..3600] and --polls at least 1".into(),
         ));
     }
+    let interactive = !args.print && super::tui::on_a_terminal();
+    // On a terminal the UI has a trap listener, and the switch sends its link changes there.
+    let listener = if interactive {
+        Some(Listener::spawn(trap_listener_options()).await?)
+    } else {
+        None
+    };
+    let targets = listener
+        .iter()
+        .map(|l| NotifyTarget {
+            addr: l.local_addrs()[0],
+            community: Community::new("public"),
+        })
+        .collect();
     let agent = Agent::from_snapshot(
         &Snapshot::embedded_switch(),
         &demo_store(),
         AgentConfig::default(),
         Instant::now(),
-    );
+    )
+    .with_notifications(targets);
     let running = runner::spawn(agent, RunnerOptions::loopback_ephemeral()).await?;
     let addr = running.local_addr();
-    if !args.print && super::tui::on_a_terminal() {
-        let outcome = open_tui(addr).await;
+    if interactive {
+        let outcome = open_tui(addr, listener, args.interval).await;
         running.shutdown().await;
         return outcome;
     }
@@ -88,6 +106,17 @@ fn demo_store() -> StoreOptions {
     }
 }
 
+/// The demo's trap listener: loopback, a free port, community `public`.
+fn trap_listener_options() -> ListenerOptions {
+    let mut options = ListenerOptions::loopback_ephemeral();
+    options.access.communities.push(CommunityRule {
+        community: Community::new("public"),
+        label: "public".into(),
+        networks: vec![],
+    });
+    options
+}
+
 /// The demo agent as a target: SNMPv2c with `community` (public reads, private writes).
 fn demo_target(addr: std::net::SocketAddr, community: &str) -> Arc<Target> {
     Arc::new(Target {
@@ -101,8 +130,12 @@ fn demo_target(addr: std::net::SocketAddr, community: &str) -> Arc<Target> {
     })
 }
 
-/// The TUI connected to the simulated switch at `addr`.
-async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
+/// The TUI connected to the simulated switch at `addr`, with its trap listener.
+async fn open_tui(
+    addr: std::net::SocketAddr,
+    listener: Option<Listener>,
+    interval: f64,
+) -> Result<Outcome, CliError> {
     let connection = Connection::new(
         Client::bind().await?,
         demo_target(addr, "private"),
@@ -116,9 +149,11 @@ async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
         connection: Some(connection),
         at: None,
         greeting: Some(format!(
-            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private). Tab: other views, ?: keys."
+            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private); Gi1/0/7 flaps. Tab: other views, ?: keys."
         )),
         view: Some(ViewId::Interfaces),
+        listener,
+        interval: Some(Duration::from_secs_f64(interval)),
     })
     .await
 }

@@ -110,7 +110,7 @@ impl App {
         // screen until the poll is slow enough to be shown.
         let unseen_progress = matches!(&event, Event::Reply { id, reply: Reply::Progress(_) }
             if self.pending.get(id).is_none_or(|p| !p.shown(now)));
-        if !matches!(event, Event::Tick) && !unseen_progress {
+        if !matches!(event, Event::Tick | Event::Trap(_)) && !unseen_progress {
             self.redraw = true;
         }
         let mut effects = Vec::new();
@@ -131,6 +131,14 @@ impl App {
                 return effects;
             }
             Event::Reply { id, reply } => self.reply(id, reply, &mut effects),
+            Event::Trap(trap) => {
+                for (i, view) in self.views.iter_mut().enumerate() {
+                    let before = view.title().to_string();
+                    let changed = view.on_trap(&trap, &self.shared);
+                    // Shown, or its tab's count moved.
+                    self.redraw |= changed && (i == self.active || view.title() != before);
+                }
+            }
             // The loop rebuilds the views with `replace_mib`; nothing else to do here.
             Event::MibsLoaded(_) => {}
             Event::InputClosed(reason) => {
@@ -417,6 +425,15 @@ impl App {
         self.shared.mib = loaded.mib.clone();
         self.shared.loaded = loaded;
         self.active = self.active.min(views.len().saturating_sub(1));
+        // The trap feed is not the MIB's: it stays as it was.
+        let mut views = views;
+        for new in &mut views {
+            if new.id() == ViewId::Traps {
+                if let Some(old) = self.views.iter_mut().find(|v| v.id() == ViewId::Traps) {
+                    std::mem::swap(new, old);
+                }
+            }
+        }
         self.views = views;
         self.back.clear();
         self.redraw = true;

@@ -268,4 +268,10 @@ pub trait View: Component + Send {
 
     /// The user came to this view.
     fn on_enter(&mut self, _ctx: &mut Ctx<'_>) {}
+
+    /// The trap listener saw something (every view is told, shown or not); true when the
+    /// view changed.
+    fn on_trap(&mut self, _event: &super::event::TrapEvent, _shared: &Shared) -> bool {
+        false
+    }
 }

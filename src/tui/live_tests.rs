@@ -481,3 +481,141 @@ fn a_routine_polls_progress_does_not_redraw_until_the_poll_is_slow() {
         h.screen()
     );
 }
+
+/// A connected harness with a trap listener on `udp:127.0.0.1:1162` (the traps view).
+fn with_traps(width: u16, height: u16) -> Harness {
+    use super::app::App;
+    use super::component::Shared;
+    let loaded = super::tests::loaded();
+    let now = Instant::now();
+    let shared = Shared {
+        mib: loaded.mib.clone(),
+        loaded: loaded.clone(),
+        agent: Some(super::backend::AgentInfo {
+            label: "udp:192.0.2.1:161".into(),
+            security: "v2c".into(),
+            timeout: Duration::from_secs(1),
+            retries: 2,
+        }),
+        now,
+    };
+    let options = super::ViewOptions {
+        connected: true,
+        height,
+        listening: vec!["127.0.0.1:1162".parse().unwrap()],
+        ..super::ViewOptions::default()
+    };
+    let views = super::build_views_for(&loaded.mib, &options);
+    Harness {
+        app: App::new(shared, views, width, height),
+        now,
+        width,
+        height,
+        started: Vec::new(),
+        effects: Vec::new(),
+    }
+}
+
+/// linkDown or linkUp of `index`, as the switch sends it, received at 12:00:00 + `secs`.
+fn link(up: bool, index: u32, secs: u64) -> Event {
+    use crate::traps::notification::{Notification, NotificationKind, NotificationSecurity};
+    let flap = crate::agent::flap::Flap {
+        if_index: index,
+        period: Duration::from_secs(15),
+    };
+    let varbinds = flap.notification(up, 1500, Value::Integer(1));
+    let trap_oid = match &varbinds[1].value {
+        Value::ObjectId(o) => o.clone(),
+        _ => unreachable!(),
+    };
+    let n = Notification {
+        received_at: std::time::UNIX_EPOCH + Duration::from_secs(1_796_385_600 + secs),
+        source: "192.0.2.7:50123".parse().unwrap(),
+        local: None,
+        version: crate::proto::Version::V2c,
+        kind: NotificationKind::Trap,
+        security: NotificationSecurity::Community {
+            label: "public".into(),
+        },
+        request_id: crate::proto::RequestId(7),
+        uptime: Some(1500),
+        trap_oid,
+        varbinds,
+        v1: None,
+    };
+    Event::Trap(super::event::TrapEvent::Received {
+        notification: std::sync::Arc::new(n),
+        lost: 0,
+    })
+}
+
+#[test]
+fn traps_view_at_both_sizes_newest_first_with_details() {
+    for (w, ht) in [(80, 24), (160, 48)] {
+        let mut h = with_traps(w, ht);
+        h.event(link(false, 10107, 0));
+        h.event(link(true, 10107, 15));
+        h.event(link(false, 10105, 20));
+        // The tab counts what arrived while another view was shown.
+        assert!(h.screen().contains("5 Traps +3"), "{}", h.screen());
+        h.keys("5");
+        let screen = h.screen();
+        assert!(screen.contains("3 received"), "{screen}");
+        let first = screen.lines().find(|l| l.contains("IF-MIB::link")).unwrap();
+        assert!(
+            first.contains("12:00:20") && first.contains("linkDown"),
+            "{screen}"
+        );
+        assert!(screen.contains("IF-MIB::ifOperStatus.10105"), "{screen}");
+        assert!(screen.contains("down(2)"), "{screen}");
+        insta::assert_snapshot!(format!("traps_{w}x{ht}"), screen);
+    }
+}
+
+#[test]
+fn traps_view_follows_the_feed_at_the_top_and_stays_put_below() {
+    let mut h = with_traps(160, 48);
+    h.keys("5");
+    h.event(link(false, 1, 0));
+    h.event(link(false, 2, 1));
+    h.keys("j"); // on the first one (ifIndex 1)
+    h.event(link(false, 3, 2));
+    let details = |h: &Harness| {
+        let screen = h.screen();
+        let at = screen.find("Details").unwrap();
+        screen[at..].to_string()
+    };
+    assert!(
+        details(&h).contains("IF-MIB::ifIndex.1 "),
+        "stays on what it shows"
+    );
+    h.key(KeyCode::Home);
+    h.event(link(false, 4, 3));
+    assert!(
+        details(&h).contains("IF-MIB::ifIndex.4 "),
+        "at the top it follows"
+    );
+    // Filter: only the linkUps (none), then ifIndex.2.
+    h.keys("/linkup");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("filter \"linkup\": 0"));
+    h.key(KeyCode::Esc);
+    h.keys("/ifIndex.2=");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen().contains("filter \"ifIndex.2=\": 1"),
+        "{}",
+        h.screen()
+    );
+    // A refusal is counted with its reason.
+    h.event(Event::Trap(super::event::TrapEvent::Refused {
+        from: "192.0.2.9:162".parse().unwrap(),
+        why: "unknownCommunity".into(),
+    }));
+    assert!(
+        h.screen()
+            .contains("1 refused, last: unknownCommunity from 192.0.2.9:162"),
+        "{}",
+        h.screen()
+    );
+}

@@ -67,6 +67,10 @@ pub struct Start {
     /// Problems worth knowing that did not stop the start (a readable snmp.conf with
     /// secrets, a profile's unset variable): shown in the status line.
     pub warnings: Vec<String>,
+    /// A trap listener whose feed the traps view shows (`--listen`, the demo's).
+    pub listener: Option<crate::traps::listener::Listener>,
+    /// How often the live views poll (default `DEFAULT_INTERVAL`).
+    pub interval: Option<Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,25 +84,60 @@ pub enum TuiError {
 /// Set by the panic hook: a panic anywhere (a request task included) ends the UI.
 pub(crate) static PANICKED: AtomicBool = AtomicBool::new(false);
 
-/// The views, in `Tab` order.
+/// What the views are built for.
+#[derive(Debug, Clone, Default)]
+pub struct ViewOptions {
+    /// An agent is connected: the live views are there.
+    pub connected: bool,
+    /// The node the browser opens at.
+    pub at: Option<NodeId>,
+    /// The terminal's height.
+    pub height: u16,
+    /// How often the live views poll (default `DEFAULT_INTERVAL`).
+    pub interval: Option<Duration>,
+    /// Where the trap listener listens: the traps view is there when it does.
+    pub listening: Vec<std::net::SocketAddr>,
+}
+
+/// The views, in `Tab` order: the browser, the live views of a connected agent, the trap
+/// feed of a listener, the MIB's modules, types and diagnostics.
 pub fn build_views(
     mib: &Mib,
     connected: bool,
     at: Option<NodeId>,
     height: u16,
 ) -> Vec<Box<dyn View>> {
-    let body = usize::from(height.saturating_sub(3));
+    build_views_for(
+        mib,
+        &ViewOptions {
+            connected,
+            at,
+            height,
+            ..ViewOptions::default()
+        },
+    )
+}
+
+/// The views for `options`, in `Tab` order.
+pub fn build_views_for(mib: &Mib, options: &ViewOptions) -> Vec<Box<dyn View>> {
+    let body = usize::from(options.height.saturating_sub(3));
+    let connected = options.connected;
     let mut views: Vec<Box<dyn View>> = vec![Box::new(views::browser::BrowserView::new(
-        mib, connected, at, body,
+        mib, connected, options.at, body,
     ))];
     // The live views need an agent.
     if connected {
         views.push(Box::new(views::interfaces::InterfacesView::new(
             true,
-            DEFAULT_INTERVAL,
+            options.interval.unwrap_or(DEFAULT_INTERVAL),
         )));
         views.push(Box::new(views::system::SystemView::new(true)));
         views.push(Box::new(views::table::TableView::new()));
+    }
+    if !options.listening.is_empty() {
+        views.push(Box::new(views::traps::TrapsView::new(
+            options.listening.clone(),
+        )));
     }
     views.extend([
         Box::new(views::modules::ModulesView::new(mib)) as Box<dyn View>,
@@ -127,12 +166,19 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         agent: connection.as_ref().map(|c| c.info().clone()),
         now: Instant::now(),
     };
-    let views = build_views(
-        &start.loaded.mib,
-        connection.is_some(),
-        start.at,
-        size.height,
-    );
+    let listener = start.listener;
+    let mut options = ViewOptions {
+        connected: connection.is_some(),
+        at: start.at,
+        height: size.height,
+        interval: start.interval,
+        listening: listener
+            .as_ref()
+            .map(|l| l.local_addrs().to_vec())
+            .unwrap_or_default(),
+    };
+    let views = build_views_for(&start.loaded.mib, &options);
+    let _feed = listener.as_ref().map(|l| TrapFeed::start(l, tx.clone()));
     let mut app = App::new(shared, views, size.width, size.height);
     if let Some(text) = &start.greeting {
         app.greet(Level::Info, text);
@@ -189,26 +235,101 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
             _ = ticker.tick() => Event::Tick,
             () = &mut terminate => break Ok(()),
         };
-        if let Event::Reply { id, reply } = &event {
-            if reply.is_final() {
-                tasks.remove(id);
+        // What else is waiting is handled before the next frame: a burst (a trap flood,
+        // a fast walk, keys pasted) costs one frame, not one per event.
+        let mut batch = vec![event];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(ev) => batch.push(ev),
+                Err(_) => break,
             }
         }
-        effects = match event {
-            Event::MibsLoaded(loaded) => {
-                let height = guard.terminal.size()?.height;
-                let views = build_views(&loaded.mib, connection.is_some(), None, height);
-                loaded_now = loaded.clone();
-                app.replace_mib(loaded, views)
+        for event in batch {
+            if let Event::Reply { id, reply } = &event {
+                if reply.is_final() {
+                    tasks.remove(id);
+                }
             }
-            event => app.handle(event, Instant::now()),
-        };
+            let more = match event {
+                Event::MibsLoaded(loaded) => {
+                    options.height = guard.terminal.size()?.height;
+                    options.at = None;
+                    let views = build_views_for(&loaded.mib, &options);
+                    loaded_now = loaded.clone();
+                    app.replace_mib(loaded, views)
+                }
+                event => app.handle(event, Instant::now()),
+            };
+            effects.extend(more);
+        }
     };
     for (_, task) in tasks {
         task.cancel();
     }
     drop(guard);
+    drop(listener);
     result
+}
+
+/// Events handled at most between two frames.
+const MAX_BATCH: usize = 512;
+
+/// The tasks that carry a trap listener's notifications and refusals into the loop; they
+/// end when dropped.
+struct TrapFeed {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl TrapFeed {
+    fn start(
+        listener: &crate::traps::listener::Listener,
+        tx: mpsc::UnboundedSender<Event>,
+    ) -> TrapFeed {
+        use self::event::TrapEvent;
+        use crate::traps::listener::ListenerEvent;
+        let mut feed = listener.subscribe(4096);
+        let mut refusals = listener.events(256);
+        let notifications = {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Some(notification) = feed.recv().await {
+                    let lost = feed.overflow();
+                    let event = Event::Trap(TrapEvent::Received { notification, lost });
+                    if tx.send(event).is_err() {
+                        return;
+                    }
+                }
+            })
+        };
+        let refused = tokio::spawn(async move {
+            while let Some(e) = refusals.recv().await {
+                if let ListenerEvent::Dropped { from, dropped } = e {
+                    let why = if dropped.detail.is_empty() {
+                        dropped.reason.to_string()
+                    } else {
+                        format!("{}: {}", dropped.reason, dropped.detail)
+                    };
+                    if tx
+                        .send(Event::Trap(TrapEvent::Refused { from, why }))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+        TrapFeed {
+            tasks: vec![notifications, refused],
+        }
+    }
+}
+
+impl Drop for TrapFeed {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
 }
 
 /// Resolves when the process is asked to stop (SIGTERM, SIGHUP, or SIGINT sent from

@@ -15,5 +15,6 @@ pub mod modules;
 pub mod overlays;
 pub mod system;
 pub mod table;
+pub mod traps;
 pub mod types;
 pub mod xref;
