@@ -25,10 +25,15 @@ struct Ui {
 impl Ui {
     /// Runs `mibscope ARGS` in a `width` x `height` terminal; `None` without tmux (outside CI).
     fn start(args: &str, width: u16, height: u16) -> Option<Ui> {
+        Ui::start_with_env("", args, width, height)
+    }
+
+    /// `start` with `env` (`NAME=value ...`) in mibscope's environment.
+    fn start_with_env(env: &str, args: &str, width: u16, height: u16) -> Option<Ui> {
         let dir = common::tempdir("live-ui");
         let pidfile = dir.join("pid");
         let cmd = format!(
-            "sh -c 'echo $$ > {}; exec {MIBSCOPE} {args}'",
+            "sh -c 'echo $$ > {}; exec env {env} {MIBSCOPE} {args}'",
             pidfile.display()
         );
         let tmux = Tmux::start(&cmd, width, height)?;
@@ -310,4 +315,48 @@ fn net_snmp_traps_into_the_tui_listener_accepted_and_refused() {
     assert!(sent.status.success());
     ui.wait_for("1 refused, last: unknown_community");
     ui.keys(&["q"]);
+}
+
+#[test]
+fn a_profile_without_its_privacy_pass_phrase_is_asked_for_it() {
+    let Some(snmpd) = Snmpd::start(&common::v3_user_config()) else {
+        return;
+    };
+    let dir = common::tempdir("profiles");
+    let profiles = dir.join("profiles.toml");
+    let text = format!(
+        "[agents.lab]\naddress = \"{}\"\nversion = \"3\"\nuser = \"sha-aes\"\nlevel = \"authPriv\"\n\
+         auth_protocol = \"SHA\"\nauth_passphrase = \"sha-aes_authpass\"\npriv_protocol = \"AES\"\n\
+         timeout = 1.0\nretries = 1\n",
+        snmpd.agent()
+    );
+    std::fs::write(&profiles, &text).unwrap();
+    let env = format!("MIBSCOPE_PROFILES={}", profiles.display());
+    let Some(ui) = Ui::start_with_env(&env, "tui @lab", 100, 30) else {
+        return;
+    };
+    ui.wait_for("needs its privacy pass phrase");
+    ui.type_text("not-the-passphrase");
+    ui.keys(&["Enter"]);
+    ui.wait_for("refused the credentials");
+    ui.type_text("sha-aes_privpass");
+    ui.keys(&["Enter"]);
+    ui.wait_for("connected to");
+    ui.keys(&["3"]);
+    // v3: the engine's objects are shown with the system group.
+    let screen = ui.wait_for("Engine ID       0x80001f88");
+    assert!(screen.contains("Name          ✎ interop-agent"), "{screen}");
+    ui.keys(&["q"]);
+    // Nothing was written: the profile is as it was, no file holds the pass phrase.
+    assert_eq!(std::fs::read_to_string(&profiles).unwrap(), text);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("sha-aes_privpass"),
+            "{} holds the pass phrase",
+            path.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }

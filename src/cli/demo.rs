@@ -154,6 +154,7 @@ async fn open_tui(
         view: Some(ViewId::Interfaces),
         listener,
         interval: Some(Duration::from_secs_f64(interval)),
+        login: None,
     })
     .await
 }

@@ -12,7 +12,7 @@ use super::options::{AgentOptions, MibArgs};
 use super::traps::read_config;
 use super::{CliError, Outcome};
 use crate::proto::Community;
-use crate::session::{Defaults, Profiles, TargetOptions};
+use crate::session::{Defaults, Profiles, SessionError, TargetOptions};
 use crate::traps::CommunityRule;
 use crate::traps::listener::{Listener, ListenerOptions};
 use crate::tui::backend::{self, ConnectError, Connection};
@@ -67,7 +67,21 @@ impl TuiArgs {
         &self,
         defaults: &Defaults,
     ) -> Result<Option<(TargetOptions, Vec<String>)>, CliError> {
-        match (&self.profile, self.agent()) {
+        // `mibscope tui @core-sw1` is `--profile core-sw1`.
+        let at_profile = self
+            .agent()
+            .and_then(|a| a.agent.strip_prefix('@'))
+            .map(str::to_string);
+        let (profile, agent) = match (&self.profile, at_profile) {
+            (None, Some(name)) => (Some(name), None),
+            (Some(_), Some(_)) => {
+                return Err(CliError::Usage(
+                    "give @NAME or --profile NAME, not both".into(),
+                ));
+            }
+            (p, None) => (p.clone(), self.agent()),
+        };
+        match (&profile, agent) {
             (Some(_), Some(_)) => Err(CliError::Usage(
                 "give an AGENT or --profile NAME, not both".into(),
             )),
@@ -121,16 +135,32 @@ pub async fn run(args: TuiArgs) -> Result<Outcome, CliError> {
         .iter()
         .map(ToString::to_string)
         .collect();
-    let connection = match args.target_options(&defaults)? {
+    let (connection, login) = match args.target_options(&defaults)? {
         Some((options, notes)) => {
             warnings.extend(notes);
-            Some(
-                Connection::open(&options, &defaults)
-                    .await
-                    .map_err(connect_error)?,
-            )
+            match Connection::open(&options, &defaults).await {
+                Ok(c) => (Some(c), None),
+                // A pass phrase nobody gave: the UI asks for it (and writes it nowhere).
+                Err(ConnectError::Session(SessionError::MissingSecret { secret, .. })) => {
+                    let label = match &args.profile {
+                        Some(name) => format!("{name} ({})", options.agent),
+                        None if args.agent.agent.starts_with('@') => {
+                            format!("{} ({})", &args.agent.agent[1..], options.agent)
+                        }
+                        None => options.agent.clone(),
+                    };
+                    let login = backend::Login {
+                        options,
+                        defaults: defaults.clone(),
+                        secret,
+                        label,
+                    };
+                    (None, Some(login))
+                }
+                Err(e) => return Err(connect_error(e)),
+            }
         }
-        None => None,
+        None => (None, None),
     };
     let (mibs, loaded) = backend::load_mibs(args.mib.config()).await;
     let at = match &args.at {
@@ -162,6 +192,7 @@ pub async fn run(args: TuiArgs) -> Result<Outcome, CliError> {
         warnings,
         listener,
         interval: Some(interval(args.interval)?),
+        login,
     })
     .await
 }
@@ -239,6 +270,7 @@ fn connect_error(e: ConnectError) -> CliError {
     match e {
         ConnectError::Session(e) => e.into(),
         ConnectError::Socket(e) => CliError::Io(e),
+        ConnectError::Credentials(e) => CliError::Usage(e.to_string()),
     }
 }
 

@@ -16,6 +16,7 @@ use super::keys::{self, HintGroup, KeyHint, ListCursor, Motion};
 use super::request::{Failure, Reply, RequestId, RequestSpec};
 use super::sanitize::SafeText;
 use super::ui;
+use super::views::login::{LoginInput, LoginPrompt, Passphrase};
 use crate::mib::NodeId;
 use crate::tui::component::ViewId;
 
@@ -30,6 +31,8 @@ pub enum Effect {
     Copy(String),
     /// Load the MIBs again in the background, with a directory added.
     ReloadMibs(Option<std::path::PathBuf>),
+    /// Connect with the pass phrase typed at the prompt.
+    Login(Passphrase),
     Quit,
 }
 
@@ -83,6 +86,8 @@ pub struct App {
     redraw: bool,
     /// Since when a reload of the MIBs is under way.
     reloading: Option<Instant>,
+    /// The pass-phrase prompt, while an agent waits for a secret.
+    login: Option<LoginPrompt>,
 }
 
 impl App {
@@ -100,6 +105,7 @@ impl App {
             size: Rect::new(0, 0, width, height),
             redraw: true,
             reloading: None,
+            login: None,
         }
     }
 
@@ -140,7 +146,9 @@ impl App {
                 }
             }
             // The loop rebuilds the views with `replace_mib`; nothing else to do here.
-            Event::MibsLoaded(_) => {}
+            // The loop handles these (a new MIB, a new connection) before the app sees
+            // anything of them.
+            Event::MibsLoaded(_) | Event::Connected(_) => {}
             Event::InputClosed(reason) => {
                 self.set_status(Level::Error, &format!("terminal input closed: {reason}"));
                 effects.push(Effect::Quit);
@@ -158,6 +166,20 @@ impl App {
         }
         if self.help.is_some() {
             self.help_input(input);
+            return;
+        }
+        if let Some(prompt) = self.login.as_mut() {
+            match prompt.handle(input) {
+                LoginInput::Typing => {}
+                LoginInput::Submit(secret) => effects.push(Effect::Login(secret)),
+                LoginInput::GiveUp => {
+                    self.login = None;
+                    self.set_status(
+                        Level::Warning,
+                        "not connected: no pass phrase given (restart to connect)",
+                    );
+                }
+            }
             return;
         }
         if let Input::Mouse(m) = input {
@@ -391,6 +413,42 @@ impl App {
         self.apply_queue(i, effects);
     }
 
+    /// Asks for a pass phrase before the agent can be used.
+    pub fn ask_login(&mut self, prompt: LoginPrompt) {
+        self.login = Some(prompt);
+        self.redraw = true;
+    }
+
+    /// The pass-phrase prompt, when open.
+    pub fn login(&self) -> Option<&LoginPrompt> {
+        self.login.as_ref()
+    }
+
+    /// A login failed: the prompt says why and asks again (for `next` when another secret
+    /// is missing now).
+    pub fn login_failed(&mut self, why: Option<&str>, next: Option<crate::session::Secret>) {
+        if let Some(prompt) = self.login.as_mut() {
+            prompt.busy = false;
+            prompt.error = why.map(SafeText::new);
+            if let Some(secret) = next {
+                prompt.secret = secret;
+            }
+        }
+        self.redraw = true;
+    }
+
+    /// The agent is connected (after a login): the views may use it from now on.
+    pub fn connected(&mut self, agent: super::backend::AgentInfo) -> Vec<Effect> {
+        self.login = None;
+        self.set_status(Level::Info, &format!("connected to {}", agent.label));
+        self.shared.agent = Some(agent);
+        self.redraw = true;
+        let mut effects = Vec::new();
+        // The view shown starts what it does on entry (a live view polls).
+        self.enter_active(&mut effects);
+        effects
+    }
+
     /// A message for the status line from outside the views (start-up notes, warnings).
     pub fn greet(&mut self, level: Level, text: &str) {
         self.set_status(level, text);
@@ -485,6 +543,9 @@ impl App {
 
     /// The hints of the bar: the active view's, and the global ones (always shown).
     pub fn bar_hints(&self) -> (Vec<KeyHint>, Vec<KeyHint>) {
+        if self.login.is_some() {
+            return (LoginPrompt::HINTS.to_vec(), Vec::new());
+        }
         if self.help.is_some() {
             return (
                 vec![

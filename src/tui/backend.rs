@@ -180,6 +180,79 @@ pub enum ConnectError {
     Session(#[from] SessionError),
     #[error("cannot open a UDP socket: {0}")]
     Socket(std::io::Error),
+    /// The agent refused the SNMPv3 credentials (a Report: wrong digest, decryption error,
+    /// unknown user).
+    #[error("the agent refused the credentials: {0}")]
+    Credentials(crate::proto::engine::RequestError),
+}
+
+/// An agent that needs a secret nobody gave: the UI asks for it (`views::login`).
+pub struct Login {
+    /// What was given (a profile's or the command line's options).
+    pub options: TargetOptions,
+    pub defaults: Defaults,
+    /// The secret missing.
+    pub secret: crate::session::Secret,
+    /// The agent as the prompt names it.
+    pub label: String,
+}
+
+/// How a login went; the options keep the secrets typed so far (in memory only).
+pub struct Connected {
+    pub options: TargetOptions,
+    pub result: Result<Connection, ConnectError>,
+}
+
+impl std::fmt::Debug for Connected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The options hold secrets; the outcome is what matters here.
+        match &self.result {
+            Ok(c) => write!(f, "Connected({})", c.info.label),
+            Err(e) => write!(f, "Connected(failed: {e})"),
+        }
+    }
+}
+
+/// Connects with `options` and checks the credentials at once with a Get of sysUpTime.0,
+/// so a mistyped pass phrase shows at the prompt rather than at the first request: the
+/// agent reports a wrong digest or an unknown user, or (a wrong privacy pass phrase, which
+/// agents such as Net-SNMP's answer with silence) it answers discovery and then nothing.
+/// An agent silent from the start is not a credentials problem: the connection stands.
+pub async fn login(options: TargetOptions, defaults: Defaults) -> Connected {
+    use crate::proto::engine::{RequestError, TimeoutHint};
+    use crate::proto::usm::UsmReport;
+    let result = match Connection::open(&options, &defaults).await {
+        Ok(conn) => {
+            let probe = Operation::Get(vec![crate::proto::Oid::from(
+                &[1, 3, 6, 1, 2, 1, 1, 3, 0][..],
+            )]);
+            match conn.client.request(&conn.target, probe).await {
+                Err(
+                    e @ RequestError::Report {
+                        report:
+                            UsmReport::WrongDigests
+                            | UsmReport::DecryptionErrors
+                            | UsmReport::UnknownUserNames,
+                        ..
+                    },
+                ) => Err(ConnectError::Credentials(e)),
+                Err(
+                    e @ RequestError::Timeout {
+                        hint:
+                            Some(
+                                TimeoutHint::SilentAfterDiscovery { .. }
+                                | TimeoutHint::RepliesFailedAuthentication { .. }
+                                | TimeoutHint::RepliesFailedDecryption { .. },
+                            ),
+                        ..
+                    },
+                ) => Err(ConnectError::Credentials(e)),
+                _ => Ok(conn),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    Connected { options, result }
 }
 
 /// A socket task and the agent it talks to.

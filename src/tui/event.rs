@@ -29,6 +29,8 @@ pub enum Event {
     },
     /// What the trap listener saw.
     Trap(TrapEvent),
+    /// A login (a pass phrase typed at the prompt) went through, or not.
+    Connected(Box<super::backend::Connected>),
     /// The terminal input ended or failed: nothing more can be read.
     InputClosed(String),
     /// A reload of the MIBs finished (the loop rebuilds the views on it).

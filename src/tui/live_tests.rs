@@ -619,3 +619,50 @@ fn traps_view_follows_the_feed_at_the_top_and_stays_put_below() {
         h.screen()
     );
 }
+
+#[test]
+fn a_pass_phrase_asked_for_hidden_then_the_views_start() {
+    use super::app::Effect;
+    use super::views::login::LoginPrompt;
+    let mut h = Harness::new(80, 24, true);
+    // Not connected yet: the agent waits for its privacy pass phrase.
+    let agent = h.app.shared.agent.take().unwrap();
+    h.app.ask_login(LoginPrompt::new(
+        "lab (udp:192.0.2.1:161)",
+        crate::session::Secret::PrivPassphrase,
+    ));
+    h.keys("2"); // a key for the prompt, not a view switch
+    h.keys("ecret");
+    let screen = h.screen();
+    assert!(screen.contains("needs its privacy pass phrase"), "{screen}");
+    assert!(screen.contains("pass phrase: ••••••"), "{screen}");
+    assert!(!screen.contains("2ecret"), "{screen}");
+    h.key(KeyCode::Enter);
+    let login = h
+        .effects
+        .iter()
+        .find(|e| matches!(e, Effect::Login(_)))
+        .expect("a login effect");
+    assert!(!format!("{login:?}").contains("2ecret"), "{login:?}");
+    assert!(h.screen().contains("connecting…"));
+    h.app.login_failed(
+        Some("the agent refused the credentials: wrong digest"),
+        None,
+    );
+    assert!(h.screen().contains("refused the credentials"));
+    // Connected: the prompt closes and the interfaces view polls once shown.
+    for e in h.app.connected(agent) {
+        if let Effect::Start { id, spec } = &e {
+            h.started.push((*id, spec.clone()));
+        }
+    }
+    assert!(h.app.login().is_none());
+    h.keys("2");
+    assert!(
+        h.started
+            .iter()
+            .any(|(_, s)| matches!(s, RequestSpec::Poll(_))),
+        "{:?}",
+        h.started
+    );
+}

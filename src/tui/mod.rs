@@ -71,6 +71,8 @@ pub struct Start {
     pub listener: Option<crate::traps::listener::Listener>,
     /// How often the live views poll (default `DEFAULT_INTERVAL`).
     pub interval: Option<Duration>,
+    /// An agent waiting for a pass phrase (asked for at once; `connection` is then `None`).
+    pub login: Option<backend::Login>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,7 +161,10 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _input = InputThread::spawn(tx.clone())?;
-    let connection = start.connection;
+    let mut connection = start.connection;
+    let mut login = start.login;
+    // The options with the secrets typed so far, and the one asked for now.
+    let mut typed = login.as_ref().map(|l| (l.options.clone(), l.secret));
     let shared = Shared {
         mib: start.loaded.mib.clone(),
         loaded: start.loaded.clone(),
@@ -168,7 +173,8 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     };
     let listener = start.listener;
     let mut options = ViewOptions {
-        connected: connection.is_some(),
+        // An agent waiting for its pass phrase has its views already.
+        connected: connection.is_some() || login.is_some(),
         at: start.at,
         height: size.height,
         interval: start.interval,
@@ -192,6 +198,9 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let mut terminate = shutdown_signals();
     // The MIB request tasks use: the one loaded now.
     let mut loaded_now = start.loaded.clone();
+    if let Some(l) = &login {
+        app.ask_login(views::login::LoginPrompt::new(&l.label, l.secret));
+    }
     let mut effects = start.view.map(|v| app.show_view(v)).unwrap_or_default();
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
@@ -218,6 +227,24 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 }
                 Effect::Copy(text) => terminal::copy_to_clipboard(&text)?,
                 Effect::ReloadMibs(dir) => backend::reload_mibs(&start.mibs, dir, tx.clone()),
+                Effect::Login(secret) => {
+                    if let (Some(l), Some((given, asked))) = (&login, &typed) {
+                        let mut target = given.clone();
+                        match asked {
+                            crate::session::Secret::AuthPassphrase => {
+                                target.usm.auth_passphrase = Some(secret.0);
+                            }
+                            crate::session::Secret::PrivPassphrase => {
+                                target.usm.priv_passphrase = Some(secret.0);
+                            }
+                        }
+                        let (defaults, tx) = (l.defaults.clone(), tx.clone());
+                        tokio::spawn(async move {
+                            let outcome = backend::login(target, defaults).await;
+                            let _ = tx.send(Event::Connected(Box::new(outcome)));
+                        });
+                    }
+                }
                 Effect::Quit => quit = true,
             }
         }
@@ -251,6 +278,32 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 }
             }
             let more = match event {
+                Event::Connected(outcome) => {
+                    let backend::Connected { options, result } = *outcome;
+                    match result {
+                        Ok(conn) => {
+                            let agent = conn.info().clone();
+                            connection = Some(conn);
+                            login = None;
+                            app.connected(agent)
+                        }
+                        // One secret given, another one missing: keep the first, ask for
+                        // the next.
+                        Err(backend::ConnectError::Session(
+                            crate::session::SessionError::MissingSecret { secret, .. },
+                        )) => {
+                            typed = Some((options, secret));
+                            app.login_failed(None, Some(secret));
+                            Vec::new()
+                        }
+                        // A secret refused (or not usable): start again from the first.
+                        Err(e) => {
+                            typed = login.as_ref().map(|l| (l.options.clone(), l.secret));
+                            app.login_failed(Some(&e.to_string()), typed.as_ref().map(|t| t.1));
+                            Vec::new()
+                        }
+                    }
+                }
                 Event::MibsLoaded(loaded) => {
                     options.height = guard.terminal.size()?.height;
                     options.at = None;

@@ -77,6 +77,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if let Some(cursor) = app.help() {
         render_help(frame, &app.help_groups(), cursor.selected, areas.body);
     }
+    if let Some(prompt) = app.login() {
+        prompt.draw(frame, areas.body);
+    }
 }
 
 fn render_tabs(frame: &mut Frame, app: &App, area: Rect) {

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod filter;
 pub mod interfaces;
 pub mod list;
+pub mod login;
 pub mod modules;
 pub mod overlays;
 pub mod system;
