@@ -181,7 +181,9 @@ fn demo_opens_the_tui_on_the_simulated_switch() {
         return;
     };
     t.wait_for("demo: a simulated 48-port switch");
-    t.keys(&[":"]);
+    // The demo opens on the interfaces; 1 is the MIB browser.
+    t.wait_for("57 interfaces");
+    t.keys(&["1", ":"]);
     t.type_text("ifAlias");
     t.keys(&["Enter"]);
     t.keys(&["w"]);

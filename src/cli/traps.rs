@@ -179,7 +179,7 @@ fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::Usage(e.to_string())
 }
 
-fn read_config(path: &PathBuf) -> Result<TrapsConfig, CliError> {
+pub(crate) fn read_config(path: &PathBuf) -> Result<TrapsConfig, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let config =
