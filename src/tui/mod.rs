@@ -41,11 +41,12 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crossterm::event::KeyCode;
 use tokio::sync::mpsc;
 
 use self::app::{App, Effect};
 use self::backend::Connection;
-use self::component::{Level, Shared, View, ViewId};
+use self::component::{Input, Level, Shared, View, ViewId};
 use self::event::{Event, InputThread};
 use self::request::RequestId;
 use self::terminal::TerminalGuard;
@@ -85,6 +86,20 @@ pub enum TuiError {
 
 /// Set by the panic hook: a panic anywhere (a request task included) ends the UI.
 pub(crate) static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Fault injection for the tests of the way out: with this variable set to a character,
+/// that key makes the UI thread panic, so a test can check the terminal is given back
+/// (and the message readable) as it would be after a real bug.
+pub const FAULT_PANIC_ENV: &str = "MIBSCOPE_FAULT_PANIC_KEY";
+
+fn fault_panic_key() -> Option<char> {
+    let value = std::env::var(FAULT_PANIC_ENV).ok()?;
+    let mut chars = value.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
 
 /// What the views are built for.
 #[derive(Debug, Clone, Default)]
@@ -202,6 +217,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         app.ask_login(views::login::LoginPrompt::new(&l.label, l.secret));
     }
     let mut effects = start.view.map(|v| app.show_view(v)).unwrap_or_default();
+    let fault_key = fault_panic_key();
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
             break Err(TuiError::Panicked);
@@ -310,6 +326,11 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                     let views = build_views_for(&loaded.mib, &options);
                     loaded_now = loaded.clone();
                     app.replace_mib(loaded, views)
+                }
+                Event::Input(Input::Key(key))
+                    if fault_key.is_some_and(|c| key.code == KeyCode::Char(c)) =>
+                {
+                    panic!("fault injected with {FAULT_PANIC_ENV}: the UI panics on this key")
                 }
                 event => app.handle(event, Instant::now()),
             };
