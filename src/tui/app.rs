@@ -468,10 +468,25 @@ impl App {
         loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
         views: Vec<Box<dyn View>>,
     ) -> Vec<Effect> {
-        let effects: Vec<Effect> = std::mem::take(&mut self.pending)
-            .into_keys()
-            .map(Effect::Cancel)
-            .collect();
+        // Views that hold nothing of the old MIB stay as they are (a live view keeps its
+        // history and its poll); the others are the new ones, their requests cancelled.
+        let mut views = views;
+        let mut kept = Vec::new();
+        for (i, new) in views.iter_mut().enumerate() {
+            let old = self
+                .views
+                .iter_mut()
+                .find(|v| v.id() == new.id() && v.survives_mib_reload());
+            if let Some(old) = old {
+                std::mem::swap(new, old);
+                kept.push(i);
+            }
+        }
+        let (stay, gone): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|(_, p)| kept.contains(&p.owner));
+        self.pending = stay;
+        let effects: Vec<Effect> = gone.into_keys().map(Effect::Cancel).collect();
         self.reloading = None;
         let modules = loaded.mib.module_count();
         let errors = loaded
@@ -483,15 +498,6 @@ impl App {
         self.shared.mib = loaded.mib.clone();
         self.shared.loaded = loaded;
         self.active = self.active.min(views.len().saturating_sub(1));
-        // The trap feed is not the MIB's: it stays as it was.
-        let mut views = views;
-        for new in &mut views {
-            if new.id() == ViewId::Traps {
-                if let Some(old) = self.views.iter_mut().find(|v| v.id() == ViewId::Traps) {
-                    std::mem::swap(new, old);
-                }
-            }
-        }
         self.views = views;
         self.back.clear();
         self.redraw = true;
@@ -500,6 +506,17 @@ impl App {
             &format!("MIBs loaded again: {modules} modules, {errors} errors"),
         );
         effects
+    }
+
+    /// Where the MIB browser is, as an OID of the MIB shown now (for the views built on a
+    /// reloaded MIB to open there).
+    pub fn browser_position(&self) -> Option<crate::proto::oid::Oid> {
+        let node = self
+            .views
+            .iter()
+            .find(|v| v.id() == ViewId::Browser)?
+            .position()?;
+        Some(self.shared.mib.node(node).oid())
     }
 
     /// Since when the MIBs are being loaded again, if they are.

@@ -269,6 +269,18 @@ pub trait View: Component + Send {
     /// The user came to this view.
     fn on_enter(&mut self, _ctx: &mut Ctx<'_>) {}
 
+    /// Whether the view is kept as it is when the MIBs are loaded again (it holds nothing
+    /// of the old MIB and reads names from `Shared` when it draws): a live view keeps its
+    /// history and its poll in flight.
+    fn survives_mib_reload(&self) -> bool {
+        false
+    }
+
+    /// The MIB node the view is at, for a rebuilt view to open there again.
+    fn position(&self) -> Option<NodeId> {
+        None
+    }
+
     /// The trap listener saw something (every view is told, shown or not); true when the
     /// view changed.
     fn on_trap(&mut self, _event: &super::event::TrapEvent, _shared: &Shared) -> bool {

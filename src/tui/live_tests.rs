@@ -666,3 +666,41 @@ fn a_pass_phrase_asked_for_hidden_then_the_views_start() {
         h.started
     );
 }
+
+#[test]
+fn a_mib_reload_keeps_the_rates_their_poll_and_the_browsers_place() {
+    let mut h = Harness::new(160, 48, true);
+    let store = switch(h.now);
+    // The browser at ifAlias; then the interfaces, polled twice, a third poll in flight.
+    h.keys(":ifAlias");
+    h.key(KeyCode::Enter);
+    h.keys("2");
+    h.wait(Duration::from_millis(10));
+    answer_poll(&mut h, &store);
+    h.wait(Duration::from_secs(2));
+    answer_poll(&mut h, &store);
+    h.wait(Duration::from_secs(2));
+    let in_flight = h
+        .started
+        .iter()
+        .find(|(_, s)| matches!(s, RequestSpec::Poll(_)))
+        .map(|(id, _)| *id)
+        .expect("a poll in flight");
+    // The reload lands: views rebuilt on the new MIB at the browser's place.
+    let at = h.app.browser_position().expect("the browser is somewhere");
+    assert_eq!(at.to_string(), ".1.3.6.1.2.1.31.1.1.1.18");
+    let mib = super::tests::loaded().mib.clone();
+    let views = super::build_views(&mib, true, mib.node_at(&at), 48);
+    let effects = h.app.replace_mib(super::tests::loaded(), views);
+    assert!(
+        !effects.contains(&super::app::Effect::Cancel(in_flight)),
+        "the interfaces' poll goes on: {effects:?}"
+    );
+    // Its answer is taken as the third sample: rates at once, not a first sample again.
+    answer_poll(&mut h, &store);
+    let screen = h.screen();
+    assert!(row(&screen, "Gi1/0/1").contains("45.8M"), "{screen}");
+    h.keys("1");
+    let screen = h.screen();
+    assert!(screen.contains("Name      IF-MIB::ifAlias"), "{screen}");
+}

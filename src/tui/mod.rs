@@ -322,7 +322,13 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 }
                 Event::MibsLoaded(loaded) => {
                     options.height = guard.terminal.size()?.height;
-                    options.at = None;
+                    options.at =
+                        app.browser_position()
+                            .and_then(|oid| match loaded.mib.lookup_oid(&oid) {
+                                // Where it was, or its closest ancestor still defined.
+                                (node, depth) if depth > 0 => Some(node),
+                                _ => None,
+                            });
                     let views = build_views_for(&loaded.mib, &options);
                     loaded_now = loaded.clone();
                     app.replace_mib(loaded, views)

@@ -409,6 +409,11 @@ impl View for SystemView {
         self.editor.is_some()
     }
 
+    /// Its values are re-read at every poll; an open editor holds a node of the old MIB.
+    fn survives_mib_reload(&self) -> bool {
+        self.editor.is_none()
+    }
+
     fn on_reply(&mut self, id: RequestId, reply: Reply, ctx: &mut Ctx<'_>) {
         if self.setting == Some(id) {
             self.setting = None;

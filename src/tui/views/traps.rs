@@ -451,6 +451,11 @@ impl View for TrapsView {
         ViewId::Traps
     }
 
+    /// The feed is the listener's, not the MIB's.
+    fn survives_mib_reload(&self) -> bool {
+        true
+    }
+
     fn title(&self) -> &str {
         &self.title
     }

@@ -640,6 +640,10 @@ impl View for BrowserView {
         "MIB"
     }
 
+    fn position(&self) -> Option<NodeId> {
+        self.selected()
+    }
+
     fn modal(&self) -> bool {
         self.overlay.is_some()
     }

@@ -489,6 +489,11 @@ impl View for InterfacesView {
         self.filter.editing
     }
 
+    /// Names come from `Shared` at each draw: the rates and their history stay.
+    fn survives_mib_reload(&self) -> bool {
+        true
+    }
+
     fn on_reply(&mut self, id: RequestId, reply: Reply, ctx: &mut Ctx<'_>) {
         if self.pending != Some(id) {
             return;
