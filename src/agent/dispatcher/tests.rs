@@ -1,3 +1,6 @@
+//! The sans-IO agent driven by hand: v1/v2c answers, refusals and drops with their reasons,
+//! every fault (loss, delay, duplicates, wrong ids, tooBig, restarts, non-increasing).
+
 use std::time::Duration;
 
 use std::num::NonZeroU64;

@@ -1,3 +1,6 @@
+//! Snapshot parsing: every native type, Net-SNMP walk output, directives, errors that name
+//! the file, line and cause, exact rates, the embedded switch.
+
 use super::*;
 use crate::proto::value::OpaqueValue;
 

@@ -1,3 +1,6 @@
+//! The object store: uptime and counters over time, rate rules, restarts, lookups, Set's
+//! checks, access, object types inferred from the snapshot's shape.
+
 use super::*;
 use crate::agent::snapshot::Snapshot;
 

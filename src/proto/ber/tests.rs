@@ -1,3 +1,6 @@
+//! BER both directions from tables of (value, bytes), leniency and its quirks, lengths
+//! checked against the buffer, bad OIDs.
+
 use std::cell::Cell;
 
 use super::*;
