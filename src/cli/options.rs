@@ -413,7 +413,10 @@ fn module_files(spec: &str) -> (Option<String>, Vec<String>) {
             Ok(bytes) => {
                 let names = crate::mib::scan_module_names(&bytes);
                 if names.is_empty() {
-                    eprintln!("mibscope: {entry} defines no MIB module");
+                    eprintln!(
+                        "mibscope: {entry} defines no MIB module: it is {}",
+                        crate::mib::NotAMib::of(&bytes).message()
+                    );
                 }
                 entries.extend(names);
                 if let Some(dir) = path.parent() {
