@@ -303,7 +303,30 @@ pub struct Agent {
     /// Requests answered since the last restart, for `RestartSchedule::AfterRequests`.
     answered_since_boot: u64,
     v3: Option<V3Layer>,
+    /// Where linkDown/linkUp go (SNMPv2-Trap with the target's community).
+    notify: Vec<NotifyTarget>,
+    /// Per flapping link, the state changes already announced since the (re)start.
+    announced: Vec<u128>,
+    next_trap_id: i64,
 }
+
+/// A notification receiver: SNMPv2c traps to `addr` with `community`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NotifyTarget {
+    pub addr: SocketAddr,
+    pub community: Community,
+}
+
+impl fmt::Debug for NotifyTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Community's own Debug redacts the secret.
+        write!(f, "{} {:?}", self.addr, self.community)
+    }
+}
+
+/// At most this many changes of one link are announced at once (an agent woken late sends
+/// the last ones, not a flood).
+const MAX_ANNOUNCED: u128 = 4;
 
 impl Agent {
     /// An agent serving `store`, which was built (booted) at the agent's start.
@@ -322,7 +345,77 @@ impl Agent {
             boots,
             answered_since_boot: 0,
             v3,
+            notify: Vec::new(),
+            announced: Vec::new(),
+            next_trap_id: 1,
         }
+    }
+
+    /// Sends linkDown/linkUp of the store's flapping links to `targets` (see
+    /// `poll_timeout` and `handle_timeout`).
+    #[must_use]
+    pub fn with_notifications(mut self, targets: Vec<NotifyTarget>) -> Agent {
+        self.notify = targets;
+        self.announced = vec![0; self.store.flaps().len()];
+        self
+    }
+
+    /// When `handle_timeout` has something to send: the next change of a flapping link,
+    /// if anyone is to be told.
+    pub fn poll_timeout(&self) -> Option<std::time::Instant> {
+        if self.notify.is_empty() {
+            return None;
+        }
+        let booted = self.store.booted();
+        self.store
+            .flaps()
+            .iter()
+            .zip(&self.announced)
+            .filter(|(f, _)| !f.period.is_zero())
+            .map(|(f, done)| {
+                let next = u32::try_from(done + 1).unwrap_or(u32::MAX);
+                booted + f.period * next
+            })
+            .min()
+    }
+
+    /// The notifications due at `now`: one SNMPv2-Trap per link change per target
+    /// (RFC 3416 section 4.2.6), with the sysUpTime of the change.
+    pub fn handle_timeout(&mut self, now: std::time::Instant) -> Vec<Transmit> {
+        let mut out = Vec::new();
+        let booted = self.store.booted();
+        let since = now.saturating_duration_since(booted);
+        for (i, flap) in self.store.flaps().to_vec().iter().enumerate() {
+            let Some(done) = self.announced.get(i).copied() else {
+                continue;
+            };
+            let changes = flap.changes(since);
+            for change in (done + 1).max(changes.saturating_sub(MAX_ANNOUNCED - 1))..=changes {
+                let at = flap.period * u32::try_from(change).unwrap_or(u32::MAX);
+                let up = change % 2 == 0;
+                let admin = match self.store.get(
+                    &crate::proto::Oid::from(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 7, flap.if_index][..]),
+                    now,
+                ) {
+                    super::store::Lookup::Found(v) => v,
+                    _ => crate::proto::Value::Integer(1),
+                };
+                let varbinds = flap.notification(up, (at.as_millis() / 10) as u32, admin);
+                for target in &self.notify {
+                    let id = RequestId(self.next_trap_id);
+                    // Request ids stay in 1..=i32::MAX.
+                    self.next_trap_id = self.next_trap_id % i64::from(i32::MAX) + 1;
+                    let pdu = Pdu::request(PduType::TrapV2, id, varbinds.clone());
+                    out.push(Transmit {
+                        send_at: now,
+                        dest: target.addr,
+                        payload: community_message(Version::V2c, &target.community, pdu),
+                    });
+                }
+            }
+            self.announced[i] = changes.max(done);
+        }
+        out
     }
 
     /// An agent serving `snapshot`, started at `now`.
@@ -369,6 +462,8 @@ impl Agent {
     /// `times` restarts, the last one at `at`.
     fn restart_times(&mut self, at: Instant, times: u32) {
         self.store.restart(at);
+        // The links start their schedule again with the agent.
+        self.announced.iter_mut().for_each(|a| *a = 0);
         self.boots = BootCount(self.boots.0.saturating_add(times));
         self.stats.restarts += u64::from(times);
         self.answered_since_boot = 0;

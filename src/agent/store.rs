@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
+use super::flap::{Flap, LinkObject};
 use super::snapshot::{
     Access, Constraints, Initial, Rate, RateRule, STANDARD_WRITABLE, Snapshot, SnapshotObject,
 };
@@ -178,8 +179,15 @@ enum Behaviour {
     Fixed,
     /// TimeTicks since the agent's (re)start.
     Uptime,
-    /// A Counter32/Counter64 at `base` when `since`, advancing at `rate`.
-    Counter { rate: Rate, since: Instant },
+    /// A Counter32/Counter64 at `base` when `since`, advancing at `rate` (only while its
+    /// link is up, when it belongs to a flapping link: an index into `flaps`).
+    Counter {
+        rate: Rate,
+        since: Instant,
+        link: Option<usize>,
+    },
+    /// ifOperStatus or ifLastChange of a flapping link.
+    Link(usize, LinkObject),
     /// One of the agent's own snmp group counters.
     Snmp(SnmpCounter),
     /// An object of the agent's SNMPv3 engine.
@@ -229,6 +237,8 @@ pub struct StoreOptions {
     pub writable: Vec<Oid>,
     /// False freezes every counter (`--no-rates`); sysUpTime still moves.
     pub rates: bool,
+    /// Links that go down and up on a schedule (`--flap`).
+    pub flaps: Vec<Flap>,
 }
 
 impl Default for StoreOptions {
@@ -237,6 +247,7 @@ impl Default for StoreOptions {
             rate_rules: Vec::new(),
             writable: Vec::new(),
             rates: true,
+            flaps: Vec::new(),
         }
     }
 }
@@ -248,6 +259,7 @@ pub struct ObjectStore {
     booted: Instant,
     snmp: SnmpGroup,
     engine: EngineValues,
+    flaps: Vec<Flap>,
 }
 
 impl ObjectStore {
@@ -295,9 +307,30 @@ impl ObjectStore {
                     } else {
                         Rate::ZERO
                     };
-                    (v.clone(), Behaviour::Counter { rate, since: now })
+                    let link = options
+                        .flaps
+                        .iter()
+                        .position(|f| f.owns(&o.oid, v).is_some());
+                    (
+                        v.clone(),
+                        Behaviour::Counter {
+                            rate,
+                            since: now,
+                            link,
+                        },
+                    )
                 }
-                Initial::Fixed(v) => (v.clone(), Behaviour::Fixed),
+                Initial::Fixed(v) => {
+                    let link = options.flaps.iter().enumerate().find_map(|(i, f)| {
+                        f.owns(&o.oid, v)
+                            .filter(|w| *w != LinkObject::Counter)
+                            .map(|w| (i, w))
+                    });
+                    match link {
+                        Some((i, what)) => (v.clone(), Behaviour::Link(i, what)),
+                        None => (v.clone(), Behaviour::Fixed),
+                    }
+                }
             };
             objects.insert(
                 o.oid.clone(),
@@ -322,7 +355,13 @@ impl ObjectStore {
             booted: now,
             snmp: SnmpGroup::default(),
             engine: EngineValues::default(),
+            flaps: options.flaps.clone(),
         }
+    }
+
+    /// The flapping links.
+    pub fn flaps(&self) -> &[Flap] {
+        &self.flaps
     }
 
     /// Serves the SNMPv3 engine's objects from now on (replacing any the snapshot has),
@@ -394,6 +433,7 @@ impl ObjectStore {
                 }
                 Behaviour::Fixed
                 | Behaviour::Uptime
+                | Behaviour::Link(..)
                 | Behaviour::Snmp(_)
                 | Behaviour::Engine(_) => {}
             }
@@ -406,8 +446,15 @@ impl ObjectStore {
             Behaviour::Uptime => {
                 Value::TimeTicks(ticks(now.saturating_duration_since(self.booted)))
             }
-            Behaviour::Counter { rate, since } => {
-                let gained = rate.advance(now.saturating_duration_since(*since));
+            Behaviour::Counter { rate, since, link } => {
+                let elapsed = match link.and_then(|i| self.flaps.get(i)) {
+                    Some(flap) => flap.up_time(
+                        since.saturating_duration_since(self.booted),
+                        now.saturating_duration_since(self.booted),
+                    ),
+                    None => now.saturating_duration_since(*since),
+                };
+                let gained = rate.advance(elapsed);
                 match object.value {
                     Value::Counter32(base) => Value::Counter32(base.wrapping_add(gained as u32)),
                     Value::Counter64(base) => Value::Counter64(base.wrapping_add(gained)),
@@ -416,6 +463,19 @@ impl ObjectStore {
             }
             Behaviour::Snmp(counter) => Value::Counter32(self.snmp.get(*counter) as u32),
             Behaviour::Engine(object) => self.engine_value(object, now),
+            Behaviour::Link(i, what) => {
+                let Some(flap) = self.flaps.get(*i) else {
+                    return object.value.clone();
+                };
+                let since_boot = now.saturating_duration_since(self.booted);
+                match what {
+                    LinkObject::OperStatus => {
+                        Value::Integer(if flap.is_up(since_boot) { 1 } else { 2 })
+                    }
+                    LinkObject::LastChange => Value::TimeTicks(ticks(flap.last_change(since_boot))),
+                    LinkObject::Counter => object.value.clone(),
+                }
+            }
         }
     }
 
@@ -514,7 +574,11 @@ impl ObjectStore {
         if let Some(object) = self.objects.get_mut(oid) {
             object.value = value;
             object.behaviour = match object.behaviour {
-                Behaviour::Counter { rate, .. } => Behaviour::Counter { rate, since: now },
+                Behaviour::Counter { rate, link, .. } => Behaviour::Counter {
+                    rate,
+                    since: now,
+                    link,
+                },
                 _ => Behaviour::Fixed,
             };
         }
@@ -526,7 +590,7 @@ impl ObjectStore {
         self.objects.get(oid).is_some_and(|o| match &o.behaviour {
             Behaviour::Fixed => false,
             Behaviour::Counter { rate, .. } => !rate.is_zero(),
-            Behaviour::Uptime | Behaviour::Snmp(_) => true,
+            Behaviour::Uptime | Behaviour::Snmp(_) | Behaviour::Link(..) => true,
             Behaviour::Engine(object) => {
                 matches!(object, EngineObject::Time | EngineObject::Counter(_))
             }

@@ -7,10 +7,12 @@ pub mod delta;
 pub mod demo;
 pub mod df;
 pub mod docs;
+pub mod exporter;
 pub mod mibs;
 pub mod netstat;
 pub mod notify;
 pub mod options;
+pub mod poll;
 pub mod request;
 /// Moved to `session::snmpconf`; the old path stays for callers.
 pub use crate::session::snmpconf;
@@ -18,6 +20,7 @@ pub mod status;
 pub mod table;
 pub mod translate;
 pub mod traps;
+pub mod tui;
 pub mod walk;
 
 use std::io::Write;
@@ -123,6 +126,10 @@ pub enum Command {
     Translate(translate::TranslateArgs),
     /// MIB modules loaded, their status and problems (-d), as text or JSON
     Mibs(mibs::MibsArgs),
+    /// Prometheus exporter: snmp_exporter's generator.yml compiled from the MIBs, /snmp
+    Exporter(exporter::ExporterArgs),
+    /// Poll a fleet: system group and interfaces (with rates) per agent per round, as JSON
+    Poll(poll::PollArgs),
     /// Trap and inform daemon: receive, show with MIB names, log, relay, run handlers
     Traps(Box<traps::TrapsArgs>),
     /// Send a trap: snmptrap's arguments (v1, v2c, v3 from our own engine id)
@@ -133,6 +140,8 @@ pub enum Command {
     Man(docs::ManArgs),
     /// Print the shell completion script for bash, zsh or fish
     Completions(docs::CompletionsArgs),
+    /// The terminal UI: browse MIBs, and with an AGENT get, walk, watch and set from the tree
+    Tui(tui::TuiArgs),
 }
 
 impl Command {
@@ -151,8 +160,11 @@ impl Command {
             Command::Netstat(a) => Some(&a.request.mib),
             Command::Translate(a) => Some(&a.mib),
             Command::Mibs(a) => Some(&a.mib),
+            Command::Exporter(a) => Some(&a.mib),
+            Command::Poll(a) => Some(&a.mib),
             Command::Traps(a) => Some(&a.mib),
             Command::Trap(a) | Command::Inform(a) => Some(&a.mib),
+            Command::Tui(a) => Some(&a.mib),
             Command::Demo(_)
             | Command::Decode(_)
             | Command::Agent(_)
@@ -178,6 +190,10 @@ fn parse(args: Vec<String>) -> Result<Cli, clap::Error> {
 
 /// Parses the process arguments (with Net-SNMP's detached `-CE OID` joined) and runs.
 pub async fn main_with_args(args: Vec<String>) -> Outcome {
+    // `mibscope` alone on a terminal opens the MIB browser.
+    if args.len() == 1 && tui::on_a_terminal() {
+        return finish(tui::run(tui::TuiArgs::offline()).await);
+    }
     let args = options::normalize_net_snmp_args(args);
     let cli = match parse(args) {
         Ok(cli) => cli,
@@ -211,12 +227,19 @@ pub async fn main_with_args(args: Vec<String>) -> Outcome {
         Command::Agent(a) => agent::run(a).await,
         Command::Translate(a) => translate::run(&a),
         Command::Mibs(a) => mibs::run(&a),
+        Command::Exporter(a) => exporter::run(a).await,
+        Command::Poll(a) => poll::run(a).await,
         Command::Traps(a) => traps::run(*a).await,
         Command::Trap(a) => notify::run(a, false).await,
         Command::Inform(a) => notify::run(a, true).await,
         Command::Man(a) => docs::man(&a),
         Command::Completions(a) => docs::completions(&a),
+        Command::Tui(a) => tui::run(a).await,
     };
+    finish(result)
+}
+
+fn finish(result: Result<Outcome, CliError>) -> Outcome {
     match result {
         Ok(outcome) => outcome,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::BrokenPipe,

@@ -212,15 +212,20 @@ impl AgentOptions {
         for w in defaults.warnings() {
             eprintln!("mibscope: warning: {w}");
         }
-        let options = self.target_options();
+        let options = self.checked_target_options()?;
         defaults.version(&options)?;
+        Ok(defaults.target(&options).await?)
+    }
+
+    /// `target_options`, with -t checked (seconds, more than 0).
+    pub fn checked_target_options(&self) -> Result<TargetOptions, CliError> {
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout < 86_400.0) {
             return Err(CliError::Usage(format!(
                 "bad timeout -t {}: give seconds, more than 0 and less than 86400 (fractions allowed, as in -t 0.5)",
                 self.timeout
             )));
         }
-        Ok(defaults.target(&options).await?)
+        Ok(self.target_options())
     }
 }
 

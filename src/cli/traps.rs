@@ -179,7 +179,7 @@ fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::Usage(e.to_string())
 }
 
-fn read_config(path: &PathBuf) -> Result<TrapsConfig, CliError> {
+pub(crate) fn read_config(path: &PathBuf) -> Result<TrapsConfig, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let config =
@@ -520,12 +520,13 @@ pub async fn run(args: TrapsArgs) -> Result<Outcome, CliError> {
     // Names only when something prints them (a handler-only daemon never loads MIBs).
     let names = super::options::output_names();
     let mut options = settings.options.clone();
-    let background = match BackgroundListener::start(options.clone()) {
+    // The feed is subscribed before the first datagram is read: nothing accepted is lost.
+    let (background, mut feed) = match BackgroundListener::start(options.clone(), settings.queue) {
         Ok(b) => b,
         Err(e) if settings.skip_unavailable => {
             // The default addresses: IPv6 may be missing on this host.
             options.listen.retain(SocketAddr::is_ipv4);
-            BackgroundListener::start(options).map_err(|_| CliError::Io(e))?
+            BackgroundListener::start(options, settings.queue).map_err(|_| CliError::Io(e))?
         }
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
             return Err(CliError::Usage(format!(
@@ -564,7 +565,6 @@ pub async fn run(args: TrapsArgs) -> Result<Outcome, CliError> {
             }
         );
     }
-    let mut feed = listener.subscribe(settings.queue);
     let overflow = feed.overflow_counter();
     let mut events = listener.events(1024);
     let counters = Arc::new(SinkCounters::default());

@@ -136,6 +136,16 @@ struct EventFeed {
     tx: mpsc::Sender<ListenerEvent>,
 }
 
+fn subscribe(shared: &Shared, capacity: usize) -> Subscription {
+    let (tx, rx) = mpsc::channel(capacity.max(1));
+    let overflow = Arc::new(AtomicU64::new(0));
+    lock(&shared.subscribers).push(Subscriber {
+        tx,
+        overflow: Arc::clone(&overflow),
+    });
+    Subscription { rx, overflow }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -156,6 +166,27 @@ impl Listener {
     /// Binds every address and starts one reception task per socket on the current
     /// runtime. Keys are derived here (milliseconds per pass-phrase user).
     pub async fn spawn(options: ListenerOptions) -> io::Result<Listener> {
+        Self::spawn_with(options, |_| ()).await
+    }
+
+    /// As `spawn`, with a subscription registered before the first datagram is read, so
+    /// no notification is accepted before someone takes it (a daemon's main feed).
+    pub async fn spawn_subscribed(
+        options: ListenerOptions,
+        capacity: usize,
+    ) -> io::Result<(Listener, Subscription)> {
+        let mut feed = None;
+        let listener = Self::spawn_with(options, |shared| {
+            feed = Some(subscribe(shared, capacity));
+        })
+        .await?;
+        Ok((listener, feed.expect("subscribed before reception")))
+    }
+
+    async fn spawn_with(
+        options: ListenerOptions,
+        before_reception: impl FnOnce(&Shared),
+    ) -> io::Result<Listener> {
         let (sockets, granted) = bind(&options)?;
         let addrs = sockets
             .iter()
@@ -163,6 +194,7 @@ impl Listener {
             .collect::<io::Result<Vec<_>>>()?;
         let shared = Arc::new(Shared::default());
         *lock(&shared.stats) = vec![ReceiverStats::default(); sockets.len()];
+        before_reception(&shared);
         let (stop, stopped) = watch::channel(false);
         let started = Instant::now();
         let mut tasks = Vec::new();
@@ -207,13 +239,7 @@ impl Listener {
 
     /// A new feed of every notification accepted from now on.
     pub fn subscribe(&self, capacity: usize) -> Subscription {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
-        let overflow = Arc::new(AtomicU64::new(0));
-        lock(&self.shared.subscribers).push(Subscriber {
-            tx,
-            overflow: Arc::clone(&overflow),
-        });
-        Subscription { rx, overflow }
+        subscribe(&self.shared, capacity)
     }
 
     /// Drops and learned engine ids, for logging (one feed; a new call replaces it). Full
@@ -269,8 +295,12 @@ pub struct BackgroundListener {
 }
 
 impl BackgroundListener {
-    /// Binds and starts receiving; returns once the sockets are bound.
-    pub fn start(options: ListenerOptions) -> io::Result<BackgroundListener> {
+    /// Binds and starts receiving; returns once the sockets are bound, with a
+    /// subscription of `capacity` that was in place before the first datagram was read.
+    pub fn start(
+        options: ListenerOptions,
+        capacity: usize,
+    ) -> io::Result<(BackgroundListener, Subscription)> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (exit, exit_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -287,9 +317,9 @@ impl BackgroundListener {
                     }
                 };
                 runtime.block_on(async move {
-                    match Listener::spawn(options).await {
-                        Ok(listener) => {
-                            let _ = ready_tx.send(Ok(listener));
+                    match Listener::spawn_subscribed(options, capacity).await {
+                        Ok(started) => {
+                            let _ = ready_tx.send(Ok(started));
                             let _ = exit_rx.await;
                         }
                         Err(e) => {
@@ -298,14 +328,17 @@ impl BackgroundListener {
                     }
                 });
             })?;
-        let listener = ready_rx
+        let (listener, feed) = ready_rx
             .recv()
             .map_err(|_| io::Error::other("the listener thread ended before binding"))??;
-        Ok(BackgroundListener {
-            listener: Some(listener),
-            exit: Some(exit),
-            thread: Some(thread),
-        })
+        Ok((
+            BackgroundListener {
+                listener: Some(listener),
+                exit: Some(exit),
+                thread: Some(thread),
+            },
+            feed,
+        ))
     }
 
     pub fn listener(&self) -> &Listener {
@@ -566,5 +599,31 @@ mod tests {
             events.recv().await,
             Some(ListenerEvent::Dropped { .. })
         ));
+    }
+
+    #[test]
+    fn the_daemons_feed_is_there_before_the_first_datagram() {
+        // Datagrams sent the moment the sockets are bound, before the caller could have
+        // subscribed: every one reaches the feed that came with the start.
+        let (background, mut feed) = BackgroundListener::start(options(), 100).unwrap();
+        let addr = background.listener().local_addrs()[0];
+        let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        for id in 1..=10 {
+            sender.send_to(&trap(id), addr).unwrap();
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let ids = runtime.block_on(async {
+            let stats = background.shutdown().await;
+            assert_eq!(stats.accepted, 10);
+            let mut ids = Vec::new();
+            while let Some(n) = feed.recv().await {
+                ids.push(n.request_id.0);
+            }
+            ids
+        });
+        assert_eq!(ids, (1..=10).collect::<Vec<_>>());
     }
 }
