@@ -468,23 +468,27 @@ mod tests {
 
     /// An agent over a sorted list of OIDs, answering at most `limit` varbinds (a size
     /// limit, as RFC 3416 4.2.3 lets an agent answer fewer repetitions).
+    /// A parallel walk's request: non-repeaters, max-repetitions and OIDs of its GetBulk.
+    fn bulk(op: &Operation) -> (usize, u32, &[Oid]) {
+        match op {
+            Operation::GetBulk {
+                non_repeaters,
+                max_repetitions,
+                oids,
+            } => (*non_repeaters as usize, max_repetitions.0, oids),
+            _ => panic!("not a GetBulk: {op:?}"),
+        }
+    }
+
     fn answer(tree: &[Oid], op: &Operation, limit: usize) -> Response {
-        let Operation::GetBulk {
-            non_repeaters,
-            max_repetitions,
-            oids,
-        } = op
-        else {
-            unreachable!("{op:?}")
-        };
+        let (np, max_repetitions, oids) = bulk(op);
         let next = |cur: &Oid| match tree.iter().find(|o| *o > cur) {
             Some(o) => VarBind::new(o.clone(), Value::Integer(1)),
             None => VarBind::new(cur.clone(), Value::EndOfMibView),
         };
-        let np = *non_repeaters as usize;
         let mut varbinds: Vec<VarBind> = oids[..np].iter().map(next).collect();
         let mut at: Vec<Oid> = oids[np..].to_vec();
-        'rows: for _ in 0..max_repetitions.0 {
+        'rows: for _ in 0..max_repetitions {
             for cur in &mut at {
                 if varbinds.len() == limit {
                     break 'rows;
@@ -632,16 +636,9 @@ mod tests {
             pending.extend(w.poll_operations());
             most_in_flight = most_in_flight.max(pending.len());
             for (_, op) in &pending {
-                let Operation::GetBulk {
-                    non_repeaters,
-                    max_repetitions,
-                    oids,
-                } = op
-                else {
-                    panic!("{op:?}")
-                };
-                let walkers = oids.len() - *non_repeaters as usize;
-                let asked = *non_repeaters as usize + walkers * max_repetitions.0 as usize;
+                let (non_repeaters, max_repetitions, oids) = bulk(op);
+                let walkers = oids.len() - non_repeaters;
+                let asked = non_repeaters + walkers * max_repetitions as usize;
                 assert!(asked <= 100, "{op:?}");
                 most_walkers = most_walkers.max(walkers);
             }
