@@ -129,3 +129,36 @@ fn parallel_equals_serial_and_falls_back_on_a_bad_agent() {
     let bad = mibscope(&["bulkwalk", "-Cparallel=0", "-v2c", "-c", "public", &target]);
     assert!(stderr(&bad).contains("1..64"), "{}", stderr(&bad));
 }
+
+#[test]
+fn progress_shows_on_a_terminal_and_is_cleared_at_the_end() {
+    // A distant switch: every answer 150 ms late, so the walk lasts long enough to see.
+    let slow = frozen_switch(Faults {
+        delay: std::time::Duration::from_millis(150),
+        ..Faults::default()
+    });
+    let target = spec(slow.local_addr());
+    let dir = tempdir("progress");
+    let out = dir.join("walk.txt");
+    // stdout to a file, stderr the terminal.
+    let command = format!(
+        "{MIBSCOPE} bulkwalk -m '' -On -v2c -c public -Cr5 -Cparallel=2 {target} .1.3.6.1.2.1.2 \
+         > {}; echo walk-over; sleep 60",
+        out.display()
+    );
+    let Some(term) = common::tmux::Tmux::start(&command, 100, 12) else {
+        return;
+    };
+    let during = term.wait_for(" varbinds, ");
+    assert!(during.contains("/s"), "{during}");
+    let after = term.wait_for("walk-over");
+    assert!(!after.contains("varbinds"), "{after}");
+    term.kill();
+    // The walk itself is whole, and the file holds no trace of the bar.
+    let near = frozen_switch(Faults::default());
+    let near = spec(near.local_addr());
+    let serial = mibscope_numeric(&["bulkwalk", "-v2c", "-c", "public", &near, ".1.3.6.1.2.1.2"]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written, stdout(&serial));
+    assert!(written.lines().count() > 100);
+}

@@ -1,6 +1,7 @@
 //! `decode`: prints a captured SNMP message of any version (hex on the command line, hex or
-//! raw bytes in a file, Net-SNMP `-d` dumps), with the deviations from strict BER the lenient
-//! decoder tolerated and a strict decoder's verdict.
+//! raw bytes in a file), or every packet of a `-d` run's output (`output::packet_dump`), with
+//! the deviations from strict BER the lenient decoder tolerated and a strict decoder's
+//! verdict.
 //!
 //! SNMPv3: the header and the USM security parameters (RFC 3414 section 2.4) are always
 //! shown. Given credentials (Net-SNMP's `-u -l -a -A -x -X -e`, `-3m -3k -3M -3K`, pass
@@ -19,6 +20,7 @@ use clap::Args;
 use super::options::{KeyKind, key_source};
 use super::{CliError, Outcome};
 use crate::output::OutputOptions;
+use crate::output::packet_dump;
 use crate::proto::message::{ScopedPdu, ScopedPduData, V3Message};
 use crate::proto::pdu::TrapV1;
 use crate::proto::usm::trial::{AuthOutcome, AuthTrial, PrivOutcome, PrivTrial, auth_candidates};
@@ -40,7 +42,8 @@ Example: mibscope decode -f capture.txt -u sha-aes -a SHA -x AES (pass phrases i
 $MIBSCOPE_AUTH_PASS and $MIBSCOPE_PRIV_PASS)"
 )]
 pub struct DecodeArgs {
-    /// Read the message from FILE (hex text, a Net-SNMP -d dump, or raw bytes; - for stdin)
+    /// Read the message from FILE (hex text, raw bytes, or the whole output of a Net-SNMP or
+    /// mibscope `-d` run, every packet in it decoded under its header line; - for stdin)
     #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<String>,
     /// Show the community string instead of hiding it
@@ -135,6 +138,7 @@ impl DecodeCredentials {
 }
 
 pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
+    let checker = args.credentials.checker()?;
     let bytes = match &args.file {
         Some(path) => {
             let mut raw = Vec::new();
@@ -144,7 +148,18 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
                 raw = std::fs::read(path)
                     .map_err(|e| CliError::Usage(format!("cannot read {path}: {e}")))?;
             }
-            match std::str::from_utf8(&raw).ok().and_then(parse_hex_dump) {
+            let text = std::str::from_utf8(&raw).ok();
+            let dump = match text {
+                Some(t) => packet_dump::read(t).map_err(|e| {
+                    CliError::Usage(format!("{}: {e}", crate::proto::oid::elide(path)))
+                })?,
+                None => None,
+            };
+            if let Some(packets) = dump {
+                let (report, ok) = describe_dump(&packets, args.show_secrets, checker.as_ref());
+                return print_report(&report, ok);
+            }
+            match text.and_then(parse_hex_dump) {
                 Some(b) => b,
                 None => raw,
             }
@@ -157,14 +172,48 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
         None => parse_hex_dump(&args.hex.join(" "))
             .ok_or_else(|| CliError::Usage("the arguments are not hex bytes".into()))?,
     };
-    let checker = args.credentials.checker()?;
     let (report, ok) = describe_with(&bytes, args.show_secrets, checker.as_ref());
-    print!("{report}");
+    print_report(&report, ok)
+}
+
+/// Prints a report; failure when a message did not decode or failed a check.
+fn print_report(report: &str, ok: bool) -> Result<Outcome, CliError> {
+    use std::io::Write as _;
+    std::io::stdout().lock().write_all(report.as_bytes())?;
     Ok(if ok {
         Outcome::Success
     } else {
         Outcome::Failure
     })
+}
+
+/// Every packet of a `-d` dump, each under its header line; the flag says whether every
+/// one decoded and passed the checks asked for.
+pub fn describe_dump(
+    packets: &[packet_dump::DumpedPacket],
+    show_secrets: bool,
+    checker: Option<&Checker>,
+) -> (String, bool) {
+    let mut s = String::new();
+    let mut all_ok = true;
+    for (i, p) in packets.iter().enumerate() {
+        let (report, ok) = describe_with(&p.bytes, show_secrets, checker);
+        all_ok &= ok;
+        if i > 0 {
+            s.push('\n');
+        }
+        let _ = writeln!(s, "Packet {} of {}: {}", i + 1, packets.len(), p.header);
+        if p.bytes.len() != p.announced {
+            let _ = writeln!(
+                s,
+                "  (the dump holds {} of the {} bytes its header announces: cut short?)",
+                p.bytes.len(),
+                p.announced
+            );
+        }
+        s.push_str(&report);
+    }
+    (s, all_ok)
 }
 
 /// Reads hex text: plain pairs (`30 29 02 ...`, `302902...`, `0x30,0x29`) or Net-SNMP's
@@ -178,14 +227,7 @@ pub fn parse_hex_dump(text: &str) -> Option<Vec<u8>> {
             continue;
         }
         // Net-SNMP dump: "0000: " then up to 16 bytes, then the ASCII column after 3+ spaces.
-        let body = match line.split_once(": ") {
-            Some((offset, rest))
-                if offset.len() == 4 && offset.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                rest.split("   ").next().unwrap_or("")
-            }
-            _ => line,
-        };
+        let body = packet_dump::hex_part(line).unwrap_or(line);
         let cleaned: String = body
             .replace("0x", " ")
             .replace("0X", " ")

@@ -206,6 +206,24 @@ fn list(args: &MibsArgs) -> Result<Outcome, CliError> {
     for e in &loaded.report.unreadable {
         writeln!(out, "unreadable: {e}")?;
     }
+    let not_mibs = mib
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == crate::mib::Code::NoModule && d.severity == Severity::Note)
+        .count();
+    if not_mibs > 0 && !(args.diagnostics && min_severity == Severity::Note) {
+        writeln!(
+            out,
+            "{not_mibs} file{} in the MIB directories hold{} no MIB module (mibscope mibs -d --severity note says what {})",
+            if not_mibs == 1 { "" } else { "s" },
+            if not_mibs == 1 { "s" } else { "" },
+            if not_mibs == 1 {
+                "it holds"
+            } else {
+                "they hold"
+            },
+        )?;
+    }
     if !args.diagnostics
         && (counts[ModuleStatus::Failed as usize] > 0
             || counts[ModuleStatus::LoadedWithWarnings as usize] > 0)

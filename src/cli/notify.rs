@@ -17,7 +17,6 @@ use clap::Args;
 use super::options::{AgentOptions, MibArgs, parse_oid};
 use super::request::varbind_triples;
 use super::{CliError, Outcome, report_request_error};
-use crate::net::Client;
 use crate::net::target::AgentSpec;
 use crate::proto::engine::{Operation, Security, Target, UsmTarget};
 use crate::proto::pdu::{GenericTrap, TrapV1};
@@ -220,7 +219,7 @@ pub async fn run(args: NotifyArgs, inform: bool) -> Result<Outcome, CliError> {
     let mut target = (*resolved).clone();
     target.addr = addr;
     let version = target.security.version();
-    let client = Client::bind().await?;
+    let client = args.agent.client().await?;
     if inform {
         if version == Version::V1 {
             return Err(CliError::Usage(

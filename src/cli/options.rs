@@ -48,6 +48,11 @@ pub struct AgentOptions {
     #[command(flatten)]
     pub v3: V3Options,
 
+    /// Dump every packet sent and received on stderr, in hex, as Net-SNMP's -d does (read
+    /// it back with `mibscope decode -f FILE`)
+    #[arg(short = 'd')]
+    pub dump: bool,
+
     /// Agent: host, host:port, udp:host:port, udp6:[::1]:161
     #[arg(value_name = "AGENT")]
     pub agent: String,
@@ -170,6 +175,7 @@ impl std::fmt::Debug for AgentOptions {
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("v3", &self.v3)
+            .field("dump", &self.dump)
             .field("agent", &self.agent)
             .finish()
     }
@@ -223,6 +229,33 @@ impl AgentOptions {
     }
 }
 
+impl AgentOptions {
+    /// The client to send with: with `-d`, every datagram is dumped on stderr.
+    pub async fn client(&self) -> Result<Client, CliError> {
+        let log = self
+            .dump
+            .then(|| Arc::new(StderrDump) as Arc<dyn crate::net::PacketLog>);
+        Ok(Client::bind_with_log(log).await?)
+    }
+}
+
+/// `-d`: each datagram on stderr as Net-SNMP dumps it, in one write.
+struct StderrDump;
+
+impl crate::net::PacketLog for StderrDump {
+    fn datagram(&self, d: &crate::net::Datagram<'_>) {
+        use crate::output::packet_dump::{Direction, write};
+        use std::io::Write as _;
+        let direction = match d.direction {
+            crate::net::Direction::Sent => Direction::Sent,
+            crate::net::Direction::Received => Direction::Received,
+        };
+        let mut text = String::new();
+        write(&mut text, direction, d.peer, d.local, d.bytes);
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
 impl V3Options {
     /// These options as the session module's plain values.
     pub fn usm_options(&self) -> UsmOptions {
@@ -269,7 +302,7 @@ impl RequestOptions {
         Ok(Session {
             target: self.agent.target().await?,
             output: self.output.options()?,
-            client: Client::bind().await?,
+            client: self.agent.client().await?,
             label: self.agent.agent.clone(),
         })
     }
@@ -385,7 +418,10 @@ fn module_files(spec: &str) -> (Option<String>, Vec<String>) {
             Ok(bytes) => {
                 let names = crate::mib::scan_module_names(&bytes);
                 if names.is_empty() {
-                    eprintln!("mibscope: {entry} defines no MIB module");
+                    eprintln!(
+                        "mibscope: {entry} defines no MIB module: it is {}",
+                        crate::mib::NotAMib::of(&bytes).message()
+                    );
                 }
                 entries.extend(names);
                 if let Some(dir) = path.parent() {

@@ -140,9 +140,12 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     while let Some(item) = walker.next().await {
         match item {
             WalkItem::Step(step) => {
-                for vb in &step.yielded {
-                    write_varbind_named(&mut out, vb, &output, names)?;
-                }
+                progress.print(&mut out, |out| {
+                    for vb in &step.yielded {
+                        write_varbind_named(out, vb, &output, names)?;
+                    }
+                    Ok(())
+                })?;
                 progress.update(walker.count());
                 match step.finished {
                     None => {}
@@ -212,14 +215,22 @@ impl AnyWalker {
 }
 
 /// A bar with the count and the rate on stderr, when stderr is a terminal; nothing in
-/// pipes and files.
-struct Progress(Option<indicatif::ProgressBar>);
+/// pipes and files. When stdout is that terminal too, lines are printed with the bar
+/// taken off the screen, so neither overwrites the other.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    stdout_terminal: bool,
+}
 
 impl Progress {
     fn new(wanted: bool) -> Progress {
         use std::io::IsTerminal;
+        let stdout_terminal = std::io::stdout().is_terminal();
         if !wanted || !std::io::stderr().is_terminal() {
-            return Progress(None);
+            return Progress {
+                bar: None,
+                stdout_terminal,
+            };
         }
         let bar = indicatif::ProgressBar::new_spinner();
         if let Ok(style) =
@@ -227,17 +238,36 @@ impl Progress {
         {
             bar.set_style(style);
         }
-        Progress(Some(bar))
+        Progress {
+            bar: Some(bar),
+            stdout_terminal,
+        }
+    }
+
+    /// Runs `lines` writing to `out`; when the bar shares the terminal with stdout, with the
+    /// bar cleared meanwhile and the lines flushed before it is drawn again.
+    fn print<W: Write>(
+        &self,
+        out: &mut W,
+        lines: impl FnOnce(&mut W) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match &self.bar {
+            Some(bar) if self.stdout_terminal => bar.suspend(|| {
+                lines(out)?;
+                out.flush()
+            }),
+            _ => lines(out),
+        }
     }
 
     fn update(&self, count: usize) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.set_position(count as u64);
         }
     }
 
     fn finish(&self) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }

@@ -92,10 +92,14 @@ pub enum Relaxation {
     /// live in other modules; the import is redirected as Net-SNMP does (parse.c
     /// `module_map`).
     ObsoleteModuleName,
+    /// A SYNTAX of `SEQUENCE OF` something that is not a row type (`SEQUENCE OF INTEGER`,
+    /// `SEQUENCE OF OCTET STRING`, `SEQUENCE OF Integer32`): RFC 2578 section 7.1.12 has a
+    /// table's SYNTAX name its row's SEQUENCE. The object is kept as a table without rows.
+    SequenceOfBuiltin,
 }
 
 impl Relaxation {
-    pub const ALL: [Relaxation; 18] = [
+    pub const ALL: [Relaxation; 19] = [
         Relaxation::SmiMixed,
         Relaxation::TrailingComma,
         Relaxation::MissingSemicolon,
@@ -114,6 +118,7 @@ impl Relaxation {
         Relaxation::DigitLeadingName,
         Relaxation::KeywordImported,
         Relaxation::ObsoleteModuleName,
+        Relaxation::SequenceOfBuiltin,
     ];
 
     /// The stable name, also the diagnostic code.
@@ -137,6 +142,7 @@ impl Relaxation {
             Relaxation::DigitLeadingName => "digit-leading-name",
             Relaxation::KeywordImported => "keyword-imported",
             Relaxation::ObsoleteModuleName => "obsolete-module-name",
+            Relaxation::SequenceOfBuiltin => "sequence-of-builtin",
         }
     }
 

@@ -43,7 +43,7 @@ pub use ast::{
 };
 pub use diag::{Code, Diagnostic, Pos, Relaxation, RelaxationSet, Severity};
 pub use names::{ObjectAt, OidName};
-pub use parser::scan_module_names;
+pub use parser::{NotAMib, scan_module_names};
 pub use resolve::{CompileOptions, Compiler};
 pub use search::SearchHit;
 pub use syntax::TypeInfo;
@@ -51,5 +51,7 @@ pub use tree::{
     DefRef, IndexPart, LookupError, Mib, MibStats, ModuleInfo, NodeRef, ObjectClass, Resolved,
 };
 
+#[cfg(test)]
+mod cause_tests;
 #[cfg(test)]
 mod tests;

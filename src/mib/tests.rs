@@ -667,6 +667,41 @@ END",
         code: "keyword-imported",
         object: "rObj",
     },
+    Case {
+        name: "SEQUENCE OF a built-in type",
+        text: "R-MIB DEFINITIONS ::= BEGIN
+IMPORTS OBJECT-TYPE, enterprises FROM SNMPv2-SMI;
+rList OBJECT-TYPE
+    SYNTAX SEQUENCE OF OCTET STRING (SIZE (0..8))
+    MAX-ACCESS read-only
+    STATUS current
+    DESCRIPTION \"x\"
+    ::= { enterprises 1 }
+rObj OBJECT-TYPE
+    SYNTAX INTEGER
+    MAX-ACCESS read-only
+    STATUS current
+    DESCRIPTION \"x\"
+    ::= { enterprises 2 }
+END",
+        code: "sequence-of-builtin",
+        object: "rObj",
+    },
+    Case {
+        name: "SEQUENCE OF a type that is not a row",
+        text: "R-MIB DEFINITIONS ::= BEGIN
+IMPORTS OBJECT-TYPE, Integer32, enterprises FROM SNMPv2-SMI;
+rList OBJECT-TYPE
+    SYNTAX SEQUENCE OF Integer32
+    MAX-ACCESS not-accessible
+    STATUS current
+    DESCRIPTION \"x\"
+    ::= { enterprises 1 }
+rObj OBJECT IDENTIFIER ::= { enterprises 2 }
+END",
+        code: "sequence-of-builtin",
+        object: "rObj",
+    },
 ];
 
 #[test]

@@ -16,7 +16,7 @@ pub mod scan;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::mib::{CompileOptions, Compiler, Mib, TextRef, builtin};
+use crate::mib::{CompileOptions, Compiler, Mib, NotAMib, TextRef, builtin};
 
 pub use config::{MibConfig, ModuleSelection, NET_SNMP_DEFAULT_MODULES};
 pub use scan::SourceFile;
@@ -135,7 +135,9 @@ pub fn compile(config: &MibConfig, files: &[SourceFile], report: &mut LoadReport
             for f in files.iter().rev() {
                 if let Some(bytes) = read_file(f, report) {
                     if crate::mib::scan_module_names(&bytes).is_empty() {
-                        continue; // READMEs and the like: not MIB files.
+                        // READMEs and the like: noted, not parsed.
+                        c.skip_source(&f.path.display().to_string(), NotAMib::of(&bytes));
+                        continue;
                     }
                     report.files_parsed += 1;
                     c.add_source(&f.path.display().to_string(), &bytes);
@@ -147,7 +149,13 @@ pub fn compile(config: &MibConfig, files: &[SourceFile], report: &mut LoadReport
             c.request_all();
         }
         selection => {
-            let index = scan::index_modules(files, report);
+            let scan::ModuleIndex {
+                modules: index,
+                not_mibs,
+            } = scan::index_modules(files, report);
+            for (i, why) in not_mibs {
+                c.skip_source(&files[i].path.display().to_string(), why);
+            }
             let embedded: HashMap<String, (&'static str, &'static [u8])> = embedded_files(config)
                 .map(|(n, t)| (n.trim_end_matches(".txt").to_string(), (n, t)))
                 .collect();

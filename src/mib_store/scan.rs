@@ -85,11 +85,21 @@ fn walk(dir: &Path, depth: usize, seen: &mut HashSet<PathBuf>, out: &mut Vec<Sou
 /// not in it.
 const HEAD_BYTES: u64 = 16 * 1024;
 
+/// The module index of a list of files.
+#[derive(Debug, Default)]
+pub struct ModuleIndex {
+    /// Module name to the index of the file defining it.
+    pub modules: HashMap<String, usize>,
+    /// Files that define no module, and what they hold instead.
+    pub not_mibs: Vec<(usize, crate::mib::NotAMib)>,
+}
+
 /// Module name to the index of the file defining it in `files`; later files take
 /// precedence (Net-SNMP: later directories win). Only the first module of each file is
-/// indexed, as Net-SNMP does.
-pub fn index_modules(files: &[SourceFile], report: &mut LoadReport) -> HashMap<String, usize> {
+/// indexed, as Net-SNMP does. Files without a module are listed apart.
+pub fn index_modules(files: &[SourceFile], report: &mut LoadReport) -> ModuleIndex {
     let mut index = HashMap::with_capacity(files.len());
+    let mut not_mibs = Vec::new();
     let mut buf = Vec::with_capacity(HEAD_BYTES as usize);
     for (i, f) in files.iter().enumerate() {
         buf.clear();
@@ -108,11 +118,17 @@ pub fn index_modules(files: &[SourceFile], report: &mut LoadReport) -> HashMap<S
                 names = crate::mib::scan_module_names(&all);
             }
         }
-        if let Some(name) = names.into_iter().next() {
-            index.insert(name, i);
+        match names.into_iter().next() {
+            Some(name) => {
+                index.insert(name, i);
+            }
+            None => not_mibs.push((i, crate::mib::NotAMib::of(&buf))),
         }
     }
-    index
+    ModuleIndex {
+        modules: index,
+        not_mibs,
+    }
 }
 
 #[cfg(test)]
@@ -143,8 +159,9 @@ mod tests {
         let mut report = LoadReport::default();
         let index = index_modules(&files, &mut report);
         // The later directory wins.
-        assert_eq!(index.get("FOO-MIB"), Some(&2));
-        assert_eq!(index.len(), 1);
+        assert_eq!(index.modules.get("FOO-MIB"), Some(&2));
+        assert_eq!(index.modules.len(), 1);
+        assert_eq!(index.not_mibs, [(1, crate::mib::NotAMib::Text)]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

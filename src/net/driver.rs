@@ -32,6 +32,49 @@ pub type ProgressSender = mpsc::UnboundedSender<Progress>;
 /// Names a request between a `Client` and the socket task, so a dropped caller can cancel it.
 type RequestKey = u64;
 
+/// Which way a datagram went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Sent,
+    Received,
+}
+
+/// A datagram as the socket task handles it: `peer` is the agent's address as the engine
+/// knows it (IPv4, not IPv4-mapped), `local` the socket's own.
+#[derive(Clone, Copy, Debug)]
+pub struct Datagram<'a> {
+    pub direction: Direction,
+    pub peer: SocketAddr,
+    pub local: SocketAddr,
+    pub bytes: &'a [u8],
+}
+
+/// Sees every datagram the socket task sends (just before it goes) and reads (before the
+/// engine looks at it), for packet dumps (Net-SNMP's `-d`) and captures. It runs on the
+/// socket task, so it should be quick.
+pub trait PacketLog: Send + Sync {
+    fn datagram(&self, datagram: &Datagram<'_>);
+}
+
+/// The socket task's optional `PacketLog`.
+struct Observer {
+    log: Option<Arc<dyn PacketLog>>,
+    local: SocketAddr,
+}
+
+impl Observer {
+    fn note(&self, direction: Direction, peer: SocketAddr, bytes: &[u8]) {
+        if let Some(log) = &self.log {
+            log.datagram(&Datagram {
+                direction,
+                peer: SocketAddr::new(peer.ip().to_canonical(), peer.port()),
+                local: self.local,
+                bytes,
+            });
+        }
+    }
+}
+
 enum Command {
     Start {
         key: RequestKey,
@@ -75,6 +118,11 @@ impl Drop for CancelOnDrop<'_> {
 impl Client {
     /// Binds a socket on an ephemeral port and spawns the task that owns it.
     pub async fn bind() -> io::Result<Client> {
+        Self::bind_with_log(None).await
+    }
+
+    /// `bind`, with every datagram the socket sends and receives shown to `log`.
+    pub async fn bind_with_log(log: Option<Arc<dyn PacketLog>>) -> io::Result<Client> {
         let socket = match UdpSocket::bind((Ipv6Addr::UNSPECIFIED, 0)).await {
             Ok(s) => s,
             // No IPv6 on this host: IPv4 only.
@@ -82,7 +130,7 @@ impl Client {
         };
         let local = socket.local_addr()?;
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(socket, rx, seed()));
+        tokio::spawn(run(socket, rx, seed(), Observer { log, local }));
         Ok(Client {
             commands: tx,
             local,
@@ -313,7 +361,12 @@ struct Waiter {
     progress: Option<ProgressSender>,
 }
 
-async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, seed: u32) {
+async fn run(
+    socket: UdpSocket,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    seed: u32,
+    observer: Observer,
+) {
     let socket_is_v6 = socket.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
     let mut engine = Engine::new(seed);
     let mut waiting: HashMap<OpId, Waiter> = HashMap::new();
@@ -321,6 +374,7 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
     let mut buf = vec![0u8; 65536];
     loop {
         while let Some(t) = engine.poll_transmit() {
+            observer.note(Direction::Sent, t.dest, &t.payload);
             if let Err(e) = socket
                 .send_to(&t.payload, wire_addr(socket_is_v6, t.dest))
                 .await
@@ -362,6 +416,7 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
                     // Sent here, so that the caller may exit as soon as it hears back.
                     let mut sent = engine.send_trap(&target, pdu);
                     while let Some(t) = engine.poll_transmit() {
+                        observer.note(Direction::Sent, t.dest, &t.payload);
                         let to = wire_addr(socket_is_v6, t.dest);
                         if let Err(e) = socket.send_to(&t.payload, to).await {
                             let error = crate::proto::engine::SendError::from(e);
@@ -382,6 +437,7 @@ async fn run(socket: UdpSocket, mut commands: mpsc::UnboundedReceiver<Command>, 
             received = socket.recv_from(&mut buf) => {
                 // Errors here are ICMP reports on some platforms; the request's timeout covers them.
                 if let Ok((n, from)) = received {
+                    observer.note(Direction::Received, from, &buf[..n]);
                     engine.handle_datagram(Instant::now(), from, &buf[..n]);
                 }
             }
@@ -483,6 +539,47 @@ mod tests {
             matches!(outcome, Err(RequestError::Timeout { attempts: 6, .. })),
             "{outcome:?}"
         );
+    }
+
+    /// Keeps what it is shown.
+    #[derive(Default)]
+    struct Capture(std::sync::Mutex<Vec<(Direction, SocketAddr, Vec<u8>)>>);
+
+    impl PacketLog for Capture {
+        fn datagram(&self, d: &Datagram<'_>) {
+            self.0
+                .lock()
+                .unwrap()
+                .push((d.direction, d.peer, d.bytes.to_vec()));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_packet_log_sees_each_datagram_both_ways() {
+        let capture = Arc::new(Capture::default());
+        let client = Client::bind_with_log(Some(capture.clone() as Arc<dyn PacketLog>))
+            .await
+            .unwrap();
+        let (agent, target) = silent_agent(200, 0).await;
+        let running = tokio::spawn({
+            let (client, target) = (client.clone(), Arc::clone(&target));
+            async move { client.request(&target, get()).await }
+        });
+        let mut buf = [0u8; 2048];
+        let (n, from) = agent.recv_from(&mut buf).await.unwrap();
+        // Not an answer (the request again): the engine drops it, the log still sees it.
+        agent.send_to(&buf[..n], from).await.unwrap();
+        let outcome = running.await.unwrap();
+        assert!(matches!(outcome, Err(RequestError::Timeout { .. })));
+        let seen = capture.0.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            vec![
+                (Direction::Sent, target.addr, buf[..n].to_vec()),
+                (Direction::Received, target.addr, buf[..n].to_vec()),
+            ]
+        );
+        assert_eq!(client.stats().await.requests_sent, 1);
     }
 
     #[tokio::test]

@@ -6,5 +6,7 @@ pub mod parallel;
 pub mod target;
 
 pub use crate::proto::engine::Progress;
-pub use driver::{Client, ProgressSender, TableWalkError, WalkItem, Walker};
+pub use driver::{
+    Client, Datagram, Direction, PacketLog, ProgressSender, TableWalkError, WalkItem, Walker,
+};
 pub use target::{AddressError, resolve_agent};

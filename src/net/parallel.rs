@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 use super::driver::{Client, WalkItem, Walker};
 use crate::proto::Oid;
 use crate::proto::engine::{RequestError, Response, Target};
-use crate::proto::walk::parallel::{ParallelStep, ParallelWalk, RangeId};
+use crate::proto::walk::parallel::{ParallelStep, ParallelWalk, RequestTag};
 use crate::proto::walk::{Step, Walk, WalkEnd, WalkOptions};
 
 /// A parallel walk in progress; pull its results with `next`, as with `Walker`.
@@ -20,7 +20,7 @@ pub struct ParallelWalker {
     root: Oid,
     options: WalkOptions,
     walk: ParallelWalk,
-    in_flight: JoinSet<(RangeId, Result<Response, RequestError>)>,
+    in_flight: JoinSet<(RequestTag, Result<Response, RequestError>)>,
     /// Set once the walk fell back to a serial walk.
     serial: Option<Walker>,
     count: usize,
@@ -80,7 +80,7 @@ impl ParallelWalker {
             };
             let (id, result) = match joined {
                 Ok(r) => r,
-                Err(_) => (RangeId(usize::MAX), Err(RequestError::Cancelled)),
+                Err(_) => (RequestTag(usize::MAX), Err(RequestError::Cancelled)),
             };
             let response = match result {
                 Ok(r) => r,

@@ -12,6 +12,7 @@ pub mod digits;
 pub mod hint;
 pub mod json;
 pub mod oid_text;
+pub mod packet_dump;
 pub mod syntax;
 pub mod table;
 pub mod terminal;

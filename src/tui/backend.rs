@@ -65,7 +65,7 @@ fn with_directory(mut config: MibConfig, dir: std::path::PathBuf) -> MibConfig {
     use crate::mib_store::{LoadReport, ModuleSelection, scan};
     let files = scan::list_files(std::slice::from_ref(&dir), &mut Vec::new());
     let names = scan::index_modules(&files, &mut LoadReport::default());
-    let mut names: Vec<String> = names.into_keys().collect();
+    let mut names: Vec<String> = names.modules.into_keys().collect();
     names.sort();
     match &mut config.modules {
         ModuleSelection::All => {}

@@ -11,9 +11,13 @@
 //! files, module headers, bodies and IMPORTS; `definition` the definitions and macro
 //! clauses; `values` numbers, OID values, SYNTAX, INDEX and DEFVAL.
 
+mod cause;
 mod definition;
 mod module;
+mod sniff;
 mod values;
+
+pub use sniff::NotAMib;
 
 use std::sync::Arc;
 
@@ -95,6 +99,9 @@ pub(crate) struct ParseOutput<'a> {
     pub diags: &'a mut DiagSink,
     /// Reused token buffer.
     pub tokens: &'a mut Vec<Token>,
+    /// Definitions that could not be read: (module, name, where), so that what refers to
+    /// them can say why they are missing.
+    pub failed: &'a mut Vec<(ModuleId, Sym, super::diag::Pos)>,
 }
 
 /// Parses every module in one source. Module ids are assigned from `first_module`.
@@ -111,6 +118,7 @@ pub(crate) fn parse_source(
         defs,
         diags,
         tokens: token_buf,
+        failed,
     } = out;
     let mut tokens = std::mem::take(token_buf);
     let placeholder = interner.intern("");
@@ -131,6 +139,9 @@ pub(crate) fn parse_source(
         header: Header::default(),
         failed_def: false,
         def_name: placeholder,
+        def_start: 0,
+        def_diags: 0,
+        failed,
     };
     let modules = p.parse_file();
     *token_buf = tokens;
@@ -169,6 +180,11 @@ struct Parser<'a> {
     failed_def: bool,
     /// The name of the definition being parsed.
     def_name: Sym,
+    /// Where the definition (or IMPORTS) being parsed starts: its first token, and the
+    /// number of diagnostics before it.
+    def_start: usize,
+    def_diags: usize,
+    failed: &'a mut Vec<(ModuleId, Sym, Pos)>,
 }
 
 fn describe(tok: &Token, src: &[u8]) -> String {
@@ -280,23 +296,11 @@ impl<'a> Parser<'a> {
 
     // ----- diagnostics ---------------------------------------------------------------------
 
+    /// Reports a syntax error (once per definition; at its earlier cause when one is found,
+    /// see `cause`).
     fn unexpected(&mut self, t: &Token, expected: &str) -> Reported {
         if !self.failed_def {
-            let found = describe(t, self.src);
-            let d = self.diags.push(
-                Severity::Error,
-                Code::SyntaxError,
-                self.file,
-                pos_of(t),
-                self.module_label.as_ref(),
-                format!("expected {expected}, found {found}"),
-            );
-            if t.kind == Tok::UnterminatedStr {
-                d.hint = Some(
-                    "a quote opened here is never closed; look for a missing or doubled \" above"
-                        .into(),
-                );
-            }
+            self.report_syntax_error(t, expected);
         }
         self.failed_def = true;
         Reported

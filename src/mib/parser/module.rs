@@ -24,11 +24,17 @@ impl Parser<'_> {
         }
         if modules.is_empty() {
             self.module_label = None;
-            self.error(
-                Code::NoModule,
-                Pos::FILE,
-                "no MIB module in this file (expected 'NAME DEFINITIONS ::= BEGIN')".into(),
-            );
+            let what = super::NotAMib::of(self.src);
+            let message = match what {
+                super::NotAMib::Text => {
+                    "no MIB module in this file (expected 'NAME DEFINITIONS ::= BEGIN')".into()
+                }
+                other => format!("no MIB module in this file: {}", other.message()),
+            };
+            self.error(Code::NoModule, Pos::FILE, message);
+            if let (Some(hint), Some(d)) = (what.hint(), self.diags.items.last_mut()) {
+                d.hint = Some(hint.into());
+            }
         }
         modules
     }
@@ -116,6 +122,8 @@ impl Parser<'_> {
         loop {
             self.failed_def = false;
             let t = self.peek();
+            self.def_start = self.i;
+            self.def_diags = self.diags.items.len();
             match t.kind {
                 Tok::Eof => {
                     self.relaxed(
@@ -155,6 +163,8 @@ impl Parser<'_> {
                     }
                     let start = self.i;
                     if self.parse_definition().is_err() {
+                        self.failed
+                            .push((self.module_id, self.def_name, pos_of(&t)));
                         self.recover(start);
                     }
                 }

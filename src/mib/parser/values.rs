@@ -240,8 +240,40 @@ impl Parser<'_> {
             b"NULL" => SyntaxKind::Null,
             b"SEQUENCE" => {
                 if self.eat_kw(b"OF") {
-                    let e = self.expect_ident("a row type after SEQUENCE OF")?;
-                    SyntaxKind::SequenceOf(self.intern(&e))
+                    let e = self.peek();
+                    if e.kind == Tok::Ident
+                        && matches!(
+                            self.text(&e),
+                            b"INTEGER" | b"OCTET" | b"OBJECT" | b"BITS" | b"NULL"
+                        )
+                    {
+                        // `SEQUENCE OF OCTET STRING (SIZE (0..8))`: read as the type it
+                        // is, so the clauses after it are not misread.
+                        let type_start = e.start as usize;
+                        self.skip_syntax()?;
+                        let end = self.toks[self.i - 1].end as usize;
+                        let text = String::from_utf8_lossy(&self.src[type_start..end]);
+                        let mut text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                        if text.len() > 60 {
+                            text = format!("{}...", text.chars().take(57).collect::<String>());
+                        }
+                        self.relaxed(
+                            Relaxation::SequenceOfBuiltin,
+                            pos_of(&t),
+                            format!(
+                                "SEQUENCE OF {}: a table's SYNTAX names its row type (SEQUENCE OF \
+                                 FooEntry, with FooEntry ::= SEQUENCE {{ columns }}, RFC 2578 \
+                                 section 7.1.12), not a built-in type; kept as a table without \
+                                 columns",
+                                text
+                            ),
+                        );
+                        // The keyword stands for the row type; the resolver knows it is none.
+                        SyntaxKind::SequenceOf(self.intern(&e))
+                    } else {
+                        let e = self.expect_ident("a row type after SEQUENCE OF")?;
+                        SyntaxKind::SequenceOf(self.intern(&e))
+                    }
                 } else {
                     self.skip_items()?;
                     SyntaxKind::Sequence

@@ -28,8 +28,14 @@ impl Linker {
             mut diags,
             shadowed,
             requested,
+            skipped,
+            failed_defs,
             ..
         } = c;
+        let failed_defs = failed_defs
+            .into_iter()
+            .filter_map(|(m, name, pos)| Some(((modules.get(m.0 as usize)?.name, name), pos)))
+            .collect();
 
         // Keep the diagnostics of modules that are used; drop those of shadowed copies.
         if !shadowed.is_empty() {
@@ -99,7 +105,11 @@ impl Linker {
                     Pos::FILE,
                     Some(&label),
                     format!("Cannot find module ({label}): no file in the MIB directories defines it"),
-                ).hint = Some("add the directory holding it with -M or MIBDIRS, or check the spelling".into());
+                ).hint = Some(super::not_found_hint(
+                    &skipped,
+                    &label,
+                    "add the directory holding it with -M or MIBDIRS, or check the spelling".into(),
+                ));
             }
         }
         let labels: Vec<Arc<str>> = new_modules
@@ -129,6 +139,8 @@ impl Linker {
             root_syms,
             labels,
             pending_dups: Vec::new(),
+            skipped,
+            failed_defs,
         };
         linker.build_scopes();
         linker.bind_imports();
@@ -309,16 +321,17 @@ impl Linker {
                         }
                         self.from_missing.insert((m, imp.symbol), imp.from);
                         if reported_missing.insert(imp.from) {
-                            let d = self.push(
+                            let advice =
+                                format!("add the directory holding {from_name} with -M or MIBDIRS");
+                            let hint = super::not_found_hint(&self.skipped, &from_name, advice);
+                            self.push(
                                 Severity::Error,
                                 Code::ImportModuleMissing,
                                 m,
                                 imp.pos,
                                 format!("Cannot find module ({from_name}) imported here: no file in the MIB directories defines it"),
-                            );
-                            d.hint = Some(format!(
-                                "add the directory holding {from_name} with -M or MIBDIRS"
-                            ));
+                            )
+                            .hint = Some(hint);
                         }
                         // Symbols of a missing module are still found where they exist,
                         // as Net-SNMP finds labels in any loaded module.

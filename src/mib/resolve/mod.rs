@@ -27,7 +27,7 @@ use crate::mib::builtin::{BASE_MODULES, module_alias};
 use crate::mib::diag::{Code, DiagSink, Pos, RelaxationSet, Severity};
 use crate::mib::intern::{Interner, Sym};
 use crate::mib::lexer::Token;
-use crate::mib::parser::{ParseOutput, parse_source};
+use crate::mib::parser::{NotAMib, ParseOutput, parse_source};
 use crate::mib::tree::{Mib, SourceEntry, SourceText};
 
 /// How to compile.
@@ -89,6 +89,10 @@ pub struct Compiler {
     requested: Vec<Sym>,
     not_found: HashSet<Sym>,
     tokens: Vec<Token>,
+    /// Files the caller found holding no module (`skip_source`).
+    skipped: Vec<(Arc<str>, NotAMib)>,
+    /// Definitions that did not parse: (module, name, where).
+    failed_defs: Vec<(ModuleId, Sym, Pos)>,
 }
 
 impl std::fmt::Debug for Compiler {
@@ -123,6 +127,8 @@ impl Compiler {
             requested: Vec::new(),
             not_found: HashSet::new(),
             tokens: Vec::new(),
+            skipped: Vec::new(),
+            failed_defs: Vec::new(),
         };
         for (_, path, text) in BASE_MODULES {
             let first = c.modules.len();
@@ -170,6 +176,7 @@ impl Compiler {
                 defs: &mut self.defs,
                 diags: &mut self.diags,
                 tokens: &mut self.tokens,
+                failed: &mut self.failed_defs,
             },
         );
         let mut names = Vec::with_capacity(modules.len());
@@ -223,6 +230,23 @@ impl Compiler {
             self.modules.push(m);
         }
         names
+    }
+
+    /// Records a file of a MIB directory that defines no module (a README, an empty file,
+    /// a web page saved as a MIB), with a note saying what it holds, instead of parsing it.
+    /// A module later found missing that the file is named after gets a hint pointing at it.
+    pub fn skip_source(&mut self, path: &str, why: NotAMib) {
+        let file: Arc<str> = Arc::from(path);
+        let d = self.diags.push(
+            Severity::Note,
+            Code::NoModule,
+            &file,
+            Pos::FILE,
+            None,
+            format!("not loaded: {}", why.message()),
+        );
+        d.hint = why.hint().map(str::to_string);
+        self.skipped.push((file, why));
     }
 
     /// Reserves room for about `bytes` of MIB text about to be added (`-m ALL` knows the
@@ -397,4 +421,22 @@ struct Linker {
     labels: Vec<Arc<str>>,
     /// Duplicate definitions found while building scopes, reported after.
     pending_dups: Vec<(u32, Pos, String)>,
+    /// Files that hold no module (`Compiler::skip_source`).
+    skipped: Vec<(Arc<str>, NotAMib)>,
+    /// Definitions that did not parse, by (module name, name): where they start.
+    failed_defs: HashMap<(Sym, Sym), Pos>,
+}
+
+/// The hint for a module not found: a file named after it that holds no module, or the
+/// usual advice.
+fn not_found_hint(skipped: &[(Arc<str>, NotAMib)], module: &str, advice: String) -> String {
+    let named_after = skipped.iter().find(|(path, _)| {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let stem = name.split('.').next().unwrap_or(name);
+        stem.eq_ignore_ascii_case(module)
+    });
+    match named_after {
+        Some((path, why)) => format!("{path} is named after it, but is {}", why.message()),
+        None => advice,
+    }
 }

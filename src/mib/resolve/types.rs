@@ -34,19 +34,70 @@ impl Linker {
             }
 
             SyntaxKind::SequenceOf(name) => {
-                // The row type must exist; a missing one is only worth a warning.
-                if matches!(self.find(module, name, Some(true)), Found::Missing) {
-                    let text = self.interner.get(name).to_string();
-                    self.relaxed(
-                        Relaxation::UnknownType,
-                        module,
-                        Pos::new(s.line, 0),
-                        format!("SEQUENCE OF names unknown row type '{text}'"),
-                    );
+                let text = self.interner.get(name).to_string();
+                // `SEQUENCE OF INTEGER`: the parser has said so.
+                if crate::mib::builtin::is_keyword(&text) {
+                    return;
+                }
+                // The row type must exist and be a SEQUENCE; anything else is only worth
+                // a warning.
+                match self.find(module, name, Some(true)) {
+                    Found::Missing => {
+                        let message = match self.failed_here(module, name) {
+                            Some(at) => format!(
+                                "SEQUENCE OF names row type '{text}', whose definition at line \
+                                 {} could not be read (see the error there)",
+                                at.line
+                            ),
+                            None => format!("SEQUENCE OF names unknown row type '{text}'"),
+                        };
+                        self.relaxed(
+                            Relaxation::UnknownType,
+                            module,
+                            Pos::new(s.line, 0),
+                            message,
+                        );
+                    }
+                    Found::InScope(d) | Found::Elsewhere(d) => {
+                        if !self.is_row_type(d) {
+                            let hint = self.where_defined(d);
+                            self.relaxed(
+                                Relaxation::SequenceOfBuiltin,
+                                module,
+                                Pos::new(s.line, 0),
+                                format!(
+                                    "SEQUENCE OF {text}: a table's SYNTAX names its row type \
+                                     (SEQUENCE OF FooEntry, with FooEntry ::= SEQUENCE {{ columns }}, \
+                                     RFC 2578 section 7.1.12), and {text} is not a SEQUENCE; kept \
+                                     as a table without columns"
+                                ),
+                            )
+                            .hint = Some(hint);
+                        }
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// Where the definition `name` of `module` starts, when it could not be parsed.
+    fn failed_here(&self, module: u32, name: Sym) -> Option<Pos> {
+        let module_name = self.modules.get(module as usize)?.name;
+        self.failed_defs.get(&(module_name, name)).copied()
+    }
+
+    /// True when definition `d` can be a table's row type: `Name ::= SEQUENCE { ... }`, or
+    /// another name for a type (followed no further).
+    fn is_row_type(&self, d: u32) -> bool {
+        let def = &self.defs[d as usize];
+        if def.kind != DefKind::TypeAssignment {
+            return false;
+        }
+        self.arenas
+            .syntaxes
+            .get(def.syntax as usize)
+            .is_none_or(|s| matches!(s.kind, SyntaxKind::Sequence | SyntaxKind::Named(_)))
     }
 
     pub(super) fn type_target(&mut self, module: u32, name: Sym, pos: Pos) -> TypeTarget {
@@ -61,18 +112,29 @@ impl Linker {
                 if !self.reported.insert((module, name)) {
                     return TypeTarget::Unresolved;
                 }
-                let message = match self.from_missing.get(&(module, name)) {
-                    Some(&from) => format!(
+                let failed_at = self.failed_here(module, name);
+                let message = match (self.from_missing.get(&(module, name)), failed_at) {
+                    (Some(&from), _) => format!(
                         "type '{text}' comes from module {}, which was not found",
                         self.interner.get(from)
                     ),
-                    None => format!("SYNTAX names unknown type '{text}'"),
+                    (None, Some(at)) => format!(
+                        "SYNTAX names type '{text}', whose definition at line {} could not be \
+                         read",
+                        at.line
+                    ),
+                    (None, None) => format!("SYNTAX names unknown type '{text}'"),
                 };
                 let d = self.relaxed(Relaxation::UnknownType, module, pos, message);
-                d.hint = Some(
+                d.hint = Some(if let Some(at) = failed_at {
+                    format!(
+                        "see the error at line {}; the object is kept with an unresolved type",
+                        at.line
+                    )
+                } else {
                     "the object is kept with an unresolved type; load the module defining the type"
-                        .into(),
-                );
+                        .into()
+                });
                 return TypeTarget::Unresolved;
             }
         };

@@ -1,12 +1,19 @@
 //! Parallel walking, sans-IO: the subtree split into contiguous ranges walked at the same
 //! time, the results merged back in OID order, so the output is the serial walk's.
 //!
-//! A walk starts as one range. When a range's answer ends at OID `o` and fewer than
-//! `parallel` ranges are going, the range is split at the next sibling `S` of `o`'s
-//! shallowest ancestor below the root that has one inside the range: the new range covers
-//! `[S, end)` and starts with a Get of `S` (which may itself be an instance) and then
-//! GetBulk from `S`; the old range now ends before `S`. Ranges never overlap and together
-//! cover the subtree, so their results, concatenated in range order, are the walk.
+//! A range holds the OIDs in `(last, end]`: GetBulk continues after `last`, and the range
+//! owns its `end` itself (so a range that starts at a cut needs no Get of the cut: the range
+//! before it reaches it by GetNext). A walk starts as one range. While fewer ranges are going
+//! than the requests in flight can carry, a range whose answer stands at OID `o` is split:
+//! down its column at the spacing its rows showed, and at the next siblings of `o`'s
+//! ancestors (the next column, the next table, ...). Ranges never overlap and together cover
+//! the subtree, so their results, concatenated in range order, are the walk.
+//!
+//! A request is one GetBulk for several ranges at once (one varbind each; RFC 3416 section
+//! 4.2.3: the answer holds the repetitions in order, varbind `k` for range `k % n`), at most
+//! `parallel` requests in flight: a round trip carries several ranges' rows, as a table walk
+//! carries several columns'. An agent that answers with fewer repetitions than asked (its
+//! size limit) only slows the ranges down.
 //!
 //! Each range keeps the serial walk's checks (an OID that does not increase stops it);
 //! when one trips, or the agent answers with an error, the caller is told to fall back to
@@ -14,24 +21,65 @@
 //! the serial walk reports.
 
 use super::{BulkParams, Oid, Operation, Response, VarBind};
+use crate::proto::Value;
+use crate::proto::engine::MaxRepetitions;
 use crate::proto::pdu::ErrorStatus;
 
-/// Identifies a range in a parallel walk.
+/// Identifies a request of a parallel walk (the ranges it carries).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RangeId(pub usize);
+pub struct RequestTag(pub usize);
+
+/// At most this many varbinds asked for in one request (ranges × max-repetitions): Net-SNMP
+/// agents answer at most 100 (`maxGetbulkResponses`).
+const VARBINDS_PER_REQUEST: u32 = 100;
 
 #[derive(Debug)]
 struct Range {
-    /// GetBulk continues after this OID.
+    /// The range begins after this OID (the root, or the cut that made it).
+    start: Oid,
+    /// The walk continues after this OID.
     last: Oid,
-    /// Exclusive upper bound; `None`: the end of the root's subtree.
+    /// Inclusive upper bound; `None`: the end of the root's subtree.
     end: Option<Oid>,
-    /// A Get of the range's first OID is still to be sent.
-    get_first: Option<Oid>,
+    /// Known to hold something: walked with max-repetitions. A range a cut made is first
+    /// asked for one OID (a non-repeater of the GetBulk), since many cuts (the column after
+    /// the last, the rows past the end) hold nothing.
+    known: bool,
     in_flight: bool,
     done: bool,
     found: Vec<VarBind>,
 }
+
+impl Range {
+    fn new(start: Oid, end: Option<Oid>, known: bool) -> Range {
+        Range {
+            last: start.clone(),
+            start,
+            end,
+            known,
+            in_flight: false,
+            done: false,
+            found: Vec::new(),
+        }
+    }
+
+    /// Not walked at all yet, and not waiting for an answer.
+    fn untouched(&self) -> bool {
+        !self.done && !self.in_flight && self.last == self.start
+    }
+}
+
+/// The ranges a request carries: first those asked for one OID (non-repeaters), then those
+/// walked with max-repetitions.
+#[derive(Debug, Default)]
+struct Batch {
+    probes: Vec<usize>,
+    walkers: Vec<usize>,
+}
+
+/// A range's answer held an OID not after the one before it.
+#[derive(Debug)]
+struct NotIncreasing;
 
 /// What a response did to the parallel walk.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,14 +93,20 @@ pub enum ParallelStep {
 /// The parallel walk state machine.
 pub struct ParallelWalk {
     root: Oid,
-    bulk: BulkParams,
+    max_repetitions: MaxRepetitions,
+    /// Requests in flight at most.
     parallel: usize,
+    /// Ranges one request carries at most.
+    per_request: usize,
     /// Every range, by id (ranges are only ever added).
     ranges: Vec<Range>,
     /// Range ids in OID order of their starts.
     order: Vec<usize>,
     /// Ranges before this position of `order` have been returned whole.
     merged: usize,
+    /// The ranges of each request in flight, by tag.
+    requests: Vec<Option<Batch>>,
+    in_flight: usize,
     /// The last OID returned.
     last_returned: Option<Oid>,
     failed: bool,
@@ -61,20 +115,17 @@ pub struct ParallelWalk {
 impl ParallelWalk {
     /// Walks `root` with up to `parallel` requests in flight.
     pub fn new(root: Oid, bulk: BulkParams, parallel: usize) -> ParallelWalk {
+        let repetitions = bulk.max_repetitions.0.max(1);
         ParallelWalk {
-            ranges: vec![Range {
-                last: root.clone(),
-                end: root.subtree_end(),
-                get_first: None,
-                in_flight: false,
-                done: false,
-                found: Vec::new(),
-            }],
+            ranges: vec![Range::new(root.clone(), None, true)],
             order: vec![0],
             root,
-            bulk,
+            max_repetitions: MaxRepetitions(repetitions),
             parallel: parallel.max(1),
+            per_request: (VARBINDS_PER_REQUEST / repetitions).max(1) as usize,
             merged: 0,
+            requests: Vec::new(),
+            in_flight: 0,
             last_returned: None,
             failed: false,
         }
@@ -85,86 +136,205 @@ impl ParallelWalk {
         self.failed || self.merged == self.order.len()
     }
 
-    /// Requests to send now: one per range that is going and not waiting for an answer.
-    pub fn poll_operations(&mut self) -> Vec<(RangeId, Operation)> {
-        if self.failed {
-            return Vec::new();
-        }
+    /// Requests to send now, as many as may be added in flight: the first ranges in OID
+    /// order that are going and not waiting for an answer, those known to hold something
+    /// shared out evenly (max-repetitions each), the others asked for one OID each in the
+    /// room left (at most `VARBINDS_PER_REQUEST` varbinds a request).
+    pub fn poll_operations(&mut self) -> Vec<(RequestTag, Operation)> {
         let mut ops = Vec::new();
-        for (i, r) in self.ranges.iter_mut().enumerate() {
+        let free = self.parallel - self.in_flight;
+        if self.failed || free == 0 {
+            return ops;
+        }
+        let (mut walkers, mut probes) = (Vec::new(), Vec::new());
+        for &i in &self.order[self.merged..] {
+            let r = &self.ranges[i];
             if r.done || r.in_flight {
                 continue;
             }
-            r.in_flight = true;
-            let op = match &r.get_first {
-                Some(first) => Operation::Get(vec![first.clone()]),
-                None => Operation::GetBulk {
-                    non_repeaters: 0,
-                    max_repetitions: self.bulk.max_repetitions,
-                    oids: vec![r.last.clone()],
-                },
+            if r.known {
+                walkers.push(i);
+            } else {
+                probes.push(i);
+            }
+        }
+        let repetitions = self.max_repetitions.0 as usize;
+        let budget = VARBINDS_PER_REQUEST as usize;
+        let requests = walkers.len().div_ceil(self.per_request).min(free);
+        let share = walkers
+            .len()
+            .div_ceil(requests.max(1))
+            .min(self.per_request);
+        let mut batches: Vec<Batch> = walkers
+            .chunks(share.max(1))
+            .take(requests)
+            .map(|w| Batch {
+                probes: Vec::new(),
+                walkers: w.to_vec(),
+            })
+            .collect();
+        let mut probes = probes.into_iter().peekable();
+        for b in &mut batches {
+            let room = budget.saturating_sub(b.walkers.len() * repetitions);
+            b.probes.extend(probes.by_ref().take(room));
+        }
+        while batches.len() < free && probes.peek().is_some() {
+            batches.push(Batch {
+                probes: probes.by_ref().take(budget).collect(),
+                walkers: Vec::new(),
+            });
+        }
+        for batch in batches {
+            let mut oids = Vec::with_capacity(batch.probes.len() + batch.walkers.len());
+            for &i in batch.probes.iter().chain(&batch.walkers) {
+                self.ranges[i].in_flight = true;
+                oids.push(self.ranges[i].last.clone());
+            }
+            let tag = match self.requests.iter().position(Option::is_none) {
+                Some(free) => free,
+                None => {
+                    self.requests.push(None);
+                    self.requests.len() - 1
+                }
             };
-            ops.push((RangeId(i), op));
+            let non_repeaters = batch.probes.len() as u32;
+            let max_repetitions = if batch.walkers.is_empty() {
+                MaxRepetitions(0)
+            } else {
+                self.max_repetitions
+            };
+            self.requests[tag] = Some(batch);
+            self.in_flight += 1;
+            ops.push((
+                RequestTag(tag),
+                Operation::GetBulk {
+                    non_repeaters,
+                    max_repetitions,
+                    oids,
+                },
+            ));
         }
         ops
     }
 
-    /// Feeds the answer to a range's request.
-    pub fn handle_response(&mut self, id: RangeId, response: Response) -> ParallelStep {
-        let Some(r) = self.ranges.get_mut(id.0) else {
+    /// Feeds the answer to a request.
+    pub fn handle_response(&mut self, tag: RequestTag, response: Response) -> ParallelStep {
+        let Some(batch) = self.requests.get_mut(tag.0).and_then(Option::take) else {
             return ParallelStep::Ready(Vec::new());
         };
-        r.in_flight = false;
-        if response.error_status != ErrorStatus::NoError {
+        self.in_flight -= 1;
+        if response.error_status != ErrorStatus::NoError || response.varbinds.is_empty() {
             return self.fail();
         }
-        if let Some(first) = r.get_first.take() {
-            // The range's first OID itself, when the agent has it.
-            if let Some(vb) = response.varbinds.into_iter().next()
-                && vb.oid == first
-                && !vb.value.is_exception()
-            {
-                r.found.push(vb);
+        // RFC 3416 4.2.3: one varbind per non-repeater, then the repetitions in order,
+        // varbind k of them continuing walker k % n.
+        let mut varbinds = response.varbinds.into_iter();
+        let mut parts: Vec<(usize, Vec<VarBind>)> = Vec::new();
+        for &i in &batch.probes {
+            parts.push((i, varbinds.next().into_iter().collect()));
+        }
+        let n = batch.walkers.len();
+        let mut walker_parts: Vec<Vec<VarBind>> = vec![Vec::new(); n];
+        for (k, vb) in varbinds.enumerate() {
+            if n > 0 {
+                walker_parts[k % n].push(vb);
             }
-            return ParallelStep::Ready(self.merge());
         }
-        if response.varbinds.is_empty() {
-            return self.fail();
+        parts.extend(batch.walkers.iter().copied().zip(walker_parts));
+        for (i, part) in parts {
+            // Until its own part is taken, a range of this request is not fed another's.
+            self.ranges[i].in_flight = false;
+            if self.take_part(i, part).is_err() {
+                return self.fail();
+            }
         }
+        ParallelStep::Ready(self.merge())
+    }
+
+    /// Takes one range's varbinds of an answer; what lies past its end goes on to the
+    /// ranges after it that nothing was asked for yet (a probe that found a range empty has
+    /// found where the next one starts). `Err` when an OID does not increase.
+    fn take_part(&mut self, i: usize, part: Vec<VarBind>) -> Result<(), NotIncreasing> {
+        if self.ranges[i].done {
+            // Ended meanwhile (the view ended in a range before it).
+            return Ok(());
+        }
+        let first_oid = part.first().map(|vb| vb.oid.clone());
+        // A probe's one OID says nothing of how the range goes on: no split on it.
+        let walked = part.len() > 1;
+        let (last_in_range, rest) = self.take_in_range(i, part)?;
+        if self.ranges[i]
+            .found
+            .last()
+            .is_some_and(|vb| vb.value == Value::EndOfMibView)
+        {
+            // The agent's view ends in this range: the ranges after it hold nothing.
+            self.end_ranges_after(i);
+            return Ok(());
+        }
+        if !self.ranges[i].done {
+            if walked && let Some(o) = last_in_range {
+                self.split(i, first_oid.as_ref(), &o);
+            }
+            return Ok(());
+        }
+        // What came after this range's end: the beginning of the ranges after it.
+        let mut rest = rest;
+        let mut at = self.order.iter().position(|&r| r == i).unwrap_or(0) + 1;
+        while !rest.is_empty()
+            && let Some(&j) = self.order.get(at)
+            && self.ranges[j].untouched()
+        {
+            let (_, more) = self.take_in_range(j, rest)?;
+            rest = more;
+            if self.ranges[j]
+                .found
+                .last()
+                .is_some_and(|vb| vb.value == Value::EndOfMibView)
+            {
+                self.end_ranges_after(j);
+                break;
+            }
+            at += 1;
+        }
+        Ok(())
+    }
+
+    /// Adds to range `i` the varbinds of `part` that lie in it, with the serial walk's
+    /// checks; returns the last OID taken and the varbinds past the range's end.
+    fn take_in_range(
+        &mut self,
+        i: usize,
+        part: Vec<VarBind>,
+    ) -> Result<(Option<Oid>, Vec<VarBind>), NotIncreasing> {
+        let r = &mut self.ranges[i];
         let mut last_in_range = None;
-        let first_in_response = response.varbinds.first().map(|vb| vb.oid.clone());
-        for vb in response.varbinds {
-            let past_end = r.end.as_ref().is_some_and(|e| vb.oid >= *e);
+        let mut part = part.into_iter();
+        let mut rest = Vec::new();
+        for vb in part.by_ref() {
+            let past_end = r.end.as_ref().is_some_and(|e| vb.oid > *e);
             if !vb.oid.starts_with(&self.root) || past_end {
                 r.done = true;
+                rest.push(vb);
                 break;
             }
             let exception = vb.value.is_exception();
             if !exception && vb.oid <= r.last {
                 // Not increasing: let the serial walk report it as it does.
-                return self.fail();
+                return Err(NotIncreasing);
             }
+            r.known = true;
             r.last = vb.oid.clone();
             last_in_range = Some(vb.oid.clone());
+            let at_end = r.end.as_ref() == Some(&vb.oid);
             r.found.push(vb);
-            if exception {
+            if exception || at_end {
                 r.done = true;
                 break;
             }
         }
-        let end_of_view = r
-            .found
-            .last()
-            .is_some_and(|vb| vb.value == crate::proto::Value::EndOfMibView);
-        if end_of_view {
-            // The agent's view ends in this range: the ranges after it hold nothing.
-            self.end_ranges_after(id.0);
-        } else if !r.done
-            && let Some(o) = last_in_range
-        {
-            self.split(id.0, first_in_response.as_ref(), &o);
-        }
-        ParallelStep::Ready(self.merge())
+        rest.extend(part);
+        Ok((last_in_range, rest))
     }
 
     fn fail(&mut self) -> ParallelStep {
@@ -174,16 +344,39 @@ impl ParallelWalk {
         }
     }
 
-    /// Splits range `i`, whose walk stands at `o`, while ranges are wanted: at the next
-    /// siblings of `o`'s ancestors, nearest first (the rest of this column, the next
-    /// columns, the next tables ...), each a range of its own.
+    /// Splits range `i`, whose walk stands at `o` (its part of the last answer began at
+    /// `first`), while more ranges are wanted than are going: down its column at the spacing
+    /// the answer showed, then at the next siblings of `o`'s ancestors, nearest first (the
+    /// rest of this column, the next columns, the next tables ...), each a range of its own.
     fn split(&mut self, i: usize, first: Option<&Oid>, o: &Oid) {
-        let going = self.ranges.iter().filter(|r| !r.done).count();
-        let slots = self.parallel.saturating_sub(going);
+        let going = self.order[self.merged..]
+            .iter()
+            .filter(|&&r| !self.ranges[r].done && self.ranges[r].known)
+            .count();
+        let wanted = self.parallel * self.per_request;
+        let slots = wanted.saturating_sub(going);
         if slots == 0 {
             return;
         }
         let end = self.ranges[i].end.clone();
+        let cuts = self.cuts(first, o, end.as_ref(), slots);
+        let Some(first_cut) = cuts.first() else {
+            return;
+        };
+        self.ranges[i].end = Some(first_cut.clone());
+        let mut at = self.order.iter().position(|&r| r == i).unwrap_or(0);
+        for (k, cut) in cuts.iter().enumerate() {
+            let id = self.ranges.len();
+            let range_end = cuts.get(k + 1).cloned().or_else(|| end.clone());
+            self.ranges.push(Range::new(cut.clone(), range_end, false));
+            at += 1;
+            self.order.insert(at, id);
+        }
+    }
+
+    /// Up to `slots` cut points after `o`, in increasing order, all before `end`.
+    fn cuts(&self, first: Option<&Oid>, o: &Oid, end: Option<&Oid>, slots: usize) -> Vec<Oid> {
+        let before_end = |c: &Oid| end.is_none_or(|e| c < e);
         let arcs = o.arcs();
         let mut cuts: Vec<Oid> = Vec::new();
         // Within a column indexed by one number, the rows to come are guessed from the
@@ -196,51 +389,45 @@ impl ParallelWalk {
         {
             let (a, b) = (first.arcs()[first.len() - 1], arcs[arcs.len() - 1]);
             let step = b.saturating_sub(a).saturating_add(1);
-            let half = slots.div_ceil(2);
-            for m in 1..=half {
+            for m in 1..=slots.div_ceil(2) {
                 let Some(v) = step.checked_mul(m as u32).and_then(|d| b.checked_add(d)) else {
                     break;
                 };
                 let mut c = arcs[..arcs.len() - 1].to_vec();
                 c.push(v);
                 let c = Oid::from(c);
-                if end.as_ref().is_some_and(|e| c >= *e) {
+                if !before_end(&c) {
                     break;
                 }
                 cuts.push(c);
             }
         }
-        for depth in (self.root.len() + 1..arcs.len()).rev() {
-            let Some(next) = arcs[depth - 1].checked_add(1) else {
-                continue;
-            };
-            let mut s = arcs[..depth - 1].to_vec();
-            s.push(next);
-            let s = Oid::from(s);
-            if end.as_ref().is_some_and(|e| s >= *e) || cuts.last().is_some_and(|c| s <= *c) {
-                continue;
+        // The next siblings of each ancestor, nearest first (the next column, the next
+        // table, ...), then the ones after those (columns are numbered in a row): a guess
+        // that holds nothing costs one OID of a probe.
+        let depths = (self.root.len() + 1..arcs.len()).rev();
+        'passes: for ahead in 1..=slots as u32 {
+            let before = cuts.len();
+            for depth in depths.clone() {
+                if cuts.len() >= slots {
+                    break 'passes;
+                }
+                let Some(next) = arcs[depth - 1].checked_add(ahead) else {
+                    continue;
+                };
+                let mut s = arcs[..depth - 1].to_vec();
+                s.push(next);
+                let s = Oid::from(s);
+                if before_end(&s) && !cuts.contains(&s) {
+                    cuts.push(s);
+                }
             }
-            if cuts.len() == slots {
+            if cuts.len() == before {
                 break;
             }
-            cuts.push(s);
         }
-        let Some(first) = cuts.first() else { return };
-        self.ranges[i].end = Some(first.clone());
-        let mut at = self.order.iter().position(|&r| r == i).unwrap_or(0);
-        for (k, cut) in cuts.iter().enumerate() {
-            let id = self.ranges.len();
-            self.ranges.push(Range {
-                last: cut.clone(),
-                end: cuts.get(k + 1).cloned().or_else(|| end.clone()),
-                get_first: Some(cut.clone()),
-                in_flight: false,
-                done: false,
-                found: Vec::new(),
-            });
-            at += 1;
-            self.order.insert(at, id);
-        }
+        cuts.sort();
+        cuts
     }
 
     /// Marks every range after range `i` (in OID order) done and empty.
@@ -278,43 +465,42 @@ impl ParallelWalk {
 mod tests {
     use super::*;
     use crate::proto::ber::Quirks;
-    use crate::proto::engine::MaxRepetitions;
-    use crate::proto::value::Value;
 
-    /// An agent over a sorted list of OIDs.
-    fn answer(tree: &[Oid], op: &Operation) -> Response {
-        let varbinds = match op {
-            Operation::Get(oids) => oids
-                .iter()
-                .map(|o| {
-                    let v = if tree.contains(o) {
-                        Value::Integer(1)
-                    } else {
-                        Value::NoSuchObject
-                    };
-                    VarBind::new(o.clone(), v)
-                })
-                .collect(),
+    /// An agent over a sorted list of OIDs, answering at most `limit` varbinds (a size
+    /// limit, as RFC 3416 4.2.3 lets an agent answer fewer repetitions).
+    /// A parallel walk's request: non-repeaters, max-repetitions and OIDs of its GetBulk.
+    fn bulk(op: &Operation) -> (usize, u32, &[Oid]) {
+        match op {
             Operation::GetBulk {
+                non_repeaters,
                 max_repetitions,
                 oids,
-                ..
-            } => {
-                let start = &oids[0];
-                let mut v: Vec<VarBind> = tree
-                    .iter()
-                    .filter(|o| *o > start)
-                    .take(max_repetitions.0 as usize)
-                    .map(|o| VarBind::new(o.clone(), Value::Integer(1)))
-                    .collect();
-                if v.len() < max_repetitions.0 as usize {
-                    let last = v.last().map_or(start.clone(), |vb| vb.oid.clone());
-                    v.push(VarBind::new(last, Value::EndOfMibView));
-                }
-                v
-            }
-            _ => unreachable!(),
+            } => (*non_repeaters as usize, max_repetitions.0, oids),
+            _ => panic!("not a GetBulk: {op:?}"),
+        }
+    }
+
+    fn answer(tree: &[Oid], op: &Operation, limit: usize) -> Response {
+        let (np, max_repetitions, oids) = bulk(op);
+        let next = |cur: &Oid| match tree.iter().find(|o| *o > cur) {
+            Some(o) => VarBind::new(o.clone(), Value::Integer(1)),
+            None => VarBind::new(cur.clone(), Value::EndOfMibView),
         };
+        let mut varbinds: Vec<VarBind> = oids[..np].iter().map(next).collect();
+        let mut at: Vec<Oid> = oids[np..].to_vec();
+        'rows: for _ in 0..max_repetitions {
+            for cur in &mut at {
+                if varbinds.len() == limit {
+                    break 'rows;
+                }
+                let vb = match tree.iter().find(|o| *o > cur) {
+                    Some(o) => VarBind::new(o.clone(), Value::Integer(1)),
+                    None => VarBind::new(cur.clone(), Value::EndOfMibView),
+                };
+                *cur = vb.oid.clone();
+                varbinds.push(vb);
+            }
+        }
         Response {
             from: "127.0.0.1:161".parse().unwrap(),
             error_status: ErrorStatus::NoError,
@@ -336,56 +522,138 @@ mod tests {
             t.push(Oid::from(vec![1, 3, 6, 1, 2, 1, 4, 20, 1, 1, 10, 0, 0, i]));
             t.push(Oid::from(vec![1, 3, 6, 1, 2, 1, 4, 20, 1, 2, 10, 0, 0, i]));
         }
+        // Instances that are exactly cut points: a scalar right after a table, and the
+        // next sibling of a column's parent.
+        t.push(Oid::from(vec![1, 3, 6, 1, 2, 1, 2, 3]));
         t.push(Oid::from(vec![1, 3, 6, 1, 2, 1, 1, 1, 0]));
         t.push(Oid::from(vec![1, 3, 6, 1, 2, 1, 1, 3, 0]));
         t.sort();
         t
     }
 
-    #[test]
-    fn merged_output_is_the_serial_walk_in_fewer_rounds() {
-        let tree = tree();
-        let mut w = ParallelWalk::new(
-            Oid::from([1, 3]),
-            BulkParams {
-                non_repeaters: 0,
-                max_repetitions: MaxRepetitions(10),
-            },
-            8,
-        );
+    /// Walks `tree` under `root` with requests answered in the order `pick` chooses among
+    /// those in flight; returns the OIDs yielded and the number of round trips.
+    fn walk(
+        tree: &[Oid],
+        root: Oid,
+        parallel: usize,
+        limit: usize,
+        mut pick: impl FnMut(usize) -> usize,
+    ) -> (Vec<Oid>, usize) {
+        let bulk = BulkParams {
+            non_repeaters: 0,
+            max_repetitions: MaxRepetitions(10),
+        };
+        let mut w = ParallelWalk::new(root, bulk, parallel);
         let mut got = Vec::new();
-        let mut rounds = 0;
+        let mut pending: Vec<(RequestTag, Operation)> = Vec::new();
+        let mut requests = 0;
         while !w.is_done() {
-            rounds += 1;
-            let ops = w.poll_operations();
-            assert!(
-                !ops.is_empty() && ops.len() <= 8 + 1,
-                "{:?} merged {}",
-                w.ranges,
-                w.merged
-            );
-            for (id, op) in ops {
-                match w.handle_response(id, answer(&tree, &op)) {
-                    ParallelStep::Ready(v) => got.extend(v),
-                    ParallelStep::Fallback { .. } => panic!("fallback"),
-                }
+            let new = w.poll_operations();
+            requests += new.len();
+            pending.extend(new);
+            assert!(pending.len() <= parallel, "{} in flight", pending.len());
+            assert!(!pending.is_empty(), "stalled: {:?}", w.ranges);
+            let (tag, op) = pending.remove(pick(pending.len()) % pending.len());
+            match w.handle_response(tag, answer(tree, &op, limit)) {
+                ParallelStep::Ready(v) => got.extend(v),
+                ParallelStep::Fallback { .. } => panic!("fallback"),
             }
         }
-        let oids: Vec<Oid> = got
+        let oids = got
             .iter()
             .filter(|vb| !vb.value.is_exception())
             .map(|vb| vb.oid.clone())
             .collect();
+        (oids, requests)
+    }
+
+    #[test]
+    fn merged_output_is_the_serial_walk_in_fewer_rounds() {
+        let tree = tree();
+        let (oids, requests) = walk(&tree, Oid::from([1, 3]), 8, usize::MAX, |_| 0);
         assert_eq!(oids, tree);
-        // Serially: 262 objects, 10 a request, 27 round trips.
-        assert!(rounds < 15, "{rounds} rounds");
+        // Serially: 265 objects, 10 a request, 27 round trips; in parallel more requests
+        // (ranges end inside an answer) but far fewer rounds, each carrying several ranges.
+        assert!(requests < 40, "{requests} requests");
+        // Answers in any order, and cut short by an agent's size limit.
+        let mut seed = 7usize;
+        let shuffled = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let (oids, _) = walk(&tree, Oid::from([1, 3]), 3, 7, shuffled);
+        assert_eq!(oids, tree);
+        // A subtree, and a root that is itself a cut point's parent.
+        let ifs = Oid::from([1, 3, 6, 1, 2, 1, 2]);
+        let (oids, _) = walk(&tree, ifs.clone(), 4, usize::MAX, |n| n - 1);
+        let want: Vec<Oid> = tree
+            .iter()
+            .filter(|o| o.starts_with(&ifs))
+            .cloned()
+            .collect();
+        assert_eq!(oids, want);
+    }
+
+    #[test]
+    fn any_answer_order_any_size_limit_any_root_gives_the_serial_walk() {
+        let tree = tree();
+        let mut seed = 11usize;
+        let mut random = move |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let roots: [&[u32]; 5] = [
+            &[1, 3],
+            &[1, 3, 6, 1, 2, 1],
+            &[1, 3, 6, 1, 2, 1, 2, 2, 1, 3],
+            &[1, 3, 6, 1, 2, 1, 4, 20, 1],
+            &[1, 3, 6, 1, 2, 1, 1],
+        ];
+        for root in roots {
+            let root = Oid::from(root.to_vec());
+            let want: Vec<Oid> = tree
+                .iter()
+                .filter(|o| o.starts_with(&root))
+                .cloned()
+                .collect();
+            for parallel in 1..=8 {
+                for limit in [1, 2, 5, 13, usize::MAX] {
+                    let (oids, _) = walk(&tree, root.clone(), parallel, limit, &mut random);
+                    assert_eq!(oids, want, "root {root} parallel {parallel} limit {limit}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_request_carries_several_ranges_and_never_more_varbinds_than_an_agent_answers() {
+        let tree = tree();
+        let mut w = ParallelWalk::new(Oid::from([1, 3]), BulkParams::default(), 2);
+        let mut pending: Vec<(RequestTag, Operation)> = Vec::new();
+        let (mut most_in_flight, mut most_walkers) = (0, 0);
+        while !w.is_done() {
+            pending.extend(w.poll_operations());
+            most_in_flight = most_in_flight.max(pending.len());
+            for (_, op) in &pending {
+                let (non_repeaters, max_repetitions, oids) = bulk(op);
+                let walkers = oids.len() - non_repeaters;
+                let asked = non_repeaters + walkers * max_repetitions as usize;
+                assert!(asked <= 100, "{op:?}");
+                most_walkers = most_walkers.max(walkers);
+            }
+            let (tag, op) = pending.remove(0);
+            let _ = w.handle_response(tag, answer(&tree, &op, usize::MAX));
+        }
+        assert_eq!(most_in_flight, 2);
+        assert!(most_walkers > 1, "{most_walkers}");
     }
 
     #[test]
     fn a_non_increasing_answer_falls_back() {
         let mut w = ParallelWalk::new(Oid::from([1, 3]), BulkParams::default(), 4);
         let ops = w.poll_operations();
-        let mut r = answer(&tree(), &ops[0].1);
+        let mut r = answer(&tree(), &ops[0].1, usize::MAX);
         r.varbinds[1].oid = r.varbinds[0].oid.clone();
         assert_eq!(
             w.handle_response(ops[0].0, r),
