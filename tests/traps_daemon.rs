@@ -8,7 +8,7 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use common::traps::{
-    Daemon, OTHER_ENGINE_ID, SENDER_ENGINE_ID, final_stats, json_lines, write_config,
+    Daemon, OTHER_ENGINE_ID, SENDER_ENGINE_ID, final_stats, json_lines, wait_until, write_config,
 };
 use common::{mibscope, missing, net_snmp};
 use mibscope::proto::message::CommunityMessage;
@@ -44,15 +44,6 @@ fn v2c_trap(community: &str, id: i64) -> Vec<u8> {
 
 fn sender() -> UdpSocket {
     UdpSocket::bind("127.0.0.1:0").unwrap()
-}
-
-/// Polls until `f` holds, failing the test past `limit`.
-fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn count_notifications(path: &std::path::Path) -> usize {
@@ -275,7 +266,7 @@ fn sigterm_mid_flood_loses_nothing_the_socket_delivered() {
     assert_eq!(
         lines.len() as u64,
         accepted,
-        "every accepted notification is in the log"
+        "every accepted notification is in the log: {stats}"
     );
     assert_eq!(stats["received"], stats["accepted"], "{stats}");
     assert_eq!(stats["written"], stats["accepted"], "{stats}");

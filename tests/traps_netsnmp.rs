@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::traps::{
     Daemon, OTHER_ENGINE_ID, RECEIVER_ENGINE_ID, SENDER_ENGINE_ID, Snmptrapd, json_lines,
-    write_config,
+    mibscope_sender, write_config,
 };
 use common::{mibscope, missing, net_snmp, stderr, v3_args, v3_users};
 
@@ -288,10 +288,11 @@ fn snmptrapd_receives_what_mibscope_sends() {
     }
     let trapd = Snmptrapd::start(&conf);
     let target = trapd.target();
+    let state_home = common::tempdir("sender-state");
     let send = |sub: &str, args: &[String]| {
         let mut full = vec![sub, "-m", ""];
         full.extend(args.iter().map(String::as_str));
-        let out = mibscope(&full);
+        let out = mibscope_sender(&state_home, &full);
         assert!(out.status.success(), "mibscope {full:?}: {}", stderr(&out));
     };
     let mut v1 = strings(&[

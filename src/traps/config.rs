@@ -121,7 +121,16 @@ pub struct ExecSection {
 #[serde(deny_unknown_fields)]
 pub struct ForwardSection {
     pub targets: Vec<String>,
+    /// SNMPv2c relays with this community (default `public`)...
     pub community: Option<SecretText>,
+    /// ... or SNMPv3 relays as this `[[user]]` (its pass phrases or master keys).
+    pub user: Option<String>,
+    /// Relay informs as informs, acknowledged by the next manager (default: as traps).
+    pub informs: Option<bool>,
+    /// Seconds per transmission of a relayed inform (default 1).
+    pub timeout: Option<f64>,
+    /// Retransmissions of a relayed inform (default 5).
+    pub retries: Option<u32>,
     pub queue: Option<usize>,
 }
 
