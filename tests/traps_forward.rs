@@ -7,7 +7,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::traps::{Daemon, RECEIVER_ENGINE_ID, Snmptrapd, final_stats, write_config};
+use common::traps::{
+    Daemon, RECEIVER_ENGINE_ID, Snmptrapd, final_stats, sha_aes_args, write_config,
+};
 use common::{missing, net_snmp, stderr};
 
 /// snmptrapd's own engine id (informs are authoritative there).
@@ -21,6 +23,13 @@ fn run_ok(tool: &str, args: &[&str]) {
         "{tool} {args:?} failed: {}",
         stderr(&out)
     );
+}
+
+/// snmpinform with `options`, acknowledged at the first try.
+fn inform(options: &[&str], target: &str, uptime: &str, trap_oid: &str) {
+    let mut args = options.to_vec();
+    args.extend(["-r", "0", target, uptime, trap_oid]);
+    run_ok("snmpinform", &args);
 }
 
 #[test]
@@ -63,42 +72,15 @@ fn relays_v3_and_informs_to_snmptrapd() {
             ".1.3.6.1.6.3.1.1.5.3",
         ],
     );
-    run_ok(
-        "snmpinform",
-        &[
-            "-v2c",
-            "-c",
-            "public",
-            "-r",
-            "0",
-            &target,
-            "124",
-            ".1.3.6.1.6.3.1.1.5.4",
-        ],
+    inform(
+        &["-v2c", "-c", "public"],
+        &target,
+        "124",
+        ".1.3.6.1.6.3.1.1.5.4",
     );
-    run_ok(
-        "snmpinform",
-        &[
-            "-v3",
-            "-u",
-            "fwd",
-            "-l",
-            "authPriv",
-            "-a",
-            "SHA",
-            "-A",
-            "fwd_authpass",
-            "-x",
-            "AES",
-            "-X",
-            "fwd_privpass",
-            "-r",
-            "0",
-            &target,
-            "125",
-            ".1.3.6.1.6.3.1.1.5.1",
-        ],
-    );
+    let fwd = sha_aes_args("fwd", "fwd_authpass", "fwd_privpass");
+    let fwd: Vec<&str> = fwd.iter().map(String::as_str).collect();
+    inform(&fwd, &target, "125", ".1.3.6.1.6.3.1.1.5.1");
     let lines = trapd.wait_for_lines(3, Duration::from_secs(15));
     assert_eq!(lines.len(), 3, "{lines:#?}");
     let trap = lines
@@ -152,18 +134,11 @@ fn relays_v3_and_informs_to_snmptrapd() {
             "4242",
         ],
     );
-    run_ok(
-        "snmpinform",
-        &[
-            "-v2c",
-            "-c",
-            "public",
-            "-r",
-            "0",
-            &target,
-            "126",
-            ".1.3.6.1.6.3.1.1.5.4",
-        ],
+    inform(
+        &["-v2c", "-c", "public"],
+        &target,
+        "126",
+        ".1.3.6.1.6.3.1.1.5.4",
     );
     let lines = trapd.wait_for_lines(5, Duration::from_secs(15));
     assert_eq!(lines.len(), 5, "{lines:#?}");

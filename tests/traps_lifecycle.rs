@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::traps::{
     Daemon, OTHER_ENGINE_ID, SENDER_ENGINE_ID, final_stats, json_lines, mibscope_sender,
-    wait_until, write_config,
+    sha_aes_args, wait_until, write_config,
 };
 use common::{missing, net_snmp, stderr, v3_args};
 use mibscope::proto::message::CommunityMessage;
@@ -199,31 +199,18 @@ fn trap_v3_keeps_its_engine_boots_so_a_strict_receiver_takes_every_run() {
     let daemon = Daemon::start(&["--config", config.to_str().unwrap(), "--json"]);
     let state_home = dir.join("xdg");
     let trap = |extra: &[&str]| {
-        let mut args = vec![
-            "trap",
-            "-m",
-            "",
-            "-v",
-            "3",
-            "-u",
+        let mut args = vec!["trap".to_string(), "-m".into(), String::new()];
+        args.extend(sha_aes_args(
             "sha-aes",
-            "-l",
-            "authPriv",
-            "-a",
-            "SHA",
-            "-A",
             "sha-aes_authpass",
-            "-x",
-            "AES",
-            "-X",
             "sha-aes_privpass",
-            "-e",
-            ENGINE,
-        ];
-        args.extend_from_slice(extra);
-        let target = daemon.target();
-        args.extend_from_slice(&[&target, "1", ".1.3.6.1.6.3.1.1.5.3"]);
-        let out = mibscope_sender(&state_home, &args);
+        ));
+        args.extend(["-e", ENGINE].iter().chain(extra).map(ToString::to_string));
+        args.extend([daemon.target(), "1".into(), ".1.3.6.1.6.3.1.1.5.3".into()]);
+        let out = mibscope_sender(
+            &state_home,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         assert!(out.status.success(), "{}", stderr(&out));
     };
     let state = state_home.join("mibscope/sender.state");

@@ -2,6 +2,7 @@
 //! pull-based iterators, and agent address parsing. CLI, TUI, poller and trap daemon use it.
 
 pub mod driver;
+pub mod own_thread;
 pub mod target;
 
 pub use crate::proto::engine::Progress;

@@ -11,14 +11,14 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Semaphore, mpsc};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use super::notification::{Notification, NotificationKind};
-use super::sinks::{SinkCounters, bump};
+use super::sinks::{Queue, SinkCounters, Taker, bump};
 use crate::net::Client;
 use crate::proto::engine::{KeyExtensionPolicy, Operation, Security, Target, UsmTarget};
 use crate::proto::usm::{Credentials, EngineBoots, EngineId, EngineTime, SecurityLevel};
@@ -63,8 +63,11 @@ pub struct ForwardOptions {
 
 /// The relay: a queue and the task that empties it.
 pub struct ForwardSink {
-    tx: Option<mpsc::Sender<Arc<Notification>>>,
-    task: JoinHandle<()>,
+    queue: Queue<Arc<Notification>>,
+    /// Relays per notification (one per target).
+    targets: u64,
+    /// Relayed informs sent and not yet acknowledged or failed.
+    awaiting: Arc<AtomicU64>,
     counters: Arc<SinkCounters>,
 }
 
@@ -142,44 +145,43 @@ impl ForwardSink {
         counters: Arc<SinkCounters>,
     ) -> std::io::Result<ForwardSink> {
         let client = Client::bind().await?;
-        let (tx, rx) = mpsc::channel::<Arc<Notification>>(options.queue.max(1));
-        let task = tokio::spawn(relay(client, options, rx, Arc::clone(&counters)));
+        let targets = options.targets.len() as u64;
+        let awaiting = Arc::new(AtomicU64::new(0));
+        let (a, c) = (Arc::clone(&awaiting), Arc::clone(&counters));
+        let queue = Queue::spawn(options.queue, move |taker| {
+            relay(client, options, taker, a, c)
+        });
         Ok(ForwardSink {
-            tx: Some(tx),
-            task,
+            queue,
+            targets,
+            awaiting,
             counters,
         })
     }
 
     pub fn offer(&self, n: &Arc<Notification>) {
-        if let Some(tx) = &self.tx {
-            if tx.try_send(Arc::clone(n)).is_err() {
-                bump(&self.counters.forward_overflow);
-            }
+        if !self.queue.offer(Arc::clone(n)) {
+            bump(&self.counters.forward_overflow);
         }
     }
 
     /// Relays what is queued and waits for the informs in flight, up to `limit`; what is
-    /// left then counts as failed.
-    pub async fn finish(mut self, limit: Duration) {
-        let pending = self
-            .tx
-            .as_ref()
-            .map_or(0, |t| t.max_capacity() - t.capacity());
-        self.tx = None;
-        if tokio::time::timeout(limit, &mut self.task).await.is_err() {
-            self.task.abort();
-            self.counters
-                .forward_failed
-                .fetch_add(pending as u64, Ordering::Relaxed);
-        }
+    /// left then (a relay per target of each notification still queued, and each inform
+    /// still awaiting its Response) counts as failed.
+    pub async fn finish(self, limit: Duration) {
+        let abandoned = self.queue.finish(limit).await;
+        let unanswered = self.awaiting.load(Ordering::Relaxed);
+        self.counters
+            .forward_failed
+            .fetch_add(abandoned * self.targets + unanswered, Ordering::Relaxed);
     }
 }
 
 async fn relay(
     client: Client,
     options: ForwardOptions,
-    mut rx: mpsc::Receiver<Arc<Notification>>,
+    mut taker: Taker<Arc<Notification>>,
+    awaiting: Arc<AtomicU64>,
     counters: Arc<SinkCounters>,
 ) {
     let permits = Arc::new(Semaphore::new(options.in_flight.max(1)));
@@ -196,7 +198,7 @@ async fn relay(
     // Dropping the set (an abort at shutdown) abandons the informs still in flight.
     let mut running = JoinSet::new();
     let mut request_id: i64 = 1;
-    while let Some(n) = rx.recv().await {
+    while let Some(n) = taker.recv().await {
         while running.try_join_next().is_some() {}
         let inform = options.informs && n.kind == NotificationKind::Inform;
         for &addr in &options.targets {
@@ -228,7 +230,9 @@ async fn relay(
             };
             let (client, counters, failures) =
                 (client.clone(), Arc::clone(&counters), Arc::clone(&failures));
+            let awaiting = Arc::clone(&awaiting);
             let varbinds = n.varbinds.clone();
+            bump(&awaiting);
             running.spawn(async move {
                 match client.request(&target, Operation::Inform(varbinds)).await {
                     Ok(_) => bump(&counters.forwarded),
@@ -240,9 +244,12 @@ async fn relay(
                             .report(addr, "inform not acknowledged", &e);
                     }
                 }
+                // Settled: an abort from here on no longer counts it as failed.
+                awaiting.fetch_sub(1, Ordering::Relaxed);
                 drop(permit);
             });
         }
+        taker.done(1);
     }
     while running.join_next().await.is_some() {}
 }
@@ -254,7 +261,7 @@ mod tests {
 
     use super::*;
     use crate::proto::message::CommunityMessage;
-    use crate::proto::usm::{Passphrase, UserName};
+    use crate::proto::usm::test_util;
     use crate::proto::{Message, Oid, Value, VarBind};
     use crate::traps::notification::NotificationSecurity;
 
@@ -309,23 +316,25 @@ mod tests {
         (s, a)
     }
 
+    /// The next `count` datagrams the next manager receives.
+    async fn datagrams(manager: UdpSocket, count: usize) -> Vec<Vec<u8>> {
+        tokio::task::spawn_blocking(move || {
+            let mut buf = [0u8; 2048];
+            (0..count)
+                .map(|_| {
+                    let n = manager.recv(&mut buf).unwrap();
+                    buf[..n].to_vec()
+                })
+                .collect()
+        })
+        .await
+        .unwrap()
+    }
+
     #[tokio::test]
     async fn v3_traps_are_relayed_from_our_engine_with_our_boots_and_time() {
         let (manager, addr) = next_manager();
-        let credentials = Arc::new(
-            Credentials::from_passphrases(
-                UserName::new("fwd"),
-                Some((
-                    "SHA".parse().unwrap(),
-                    Passphrase::new("a", "fwd-authpass").unwrap(),
-                )),
-                Some((
-                    "AES".parse().unwrap(),
-                    Passphrase::new("p", "fwd-privpass").unwrap(),
-                )),
-            )
-            .unwrap(),
-        );
+        let credentials = Arc::new(test_util::sha_aes("fwd", "fwd-authpass", "fwd-privpass"));
         let security = ForwardSecurity::Usm {
             credentials: Arc::clone(&credentials),
             level: SecurityLevel::AuthPriv,
@@ -336,13 +345,7 @@ mod tests {
             .unwrap();
         // A trap: relayed as a v3 trap (informs-as-informs concerns informs only).
         sink.offer(&notification(NotificationKind::Trap));
-        let got = tokio::task::spawn_blocking(move || {
-            let mut buf = [0u8; 2048];
-            let n = manager.recv(&mut buf).unwrap();
-            buf[..n].to_vec()
-        })
-        .await
-        .unwrap();
+        let got = datagrams(manager, 1).await.remove(0);
         let received = crate::proto::usm::receive(&got, &mut Arc::clone(&credentials)).unwrap();
         assert_eq!(received.engine_id, OURS.parse().unwrap());
         assert_eq!(received.boots, EngineBoots(7));
@@ -371,20 +374,16 @@ mod tests {
             .unwrap();
         sink.offer(&notification(NotificationKind::Inform));
         // Never answered: sent, then retransmitted once (retries 1), then failed.
-        let seen = tokio::task::spawn_blocking(move || {
-            let mut buf = [0u8; 2048];
-            let mut kinds = Vec::new();
-            for _ in 0..2 {
-                let n = manager.recv(&mut buf).unwrap();
-                let (Message::Community(m), _) = Message::decode(&buf[..n]).unwrap() else {
+        let seen: Vec<_> = datagrams(manager, 2)
+            .await
+            .iter()
+            .map(|d| {
+                let (Message::Community(m), _) = Message::decode(d).unwrap() else {
                     panic!("not v2c")
                 };
-                kinds.push((m.pdu.kind(), m.community.clone()));
-            }
-            kinds
-        })
-        .await
-        .unwrap();
+                (m.pdu.kind(), m.community)
+            })
+            .collect();
         assert_eq!(
             seen,
             vec![(PduType::InformRequest, Community::new("fwd")); 2]
@@ -405,13 +404,7 @@ mod tests {
         for _ in 0..50 {
             sink.offer(&notification(NotificationKind::Inform));
         }
-        let got = tokio::task::spawn_blocking(move || {
-            let mut buf = [0u8; 2048];
-            let n = manager.recv(&mut buf).unwrap();
-            buf[..n].to_vec()
-        })
-        .await
-        .unwrap();
+        let got = datagrams(manager, 1).await.remove(0);
         let (Message::Community(CommunityMessage { pdu, .. }), _) = Message::decode(&got).unwrap()
         else {
             panic!("not v2c")

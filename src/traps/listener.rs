@@ -363,36 +363,17 @@ impl BackgroundListener {
         options: ListenerOptions,
         startup: Startup,
     ) -> io::Result<BackgroundListener> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (exit, exit_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("mibscope-traps-rx".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
+        let (listener, thread) =
+            crate::net::own_thread::spawn("mibscope-traps-rx", |ready| async move {
+                match Listener::spawn_with(options, startup).await {
+                    Ok(listener) => {
+                        ready.send(Ok(listener));
+                        let _ = exit_rx.await;
                     }
-                };
-                runtime.block_on(async move {
-                    match Listener::spawn_with(options, startup).await {
-                        Ok(listener) => {
-                            let _ = ready_tx.send(Ok(listener));
-                            let _ = exit_rx.await;
-                        }
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e));
-                        }
-                    }
-                });
+                    Err(e) => ready.send(Err(e)),
+                }
             })?;
-        let listener = ready_rx
-            .recv()
-            .map_err(|_| io::Error::other("the listener thread ended before binding"))??;
         Ok(BackgroundListener {
             listener: Some(listener),
             exit: Some(exit),

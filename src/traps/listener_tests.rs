@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::*;
 use crate::proto::engine::{Engine, KeyExtensionPolicy, Security, Target, UsmTarget};
 use crate::proto::message::CommunityMessage;
-use crate::proto::usm::{Credentials, EngineTime, Passphrase, SecurityLevel};
+use crate::proto::usm::{Credentials, EngineTime, SecurityLevel, test_util};
 use crate::proto::{Community, Message, Pdu, PduBody, PduType, RequestId, Version};
 use crate::traps::access::{CommunityRule, TrapUser};
 use crate::traps::receiver::DropReason;
@@ -38,20 +38,11 @@ fn trap(id: i64) -> Vec<u8> {
 }
 
 fn sha_aes() -> Arc<Credentials> {
-    Arc::new(
-        Credentials::from_passphrases(
-            UserName::new("sha-aes"),
-            Some((
-                "SHA".parse().unwrap(),
-                Passphrase::new("a", "sha-aes_authpass").unwrap(),
-            )),
-            Some((
-                "AES".parse().unwrap(),
-                Passphrase::new("p", "sha-aes_privpass").unwrap(),
-            )),
-        )
-        .unwrap(),
-    )
+    Arc::new(test_util::sha_aes(
+        "sha-aes",
+        "sha-aes_authpass",
+        "sha-aes_privpass",
+    ))
 }
 
 /// A v3 authPriv trap from `engine` at (boots, time).

@@ -225,7 +225,7 @@ impl Outputs {
         if let Some(forward) = &self.forward {
             forward.offer(n);
         }
-        if let Some(sink) = &mut self.syslog {
+        if let Some(sink) = &self.syslog {
             let text = if json {
                 let mut t = Vec::with_capacity(256);
                 let _ = render::write_text(&mut t, n, &self.settings.text, &self.names);

@@ -7,7 +7,7 @@ use super::*;
 use crate::proto::engine::{Engine, KeyExtensionPolicy, Operation, Security, Target, UsmTarget};
 use crate::proto::message::Community;
 use crate::proto::pdu::{GenericTrap, TrapV1};
-use crate::proto::usm::test_util::{Direction, fixture};
+use crate::proto::usm::test_util::{self, Direction, fixture};
 use crate::proto::usm::{Credentials, EngineBoots, EngineTime, Passphrase, PrivProtocol};
 use crate::proto::{Oid, Value, VarBind};
 use crate::traps::access::{CommunityRule, TrapUser};
@@ -25,18 +25,11 @@ fn from() -> SocketAddr {
 }
 
 fn sha_aes(pass_suffix: &str) -> Credentials {
-    Credentials::from_passphrases(
-        UserName::new("sha-aes"),
-        Some((
-            "SHA".parse().unwrap(),
-            Passphrase::new("a", format!("sha-aes_authpass{pass_suffix}")).unwrap(),
-        )),
-        Some((
-            "AES".parse().unwrap(),
-            Passphrase::new("p", format!("sha-aes_privpass{pass_suffix}")).unwrap(),
-        )),
+    test_util::sha_aes(
+        "sha-aes",
+        &format!("sha-aes_authpass{pass_suffix}"),
+        &format!("sha-aes_privpass{pass_suffix}"),
     )
-    .unwrap()
 }
 
 fn user(credentials: Credentials, engine_id: Option<&str>) -> TrapUser {
@@ -388,20 +381,7 @@ fn sender_clocks_survive_a_policy_change() {
     };
     let mut r = receiver(access(), now);
     let mut sender = Engine::new(1);
-    let pdu = PduBody::Pdu(Pdu::request(
-        PduType::TrapV2,
-        RequestId(1),
-        varbinds("1.3.6.1.6.3.1.1.5.3"),
-    ));
-    let mut send = |boots, time| {
-        sender
-            .send_trap(
-                &usm_target(from(), Some(SENDER), Some((boots, time))),
-                pdu.clone(),
-            )
-            .unwrap();
-        sender.poll_transmit().unwrap().payload
-    };
+    let mut send = |boots, time| link_down(&mut sender, &from_sender_at(boots, time));
     let (fresh, replayed) = (send(2, 1000), send(2, 700));
     assert!(handle(&mut r, now, &fresh).notification.is_some());
     assert!(
@@ -413,6 +393,22 @@ fn sender_clocks_survive_a_policy_change() {
         DropReason::NotInTimeWindow,
         "the sender's clock is still known after the reload"
     );
+}
+
+/// A linkDown SNMPv2-Trap as `sender` sends it to `target`.
+fn link_down(sender: &mut Engine, target: &Target) -> Vec<u8> {
+    let pdu = PduBody::Pdu(Pdu::request(
+        PduType::TrapV2,
+        RequestId(1),
+        varbinds("1.3.6.1.6.3.1.1.5.3"),
+    ));
+    sender.send_trap(target, pdu).unwrap();
+    sender.poll_transmit().unwrap().payload
+}
+
+/// The authPriv user's target from engine SENDER when its clock reads `boots`, `time`.
+fn from_sender_at(boots: u32, time: u32) -> Target {
+    usm_target(from(), Some(SENDER), Some((boots, time)))
 }
 
 fn usm_target(addr: SocketAddr, engine_id: Option<&str>, boots_time: Option<(u32, u32)>) -> Target {
@@ -485,20 +481,7 @@ fn v3_traps_out_of_the_time_window_and_below_the_level_are_dropped() {
         now,
     );
     let mut sender = Engine::new(1);
-    let pdu = PduBody::Pdu(Pdu::request(
-        PduType::TrapV2,
-        RequestId(1),
-        varbinds("1.3.6.1.6.3.1.1.5.3"),
-    ));
-    let mut send = |boots, time| {
-        sender
-            .send_trap(
-                &usm_target(from(), Some(SENDER), Some((boots, time))),
-                pdu.clone(),
-            )
-            .unwrap();
-        sender.poll_transmit().unwrap().payload
-    };
+    let mut send = |boots, time| link_down(&mut sender, &from_sender_at(boots, time));
     let (fresh, older, stale, rebooted) = (send(2, 1000), send(2, 900), send(2, 700), send(3, 5));
     assert!(handle(&mut r, now, &fresh).notification.is_some());
     assert!(
@@ -523,8 +506,7 @@ fn v3_traps_out_of_the_time_window_and_below_the_level_are_dropped() {
         })),
         ..usm_target(from(), None, None)
     };
-    sender.send_trap(&noauth, pdu).unwrap();
-    let downgraded = sender.poll_transmit().unwrap().payload;
+    let downgraded = link_down(&mut sender, &noauth);
     assert_eq!(
         handle(&mut r, now, &downgraded).dropped.unwrap().reason,
         DropReason::UnsupportedSecurityLevel

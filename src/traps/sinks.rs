@@ -71,12 +71,86 @@ impl LogFile {
     }
 }
 
+/// A sink's bounded queue and the task that empties it. Offering never waits (a full
+/// queue is the caller's overflow to count); at the end the task gets a time limit, and
+/// what it had not taken by then is reported as abandoned.
+pub(super) struct Queue<T> {
+    tx: Option<mpsc::Sender<T>>,
+    task: JoinHandle<()>,
+    offered: AtomicU64,
+    taken: Arc<AtomicU64>,
+}
+
+/// The task's end of a [`Queue`].
+pub(super) struct Taker<T> {
+    rx: mpsc::Receiver<T>,
+    taken: Arc<AtomicU64>,
+}
+
+impl<T> Taker<T> {
+    pub(super) async fn recv(&mut self) -> Option<T> {
+        self.rx.recv().await
+    }
+
+    pub(super) fn try_recv(&mut self) -> Option<T> {
+        self.rx.try_recv().ok()
+    }
+
+    /// `n` items received are dealt with (sent, failed, handed to a handler): an abort
+    /// no longer abandons them.
+    pub(super) fn done(&self, n: u64) {
+        self.taken.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+impl<T: Send + 'static> Queue<T> {
+    /// A queue of `capacity` items and the task `run` spawned to empty it.
+    pub(super) fn spawn<F, Fut>(capacity: usize, run: F) -> Queue<T>
+    where
+        F: FnOnce(Taker<T>) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        let taken = Arc::new(AtomicU64::new(0));
+        let task = tokio::spawn(run(Taker {
+            rx,
+            taken: Arc::clone(&taken),
+        }));
+        Queue {
+            tx: Some(tx),
+            task,
+            offered: AtomicU64::new(0),
+            taken,
+        }
+    }
+
+    /// Queues `item`; false when the queue is full.
+    pub(super) fn offer(&self, item: T) -> bool {
+        let queued = self.tx.as_ref().is_some_and(|tx| tx.try_send(item).is_ok());
+        if queued {
+            bump(&self.offered);
+        }
+        queued
+    }
+
+    /// Closes the queue and lets the task finish it, up to `limit`; then aborts it and
+    /// returns how many items it had not dealt with.
+    pub(super) async fn finish(mut self, limit: Duration) -> u64 {
+        self.tx = None;
+        if tokio::time::timeout(limit, &mut self.task).await.is_ok() {
+            return 0;
+        }
+        self.task.abort();
+        // Once it is dropped, `taken` no longer moves.
+        let _ = (&mut self.task).await;
+        let offered = self.offered.load(Ordering::Relaxed);
+        offered.saturating_sub(self.taken.load(Ordering::Relaxed))
+    }
+}
+
 /// `--exec`: each notification's JSON on a handler's stdin.
 pub struct ExecSink {
-    tx: Option<mpsc::Sender<Arc<Vec<u8>>>>,
-    /// Notifications taken into the queue.
-    queued: AtomicU64,
-    task: JoinHandle<()>,
+    queue: Queue<Arc<Vec<u8>>>,
     counters: Arc<SinkCounters>,
 }
 
@@ -89,21 +163,21 @@ impl ExecSink {
         timeout: Duration,
         counters: Arc<SinkCounters>,
     ) -> ExecSink {
-        let (tx, mut rx) = mpsc::channel::<Arc<Vec<u8>>>(queue.max(1));
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let c = Arc::clone(&counters);
-        let task = tokio::spawn(async move {
+        let queue = Queue::spawn(queue, |mut taker: Taker<Arc<Vec<u8>>>| async move {
             // Dropping the set (an abort at shutdown) kills the handlers still running.
             let mut running = tokio::task::JoinSet::new();
-            while let Some(json) = rx.recv().await {
+            while let Some(json) = taker.recv().await {
                 let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                     break;
                 };
                 while running.try_join_next().is_some() {}
                 let command = command.clone();
                 let c = Arc::clone(&c);
+                bump(&c.exec_started);
+                taker.done(1);
                 running.spawn(async move {
-                    bump(&c.exec_started);
                     if !run_handler(&command, &json, timeout).await {
                         bump(&c.exec_failed);
                     }
@@ -112,38 +186,23 @@ impl ExecSink {
             }
             while running.join_next().await.is_some() {}
         });
-        ExecSink {
-            tx: Some(tx),
-            queued: AtomicU64::new(0),
-            task,
-            counters,
-        }
+        ExecSink { queue, counters }
     }
 
     /// Queues one notification's JSON; a full queue counts an overflow.
     pub fn offer(&self, json: Arc<Vec<u8>>) {
-        if let Some(tx) = &self.tx {
-            match tx.try_send(json) {
-                Ok(()) => bump(&self.queued),
-                Err(_) => bump(&self.counters.exec_overflow),
-            }
+        if !self.queue.offer(json) {
+            bump(&self.counters.exec_overflow);
         }
     }
 
-    /// Runs what is queued and waits for running handlers, up to `limit`; what is left
-    /// then is abandoned (counted).
-    pub async fn finish(mut self, limit: Duration) {
-        let pending = self
-            .tx
-            .as_ref()
-            .map_or(0, |t| t.max_capacity() - t.capacity());
-        self.tx = None;
-        if tokio::time::timeout(limit, &mut self.task).await.is_err() {
-            self.task.abort();
-            self.counters
-                .exec_abandoned
-                .fetch_add(pending as u64, Ordering::Relaxed);
-        }
+    /// Runs what is queued and waits for running handlers, up to `limit`; notifications
+    /// still queued then are abandoned (counted).
+    pub async fn finish(self, limit: Duration) {
+        let abandoned = self.queue.finish(limit).await;
+        self.counters
+            .exec_abandoned
+            .fetch_add(abandoned, Ordering::Relaxed);
     }
 }
 

@@ -9,17 +9,15 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 use super::notification::Notification;
 use super::render::write_time;
-use super::sinks::{SinkCounters, bump, udp_socket};
+use super::sinks::{Queue, SinkCounters, Taker, bump, udp_socket};
 
 /// Where syslog messages go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,13 +95,8 @@ pub fn octet_counted(message: &[u8], out: &mut Vec<u8>) {
 }
 
 pub struct SyslogSink {
-    tx: Option<mpsc::Sender<Vec<u8>>>,
-    task: JoinHandle<()>,
+    queue: Queue<Vec<u8>>,
     counters: Arc<SinkCounters>,
-    /// Messages taken into the queue, and those sent or failed since: at an abort the
-    /// difference counts as failed.
-    queued: u64,
-    done: Arc<AtomicU64>,
 }
 
 /// Messages written to a TCP connection at once, at most.
@@ -119,81 +112,53 @@ impl SyslogSink {
         queue: usize,
         counters: Arc<SinkCounters>,
     ) -> io::Result<SyslogSink> {
-        let (tx, mut rx) = mpsc::channel::<Vec<u8>>(queue.max(1));
-        let done = Arc::new(AtomicU64::new(0));
-        let tally = Tally {
-            counters: Arc::clone(&counters),
-            done: Arc::clone(&done),
-        };
-        let task = match target {
+        let c = Arc::clone(&counters);
+        let queue = match target {
             SyslogTarget::Udp(addr) => {
                 let socket = udp_socket(addr.is_ipv6())?;
-                tokio::spawn(async move {
-                    while let Some(m) = rx.recv().await {
-                        tally.count(1, socket.send_to(&m, addr).await.is_ok());
+                Queue::spawn(queue, |mut taker: Taker<Vec<u8>>| async move {
+                    while let Some(m) = taker.recv().await {
+                        count(&c, &taker, 1, socket.send_to(&m, addr).await.is_ok());
                     }
                 })
             }
-            SyslogTarget::Tcp(addr) => tokio::spawn(tcp(addr, rx, tally)),
+            SyslogTarget::Tcp(addr) => Queue::spawn(queue, move |taker| tcp(addr, taker, c)),
             SyslogTarget::Unix(path) => {
                 let socket = tokio::net::UnixDatagram::unbound()?;
-                tokio::spawn(async move {
-                    while let Some(m) = rx.recv().await {
-                        tally.count(1, socket.send_to(&m, &path).await.is_ok());
+                Queue::spawn(queue, |mut taker: Taker<Vec<u8>>| async move {
+                    while let Some(m) = taker.recv().await {
+                        count(&c, &taker, 1, socket.send_to(&m, &path).await.is_ok());
                     }
                 })
             }
         };
-        Ok(SyslogSink {
-            tx: Some(tx),
-            task,
-            counters,
-            queued: 0,
-            done,
-        })
+        Ok(SyslogSink { queue, counters })
     }
 
-    pub fn offer(&mut self, message: Vec<u8>) {
-        if let Some(tx) = &self.tx {
-            if tx.try_send(message).is_ok() {
-                self.queued += 1;
-            } else {
-                bump(&self.counters.syslog_overflow);
-            }
+    pub fn offer(&self, message: Vec<u8>) {
+        if !self.queue.offer(message) {
+            bump(&self.counters.syslog_overflow);
         }
     }
 
     /// Sends what is queued, up to `limit`; what is left then counts as failed.
-    pub async fn finish(mut self, limit: Duration) {
-        self.tx = None;
-        if tokio::time::timeout(limit, &mut self.task).await.is_err() {
-            self.task.abort();
-            let left = self
-                .queued
-                .saturating_sub(self.done.load(Ordering::Relaxed));
-            self.counters
-                .syslog_failed
-                .fetch_add(left, Ordering::Relaxed);
-        }
+    pub async fn finish(self, limit: Duration) {
+        let abandoned = self.queue.finish(limit).await;
+        self.counters
+            .syslog_failed
+            .fetch_add(abandoned, Ordering::Relaxed);
     }
 }
 
-/// Counts messages sent or failed, into the daemon's counters and the sink's own total.
-struct Tally {
-    counters: Arc<SinkCounters>,
-    done: Arc<AtomicU64>,
-}
-
-impl Tally {
-    fn count(&self, messages: u64, sent: bool) {
-        let counter = if sent {
-            &self.counters.syslog_sent
-        } else {
-            &self.counters.syslog_failed
-        };
-        counter.fetch_add(messages, Ordering::Relaxed);
-        self.done.fetch_add(messages, Ordering::Relaxed);
-    }
+/// `messages` sent (or not): the daemon's counters and the queue's.
+fn count(c: &SinkCounters, taker: &Taker<Vec<u8>>, messages: u64, sent: bool) {
+    let counter = if sent {
+        &c.syslog_sent
+    } else {
+        &c.syslog_failed
+    };
+    counter.fetch_add(messages, Ordering::Relaxed);
+    taker.done(messages);
 }
 
 /// True when the collector has closed the connection: it has something to read (the end
@@ -208,17 +173,17 @@ fn closed_by_peer(stream: &TcpStream) -> bool {
 }
 
 /// The TCP sender: batches of octet-counted messages, one connection kept open.
-async fn tcp(addr: SocketAddr, mut rx: mpsc::Receiver<Vec<u8>>, tally: Tally) {
+async fn tcp(addr: SocketAddr, mut taker: Taker<Vec<u8>>, c: Arc<SinkCounters>) {
     let mut stream: Option<TcpStream> = None;
     let mut backoff = Duration::from_millis(250);
     let mut frames = Vec::with_capacity(1 << 16);
     let mut batch: Vec<Vec<u8>> = Vec::with_capacity(TCP_BATCH);
-    while let Some(first) = rx.recv().await {
+    while let Some(first) = taker.recv().await {
         batch.push(first);
         while batch.len() < TCP_BATCH {
-            match rx.try_recv() {
-                Ok(m) => batch.push(m),
-                Err(_) => break,
+            match taker.try_recv() {
+                Some(m) => batch.push(m),
+                None => break,
             }
         }
         frames.clear();
@@ -262,7 +227,7 @@ async fn tcp(addr: SocketAddr, mut rx: mpsc::Receiver<Vec<u8>>, tally: Tally) {
             }
             match s.write_all(&frames).await {
                 Ok(()) => {
-                    tally.count(batch.len() as u64, true);
+                    count(&c, &taker, batch.len() as u64, true);
                     break;
                 }
                 Err(e) => {
@@ -272,7 +237,7 @@ async fn tcp(addr: SocketAddr, mut rx: mpsc::Receiver<Vec<u8>>, tally: Tally) {
                             "mibscope traps: syslog tcp:{addr}: {e}; {} messages lost",
                             batch.len()
                         );
-                        tally.count(batch.len() as u64, false);
+                        count(&c, &taker, batch.len() as u64, false);
                         break;
                     }
                 }

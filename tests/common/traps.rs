@@ -159,6 +159,18 @@ impl Drop for Daemon {
     }
 }
 
+/// A sender's options for SNMPv3 authPriv with SHA and AES-128 as `user` with these pass
+/// phrases (`-v3 -u USER -l authPriv -a SHA -A AUTH -x AES -X PRIV`), for Net-SNMP's tools
+/// and mibscope alike.
+pub fn sha_aes_args(user: &str, auth: &str, privacy: &str) -> Vec<String> {
+    [
+        "-v3", "-u", user, "-l", "authPriv", "-a", "SHA", "-A", auth, "-x", "AES", "-X", privacy,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect()
+}
+
 /// Runs `mibscope ARGS` (a sender) with its state directory in `state_home`
 /// (XDG_STATE_HOME), not the user's.
 pub fn mibscope_sender(state_home: &Path, args: &[&str]) -> std::process::Output {
