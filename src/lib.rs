@@ -1,6 +1,7 @@
 //! mibscope: a terminal SNMP network management station.
 //!
 //! Layers, top to bottom (arrows only point down):
+//! - `tui` is the terminal UI (MIB browser and queries), a face of the same engine;
 //! - `cli` parses Net-SNMP-style command lines and runs a subcommand;
 //! - `output` renders varbinds as Net-SNMP text or JSON;
 //! - `monitor` turns polls into rates and tables (sans-IO);
@@ -17,6 +18,8 @@
 
 pub mod agent;
 pub mod cli;
+pub mod exporter;
+pub mod fleet;
 pub mod mib;
 pub mod mib_handle;
 pub mod mib_store;
@@ -24,6 +27,8 @@ pub mod mib_view;
 pub mod monitor;
 pub mod net;
 pub mod output;
+pub mod poller;
 pub mod proto;
 pub mod session;
 pub mod traps;
+pub mod tui;

@@ -109,7 +109,7 @@ fn non_increasing_oids_stop_the_walk_with_net_snmps_error() {
         assert_eq!(ran.status, Some(1), "{command}");
         assert_eq!(
             ran.stderr,
-            format!("Error: OID not increasing: {last} >= {last}\n"),
+            format!("Error: OID not increasing: {last}\n >= {last}\n\n"),
             "{command}"
         );
         // The 57 ifIndex rows, then the repeated one (printed, as snmpwalk does).
@@ -142,7 +142,7 @@ fn non_increasing_oids_stop_the_walk_with_net_snmps_error() {
     assert_eq!(ran.status, Some(1));
     assert_eq!(
         ran.stderr,
-        format!("Error: OID not increasing: {last} >= .1.3.6.1.2.1.2.2.1.1.10101\n")
+        format!("Error: OID not increasing: {last}\n >= .1.3.6.1.2.1.2.2.1.1.10101\n\n")
     );
     let ran = mib(&back, "walk", &["-Cc"], &[".1.3.6.1.2.1.2.2.1"]);
     assert_eq!(ran.status, Some(1));

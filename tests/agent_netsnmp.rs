@@ -96,7 +96,17 @@ fn snmpget_and_snmpwalk_v1_see_the_snapshot_without_counter64() {
         return;
     }
     let (snapshot, store) = switch_store();
-    let agent = start(&snapshot, &frozen(), AgentConfig::default());
+    // 100 objects a Get: more than the default 1472-byte answer holds.
+    let agent = start(
+        &snapshot,
+        &frozen(),
+        AgentConfig {
+            max_message_size: mibscope::agent::dispatcher::MessageSize(
+                mibscope::agent::dispatcher::MAX_UDP_PAYLOAD,
+            ),
+            ..AgentConfig::default()
+        },
+    );
     let target = spec(agent.local_addr());
     let expected: Vec<VarBind> = store
         .values_at(Instant::now())

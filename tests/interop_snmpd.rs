@@ -343,14 +343,9 @@ fn ipv6_agent() {
     );
 }
 
-/// Net-SNMP's default module list (a stock build without snmp.conf), which both tools load
-/// from this repository's mibs/ folder for the named-output comparison.
-const NET_SNMP_DEFAULT_MIBS: &str = "SNMPv2-MIB:IF-MIB:IP-MIB:TCP-MIB:UDP-MIB:HOST-RESOURCES-MIB:\
-NOTIFICATION-LOG-MIB:DISMAN-EVENT-MIB:DISMAN-SCHEDULE-MIB:UCD-SNMP-MIB:UCD-DEMO-MIB:\
-SNMP-TARGET-MIB:NET-SNMP-AGENT-MIB:HOST-RESOURCES-TYPES:SNMP-MPD-MIB:SNMP-USER-BASED-SM-MIB:\
-SNMP-FRAMEWORK-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMP-COMMUNITY-MIB:IPV6-ICMP-MIB:IPV6-MIB:\
-IPV6-TCP-MIB:IPV6-UDP-MIB:IP-FORWARD-MIB:NET-SNMP-PASS-MIB:NET-SNMP-EXTEND-MIB:UCD-DLMOD-MIB:\
-SNMP-NOTIFICATION-MIB:SNMPv2-TM:NET-SNMP-VACM-MIB";
+/// Net-SNMP's default module list, which both tools load from this repository's mibs/
+/// folder for the named-output comparison.
+use common::side_by_side::NET_SNMP_DEFAULT_MIBS;
 
 /// Default (named) output with the same MIBs equals snmpwalk's: names with indexes,
 /// DISPLAY-HINT strings, enums, units, TC renderings.

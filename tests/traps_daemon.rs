@@ -47,6 +47,22 @@ fn strings(words: &[&str]) -> Vec<String> {
     words.iter().map(ToString::to_string).collect()
 }
 
+/// The flood test takes both cores for a moment: it runs alone (write), the others share
+/// (read), so their time limits do not depend on its load.
+static FLOOD: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    FLOOD
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn shared() -> std::sync::RwLockReadGuard<'static, ()> {
+    FLOOD
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn sender() -> UdpSocket {
     UdpSocket::bind("127.0.0.1:0").unwrap()
 }
@@ -61,6 +77,7 @@ fn count_notifications(path: &std::path::Path) -> usize {
 
 #[test]
 fn refusals_are_counted_by_reason() {
+    let _turn = shared();
     if missing("snmptrap") || missing("snmpinform") {
         return;
     }
@@ -177,6 +194,7 @@ fn refusals_are_counted_by_reason() {
 
 #[test]
 fn sigterm_mid_flood_loses_nothing_the_socket_delivered() {
+    let _turn = alone();
     let dir = common::tempdir("traps-flood");
     let log = dir.join("flood.json");
     let daemon = Daemon::start(&[
@@ -230,6 +248,7 @@ fn sigterm_mid_flood_loses_nothing_the_socket_delivered() {
 
 #[test]
 fn sighup_after_the_log_moved_starts_a_new_file_and_loses_nothing() {
+    let _turn = shared();
     let dir = common::tempdir("traps-rotate");
     let log = dir.join("traps.log");
     let mut daemon = Daemon::start(&[
@@ -277,6 +296,7 @@ fn sighup_after_the_log_moved_starts_a_new_file_and_loses_nothing() {
 
 #[test]
 fn a_slow_handler_overflows_counted_and_reception_goes_on() {
+    let _turn = shared();
     let daemon = Daemon::start(&[
         "-c",
         "public",
@@ -312,6 +332,7 @@ fn a_slow_handler_overflows_counted_and_reception_goes_on() {
 
 #[test]
 fn syslog_gets_rfc5424_and_forwarding_relays_v2c_traps() {
+    let _turn = shared();
     let syslog = UdpSocket::bind("127.0.0.1:0").unwrap();
     syslog
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -409,6 +430,7 @@ fn syslog_gets_rfc5424_and_forwarding_relays_v2c_traps() {
 
 #[test]
 fn a_config_file_others_can_read_is_warned_about_and_mistakes_are_explained() {
+    let _turn = shared();
     let dir = common::tempdir("traps-config-mode");
     let config = write_config(&dir, "[[community]]\ncommunity = \"s3cret-community\"\n");
     #[cfg(unix)]
@@ -455,6 +477,7 @@ fn a_config_file_others_can_read_is_warned_about_and_mistakes_are_explained() {
 
 #[test]
 fn ipv4_and_ipv6_on_one_port() {
+    let _turn = shared();
     let Ok(v6) = UdpSocket::bind("[::1]:0") else {
         eprintln!("skipping: no IPv6 loopback here");
         return;

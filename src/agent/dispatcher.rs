@@ -27,8 +27,15 @@ use crate::proto::message::CommunityMessage;
 use crate::proto::usm::{EngineTime, UsmReport};
 use crate::proto::{Community, ErrorStatus, Message, Pdu, PduBody, PduType, RequestId, Version};
 
-/// The largest UDP payload over IPv4: the default local limit on a response.
+/// The largest UDP payload over IPv4: the most `--max-size` may allow.
 pub const MAX_UDP_PAYLOAD: usize = 65_507;
+
+/// The default local limit on a response: what fits an Ethernet frame unfragmented (1500
+/// bytes less the IPv4 and UDP headers), so a GetBulk asking for 2^31-1 repetitions gets
+/// one datagram of useful size, not 64 KB.
+pub const DEFAULT_MAX_SIZE: usize = 1_472;
+
+pub use super::v3::MIN_MAX_SIZE;
 
 /// A community and what it may do.
 #[derive(Clone, PartialEq, Eq)]
@@ -80,7 +87,7 @@ impl Default for AgentConfig {
                 },
             ],
             usm: None,
-            max_message_size: MessageSize(MAX_UDP_PAYLOAD),
+            max_message_size: MessageSize(DEFAULT_MAX_SIZE),
             faults: Faults::default(),
             seed: 1,
         }

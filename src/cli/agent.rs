@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::{CliError, Outcome};
-use crate::agent::dispatcher::{MAX_UDP_PAYLOAD, MessageSize};
+use crate::agent::dispatcher::{DEFAULT_MAX_SIZE, MAX_UDP_PAYLOAD, MIN_MAX_SIZE, MessageSize};
 use crate::agent::faults::{self, NonIncreasing, Probability, RestartSchedule};
 use crate::agent::runner::{self, LogLevel, RunnerOptions};
 use crate::agent::snapshot::{EMBEDDED_SWITCH_NAME, RateRule};
@@ -73,9 +73,10 @@ pub struct AgentArgs {
     #[arg(long, conflicts_with = "rw_community")]
     pub read_only: bool,
 
-    /// Largest response message in bytes; a bigger GetBulk answer is cut short, a bigger
-    /// Get/GetNext/Set answer becomes tooBig
-    #[arg(long, value_name = "BYTES", default_value_t = MAX_UDP_PAYLOAD)]
+    /// Largest response message in bytes (484..65507; a v3 request's own msgMaxSize also
+    /// holds); a bigger GetBulk answer is cut short, a bigger Get/GetNext/Set answer becomes
+    /// tooBig
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, value_parser = parse_max_size)]
     pub max_size: usize,
 
     /// Counter rate rule (repeatable): 'PREFIX PER_SECOND' or
@@ -205,6 +206,20 @@ fn parse_community(text: &str) -> Result<Community, String> {
 
 fn parse_rate_rule(text: &str) -> Result<RateRule, String> {
     text.parse()
+}
+
+/// `--max-size`: RFC 3417 section 3.2's minimum to the largest UDP payload.
+fn parse_max_size(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of bytes"))?;
+    if !(MIN_MAX_SIZE..=MAX_UDP_PAYLOAD).contains(&n) {
+        return Err(format!(
+            "{n} bytes: give {MIN_MAX_SIZE}..{MAX_UDP_PAYLOAD} (RFC 3417 section 3.2: every SNMP entity accepts 484-byte messages; 65507 is the largest UDP payload)"
+        ));
+    }
+    Ok(n)
 }
 
 fn parse_oid(text: &str) -> Result<Oid, String> {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
+use super::options::MibArgs;
 use super::{CliError, Outcome, report_request_error};
 use crate::agent::runner::{self, RunnerOptions};
 use crate::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
@@ -16,6 +17,8 @@ use crate::monitor::interfaces::{IfStatus, InterfaceTable, human_bps};
 use crate::net::Client;
 use crate::proto::engine::{Operation, Security, Target};
 use crate::proto::{Community, Oid, Value, Version};
+use crate::tui::Start;
+use crate::tui::backend::{self, Connection};
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -25,6 +28,9 @@ pub struct DemoArgs {
     /// How many times to poll (rates appear from the second poll)
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub polls: u32,
+    /// Print the interface table even on a terminal (without a terminal it always is)
+    #[arg(long)]
+    pub print: bool,
 }
 
 const SYS_DESCR: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 1, 0];
@@ -48,29 +54,72 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
     );
     let running = runner::spawn(agent, RunnerOptions::loopback_ephemeral()).await?;
     let addr = running.local_addr();
-    let target = Arc::new(Target {
-        addr,
-        security: Security::Community {
-            version: Version::V2c,
-            community: Community::new("public"),
-        },
-        timeout: Duration::from_secs(1),
-        retries: 2,
-    });
+    if !args.print && super::tui::on_a_terminal() {
+        let outcome = open_tui(addr).await;
+        running.shutdown().await;
+        return outcome;
+    }
+    let target = demo_target(addr, "public");
     let client = Client::bind().await?;
     let mut out = std::io::stdout();
     writeln!(
         out,
         "mibscope demo: a simulated 48-port switch is answering on udp:{addr} (SNMPv2c, community public)"
     )?;
+    let outcome = print_polls(&args, &client, &target, addr, &mut out).await;
+    running.shutdown().await;
+    outcome
+}
 
+/// The demo agent as a target: SNMPv2c with `community` (public reads, private writes).
+fn demo_target(addr: std::net::SocketAddr, community: &str) -> Arc<Target> {
+    Arc::new(Target {
+        addr,
+        security: Security::Community {
+            version: Version::V2c,
+            community: Community::new(community),
+        },
+        timeout: Duration::from_secs(1),
+        retries: 2,
+    })
+}
+
+/// The TUI connected to the simulated switch at `addr`.
+async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
+    let connection = Connection::new(
+        Client::bind().await?,
+        demo_target(addr, "private"),
+        format!("udp:{addr}"),
+    );
+    let (mibs, loaded) = backend::load_mibs(MibArgs::default().config()).await;
+    super::tui::open(Start {
+        mibs,
+        loaded,
+        warnings: Vec::new(),
+        connection: Some(connection),
+        at: None,
+        greeting: Some(format!(
+            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private). Try w (walk) or / (search)."
+        )),
+    })
+    .await
+}
+
+/// Reads the system group, then polls the interface table and prints it.
+async fn print_polls(
+    args: &DemoArgs,
+    client: &Client,
+    target: &Arc<Target>,
+    addr: std::net::SocketAddr,
+    out: &mut impl Write,
+) -> Result<Outcome, CliError> {
     let system = Operation::Get(
         [SYS_NAME, SYS_DESCR, SYS_LOCATION, SYS_UPTIME]
             .iter()
             .map(|a| Oid::from(&a[..]))
             .collect(),
     );
-    let response = match client.request(&target, system).await {
+    let response = match client.request(target, system).await {
         Ok(r) => r,
         Err(e) => {
             report_request_error(&e, &format!("udp:{addr}"), true);
@@ -93,7 +142,7 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
             tokio::time::sleep(Duration::from_secs_f64(args.interval)).await;
         }
         let uptime = match client
-            .request(&target, Operation::Get(vec![Oid::from(&SYS_UPTIME[..])]))
+            .request(target, Operation::Get(vec![Oid::from(&SYS_UPTIME[..])]))
             .await
         {
             Ok(r) => r.varbinds.first().and_then(|vb| match vb.value {
@@ -106,7 +155,7 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
             }
         };
         match client
-            .walk_table(&target, InterfaceTable::columns(), 25)
+            .walk_table(target, InterfaceTable::columns(), 25)
             .await
         {
             Ok(varbinds) => table.update(&varbinds, uptime, Instant::now()),
@@ -116,14 +165,13 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
             }
         }
     }
-    print_table(&mut out, &table, args.polls > 1, args.interval)?;
+    print_table(out, &table, args.polls > 1, args.interval)?;
     let stats = client.stats().await;
     writeln!(
         out,
         "\n{} requests, {} retransmissions. Try it yourself while `mibscope agent` runs:\n  mibscope bulkwalk -v2c -c public -Cr25 udp:127.0.0.1:1161 .1.3.6.1.2.1.2.2",
         stats.requests_sent, stats.retransmissions
     )?;
-    running.shutdown().await;
     Ok(Outcome::Success)
 }
 

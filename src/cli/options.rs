@@ -13,11 +13,11 @@ use crate::mib_handle::{LoadedMib, MibHandle};
 use crate::mib_store::{MibConfig, ModuleSelection};
 use crate::mib_view::MibNames;
 use crate::net::Client;
-use crate::output::syntax::{NoNames, OidNames};
+use crate::output::syntax::{OidNames, RootNames};
 use crate::output::{OidStyle, OutputOptions};
 use crate::proto::Oid;
 use crate::proto::engine::{KeyExtensionPolicy, Target};
-use crate::session::{Defaults, TargetOptions, UsmOptions, redact};
+use crate::session::{Defaults, SnmpConf, TargetOptions, UsmOptions, redact};
 
 /// Who the agent is and how to reach it.
 #[derive(Args, Clone)]
@@ -106,6 +106,10 @@ pub struct V3Credentials {
     /// Localized privacy key in hex (Net-SNMP's -3K)
     #[arg(long, value_name = "HEX")]
     pub priv_localized_key: Option<String>,
+    /// Set when -A was given on the command line (not from the environment): it selects
+    /// SNMPv3 as the other v3 options do
+    #[arg(long, hide = true)]
+    pub auth_on_command_line: bool,
 }
 
 impl V3Credentials {
@@ -123,6 +127,7 @@ impl V3Credentials {
             auth_localized_key: self.auth_localized_key.clone(),
             priv_localized_key: self.priv_localized_key.clone(),
             engine_id: self.engine_id.clone(),
+            auth_passphrase_given: self.auth_on_command_line,
             ..UsmOptions::default()
         }
     }
@@ -201,15 +206,20 @@ impl AgentOptions {
         for w in defaults.warnings() {
             eprintln!("mibscope: warning: {w}");
         }
-        let options = self.target_options();
+        let options = self.checked_target_options()?;
         defaults.version(&options)?;
+        Ok(defaults.target(&options).await?)
+    }
+
+    /// `target_options`, with -t checked (seconds, more than 0).
+    pub fn checked_target_options(&self) -> Result<TargetOptions, CliError> {
         if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout < 86_400.0) {
             return Err(CliError::Usage(format!(
-                "bad timeout -t {}: give seconds, more than 0",
+                "bad timeout -t {}: give seconds, more than 0 and less than 86400 (fractions allowed, as in -t 0.5)",
                 self.timeout
             )));
         }
-        Ok(defaults.target(&options).await?)
+        Ok(self.target_options())
     }
 }
 
@@ -268,7 +278,11 @@ impl RequestOptions {
 /// How results are printed.
 #[derive(Args, Debug, Clone, Default)]
 pub struct OutputArgs {
-    /// Output options (Net-SNMP letters): n f s S q Q v x a T t e U b E X
+    /// Output options (Net-SNMP letters): n (numeric OIDs), f (full names), s (last name),
+    /// S (MODULE::name, the default), u (UCD style), q (quick), Q (quick with =), v (values
+    /// only), x (strings in hex), a (strings as text), T (hex with text), t (raw timeticks),
+    /// e (enums as numbers), U (no units), b (no index breakdown), E (escape index quotes),
+    /// X (indexes in brackets)
     #[arg(short = 'O', value_name = "OUTOPTS", action = clap::ArgAction::Append)]
     pub output: Vec<String>,
 
@@ -310,11 +324,78 @@ pub struct MibArgs {
 }
 
 impl MibArgs {
-    /// The MIB configuration these options and the environment describe.
+    /// The MIB configuration these options describe, then $MIBS/$MIBDIRS, then snmp.conf's
+    /// `mibs` and `mibdirs` lines, as Net-SNMP takes them. A `-m` entry that is a file
+    /// path (it holds a `/`) loads the modules that file defines, from its directory.
     pub fn config(&self) -> MibConfig {
-        let env = |k: &str| std::env::var(k).ok();
-        MibConfig::resolve(self.mibs.as_deref(), self.mib_dirs.as_deref(), &env)
+        let conf = SnmpConf::load();
+        // A `mibs` line that selects nothing (Debian's /etc/snmp/snmp.conf has `mibs :`,
+        // because Debian ships no MIBs) is not taken: mibscope ships its own; `-m ''` is
+        // the way to load none.
+        let conf_mibs = conf
+            .get("mibs")
+            .filter(|m| m.split([':', ';', '+', '-']).any(|e| !e.trim().is_empty()));
+        let env = |k: &str| {
+            std::env::var(k).ok().or_else(|| match k {
+                "MIBS" => conf_mibs.map(str::to_string),
+                "MIBDIRS" => conf.get("mibdirs").map(str::to_string),
+                _ => None,
+            })
+        };
+        let (mibs, extra_dirs) = match &self.mibs {
+            Some(spec) => module_files(spec),
+            None => (None, Vec::new()),
+        };
+        let mut dirs = self.mib_dirs.clone();
+        if !extra_dirs.is_empty() {
+            let base = dirs
+                .take()
+                .or_else(|| env("MIBDIRS"))
+                .unwrap_or_else(|| "+".into());
+            let sep = if base == "+" || base == "-" { "" } else { ":" };
+            dirs = Some(format!("{base}{sep}{}", extra_dirs.join(":")));
+        }
+        MibConfig::resolve(
+            mibs.as_deref().or(self.mibs.as_deref()),
+            dirs.as_deref(),
+            &env,
+        )
     }
+}
+
+/// `-m` entries naming files: each replaced by the module names the file defines, its
+/// directory returned to be searched too. `None` when no entry is a file.
+fn module_files(spec: &str) -> (Option<String>, Vec<String>) {
+    if !spec.contains('/') {
+        return (None, Vec::new());
+    }
+    let (prefix, body) = match spec.chars().next() {
+        Some(c @ ('+' | '-')) => (c.to_string(), &spec[1..]),
+        _ => (String::new(), spec),
+    };
+    let mut entries = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in body.split([':', ';']).filter(|e| !e.is_empty()) {
+        if !entry.contains('/') {
+            entries.push(entry.to_string());
+            continue;
+        }
+        let path = std::path::Path::new(entry);
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let names = crate::mib::scan_module_names(&bytes);
+                if names.is_empty() {
+                    eprintln!("mibscope: {entry} defines no MIB module");
+                }
+                entries.extend(names);
+                if let Some(dir) = path.parent() {
+                    dirs.push(dir.display().to_string());
+                }
+            }
+            Err(e) => eprintln!("mibscope: cannot read MIB file {entry}: {e}"),
+        }
+    }
+    (Some(format!("{prefix}{}", entries.join(":"))), dirs)
 }
 
 /// The CLI's MIB: one handle for the command, made from its -m and -M, loaded the first
@@ -363,21 +444,28 @@ pub fn mib_names() -> &'static MibNames {
     &loaded_mib().names
 }
 
-/// What printed varbinds are named and rendered with: this process's MIB, or nothing when
-/// the MIB selection is empty (`-m ''`), which then is never loaded.
+/// What printed varbinds are named and rendered with: this process's MIB, or only the
+/// three roots when the MIB selection is empty (`-m ''`, as Net-SNMP: `iso.3.6.1...`); the
+/// MIB is then never loaded.
 pub fn output_names() -> &'static (dyn OidNames + Sync) {
-    static NONE: NoNames = NoNames;
+    static ROOTS: RootNames = RootNames;
+    if no_mibs() { &ROOTS } else { mib_names() }
+}
+
+/// True when the MIB selection is empty (`-m ''`).
+pub fn no_mibs() -> bool {
     static EMPTY: OnceLock<bool> = OnceLock::new();
-    let empty = *EMPTY.get_or_init(|| {
+    *EMPTY.get_or_init(|| {
         matches!(&mib_handle().config().modules, ModuleSelection::Only(list) if list.iter().all(String::is_empty))
-    });
-    if empty { &NONE } else { mib_names() }
+    })
 }
 
 /// A reader closing the pipe (`| head`) is not an error: the command stops quietly.
 pub fn quiet_on_broken_pipe(result: Result<Outcome, CliError>) -> Result<Outcome, CliError> {
     match result {
-        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(Outcome::BrokenPipe)
+        }
         other => other,
     }
 }
@@ -393,7 +481,11 @@ pub fn parse_oid(text: &str) -> Result<Oid, CliError> {
                 .chars()
                 .any(|c| c.is_ascii_alphabetic() || c == '"' || c == '\'') =>
         {
-            Err(CliError::Oid(format!("{text}: {e}")))
+            Err(CliError::Oid(match e {
+                // The message quotes the text already.
+                crate::proto::oid::OidParseError::BadSubid { .. } => e.to_string(),
+                e => format!("{}: {e}", crate::proto::oid::elide(text)),
+            }))
         }
         Err(_) => parse_oid_with(mib(), text),
     }
@@ -431,11 +523,23 @@ pub fn parse_app_flags(
                     .chars()
                     .take_while(char::is_ascii_digit)
                     .collect();
-                let n = digits.parse::<u32>().map_err(|_| {
-                    CliError::Usage(format!(
+                if digits.is_empty() {
+                    return Err(CliError::Usage(format!(
                         "-C{c} needs a number right after it, as in -C{c}10"
-                    ))
-                })?;
+                    )));
+                }
+                // SNMP's counts are Integer32 (RFC 3416 section 3: max-repetitions,
+                // non-repeaters); no -C number is meaningful beyond that.
+                let n = digits
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| i32::try_from(*n).is_ok())
+                    .ok_or_else(|| {
+                        CliError::Usage(format!(
+                            "-C{c}{}: the number must be 0..2147483647",
+                            crate::proto::oid::elide(&digits)
+                        ))
+                    })?;
                 flags.push(AppFlag::Number(c, n));
                 for _ in 0..digits.len() {
                     chars.next();
@@ -457,12 +561,84 @@ pub fn parse_app_flags(
     Ok(flags)
 }
 
+/// The `-C` letters whose value is the next word, per subcommand, as the Net-SNMP tool
+/// reads them (`snmptable -Cw 80`, `snmpdelta -Cp 5`).
+fn app_letters_with_value(subcommand: Option<&str>) -> &'static str {
+    match subcommand {
+        Some("table") => "cfrw",
+        Some("delta") => "pPvFL",
+        Some("netstat") => "I",
+        _ => "",
+    }
+}
+
+/// Splits one `-C` argument of a tool whose letters in `with_value` take a value: an
+/// attached value stays (`-Cw80`), a missing one is the next word (`-Cw 80` becomes
+/// `-Cw80`), and each such letter gets an argument of its own.
+fn split_app_flags(
+    letters: &str,
+    with_value: &str,
+    next: &mut impl Iterator<Item = String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    for (i, c) in letters.char_indices() {
+        if !with_value.contains(c) {
+            plain.push(c);
+            continue;
+        }
+        let rest = &letters[i + c.len_utf8()..];
+        let attached = !rest.is_empty()
+            && ("fFLI".contains(c) || rest.starts_with(|d: char| d.is_ascii_digit()));
+        if attached {
+            out.push(format!("-C{c}{rest}"));
+            break;
+        }
+        match next.next() {
+            Some(word) => out.push(format!("-C{c}{word}")),
+            None => out.push(format!("-C{c}")),
+        }
+    }
+    if !plain.is_empty() {
+        out.insert(0, format!("-C{plain}"));
+    }
+    out
+}
+
 /// Rewrites the Net-SNMP spellings clap cannot take as they are: the OID of `-CE` comes as
-/// the next word, and `-3m KEY`, `-3M`, `-3k`, `-3K` are two-letter options.
+/// the next word, `-3m KEY`, `-3M`, `-3k`, `-3K` are two-letter options, and some tools'
+/// `-C` letters take the next word as their value (see `app_letters_with_value`).
 pub fn normalize_net_snmp_args(args: Vec<String>) -> Vec<String> {
+    let with_value = app_letters_with_value(args.get(1).map(String::as_str));
+    // `-A` on the command line selects SNMPv3 (the help says so); from the environment it
+    // does not.
+    let agent_command = matches!(
+        args.get(1).map(String::as_str),
+        Some(
+            "get"
+                | "getnext"
+                | "bulkget"
+                | "walk"
+                | "bulkwalk"
+                | "set"
+                | "table"
+                | "status"
+                | "df"
+                | "netstat"
+                | "delta"
+        )
+    );
+    let auth_given = agent_command && args.iter().skip(2).any(|a| a.starts_with("-A"));
     let mut out = Vec::with_capacity(args.len());
     let mut iter = args.into_iter();
     while let Some(arg) = iter.next() {
+        if !with_value.is_empty()
+            && let Some(letters) = arg.strip_prefix("-C")
+            && !letters.is_empty()
+        {
+            out.extend(split_app_flags(letters, with_value, &mut iter));
+            continue;
+        }
         let long = match arg.as_str() {
             "-3m" => Some("--auth-master-key"),
             "-3M" => Some("--priv-master-key"),
@@ -481,6 +657,9 @@ pub fn normalize_net_snmp_args(args: Vec<String>) -> Vec<String> {
             }
         }
         out.push(arg);
+    }
+    if auth_given {
+        out.insert(2, "--auth-on-command-line".into());
     }
     out
 }
@@ -509,6 +688,11 @@ mod tests {
         );
         assert!(parse_app_flags(&["z".into()], "c", "", "").is_err());
         assert!(parse_app_flags(&["r".into()], "", "r", "").is_err());
+        assert!(parse_app_flags(&["r2147483647".into()], "", "r", "").is_ok());
+        let e = parse_app_flags(&["r2147483648".into()], "", "r", "").unwrap_err();
+        assert!(e.to_string().contains("0..2147483647"), "{e}");
+        let e = parse_app_flags(&[format!("r{}", "9".repeat(5000))], "", "r", "").unwrap_err();
+        assert!(e.to_string().len() < 200, "{e}");
     }
 
     #[test]
@@ -526,6 +710,29 @@ mod tests {
                 "0x1234",
                 "host"
             ]
+        );
+    }
+
+    #[test]
+    fn table_and_delta_values_may_be_the_next_word() {
+        let norm =
+            |args: &[&str]| normalize_net_snmp_args(args.iter().map(ToString::to_string).collect());
+        assert_eq!(
+            norm(&[
+                "m", "table", "-Cw", "80", "-Cbif", ",", "-Cr5", "host", "ifTable"
+            ]),
+            [
+                "m", "table", "-Cw80", "-Cbi", "-Cf,", "-Cr5", "host", "ifTable"
+            ]
+        );
+        assert_eq!(
+            norm(&["m", "delta", "-CsTp", "2", "host", "ifInOctets.1"]),
+            ["m", "delta", "-CsT", "-Cp2", "host", "ifInOctets.1"]
+        );
+        // Other subcommands keep -C as it is.
+        assert_eq!(
+            norm(&["m", "bulkwalk", "-Cr", "h"]),
+            ["m", "bulkwalk", "-Cr", "h"]
         );
     }
 

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::options::{AppFlag, RequestOptions, Session, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_error_status, report_request_error};
+use crate::output::syntax::{BaseType, RenderHints};
 use crate::output::{OutputOptions, write_varbind_named};
 use crate::proto::engine::{MaxRepetitions, Operation, Response};
 use crate::proto::value::OpaqueValue;
@@ -30,9 +31,12 @@ pub struct GetArgs {
 pub struct BulkGetArgs {
     #[command(flatten)]
     pub request: RequestOptions,
-    /// Application options: n<NUM> non-repeaters, r<NUM> max-repetitions
+    /// Application options: n<NUM> non-repeaters (default 0), r<NUM> max-repetitions
+    /// (default 10)
     #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
     pub app: Vec<String>,
+    /// Objects: the first non-repeaters are fetched once (GetNext), the others repeated up
+    /// to max-repetitions times
     #[arg(value_name = "OID", required = true)]
     pub oids: Vec<String>,
 }
@@ -45,7 +49,13 @@ pub struct SetArgs {
     /// OID TYPE VALUE, repeated. TYPE: i INTEGER, u Unsigned32, c Counter32, C Counter64,
     /// t TimeTicks, a IpAddress, o OID, s string, x hex string, d decimal bytes, b BITS,
     /// n NULL, U/I Opaque unsigned/signed 64-bit, F/D Opaque float/double
-    #[arg(value_name = "OID TYPE VALUE", required = true, num_args = 1..)]
+    /// (a value may start with '-': snmpset -c private agent oid s "-x")
+    #[arg(
+        value_name = "OID TYPE VALUE",
+        required = true,
+        num_args = 1..,
+        allow_hyphen_values = true
+    )]
     pub assignments: Vec<String>,
 }
 
@@ -86,7 +96,8 @@ pub async fn run_get(args: GetArgs, kind: GetKind) -> Result<Outcome, CliError> 
                 return Ok(Outcome::Failure);
             }
         };
-        if conclude(&session, &response, false)? == Outcome::Success {
+        // snmpget ends "Error in packet" without a period, snmpgetnext with one.
+        if conclude(&session, &response, kind == GetKind::GetNext)? == Outcome::Success {
             return Ok(outcome);
         }
         outcome = Outcome::AgentError;
@@ -135,7 +146,7 @@ pub async fn run_bulkget(args: BulkGetArgs) -> Result<Outcome, CliError> {
         oids,
     };
     match session.client.request(&session.target, op).await {
-        Ok(r) => conclude(&session, &r, false),
+        Ok(r) => conclude(&session, &r, true),
         Err(e) => {
             report_request_error(&e, &session.label, true);
             Ok(Outcome::Failure)
@@ -166,14 +177,14 @@ pub async fn run_set(args: SetArgs) -> Result<Outcome, CliError> {
 }
 
 /// Shows one answer as snmpget/snmpset do: the engine's notices, then the varbinds, or the
-/// error-status ("Error in packet" with a period for snmpset).
-fn conclude(session: &Session, response: &Response, set: bool) -> Result<Outcome, CliError> {
+/// error-status ("Error in packet", with a period for all but snmpget).
+fn conclude(session: &Session, response: &Response, period: bool) -> Result<Outcome, CliError> {
     super::report_notices(&response.notices);
     if response.error_status == ErrorStatus::NoError {
         print_all(&response.varbinds, &session.output)?;
         return Ok(Outcome::Success);
     }
-    report_error_status(response, set);
+    report_error_status(response, period, &session.output);
     Ok(Outcome::AgentError)
 }
 
@@ -184,14 +195,73 @@ pub fn varbind_triples(words: &[String]) -> Result<Vec<VarBind>, CliError> {
         .chunks(3)
         .map(|t| {
             let oid = parse_oid(&t[0])?;
-            let value = parse_set_value(
+            let syntax = super::options::output_names()
+                .resolve(oid.arcs())
+                .and_then(|r| r.syntax);
+            let value = parse_set_value_with(
                 t.get(1).map_or("", String::as_str),
                 t.get(2).map_or("", String::as_str),
+                syntax,
             )
             .map_err(|e| CliError::Value(format!("{}: {e}", t[0])))?;
             Ok(VarBind::new(oid, value))
         })
         .collect()
+}
+
+/// `parse_set_value` with what the MIB says of the object: `i` also takes an enum label
+/// (`i up`), and `=` takes the type from the MIB, as snmpset does.
+pub fn parse_set_value_with(
+    kind: &str,
+    text: &str,
+    syntax: Option<&RenderHints>,
+) -> Result<Value, String> {
+    if kind == "i"
+        && text.trim().parse::<i64>().is_err()
+        && let Some(s) = syntax
+    {
+        let label = text.trim();
+        // `up` or Net-SNMP's printed form `up(1)`.
+        let label = label.split_once('(').map_or(label, |(l, _)| l);
+        return s
+            .enums
+            .iter()
+            .find(|(_, name)| name == label)
+            .map(|(n, _)| Value::Integer(*n))
+            .ok_or_else(|| {
+                let known: Vec<&str> = s.enums.iter().map(|(_, n)| n.as_str()).collect();
+                if known.is_empty() {
+                    format!("'{text}' is not a number, and the object has no named values")
+                } else {
+                    format!("'{text}' is not one of its values: {}", known.join(", "))
+                }
+            });
+    }
+    if kind == "=" {
+        let Some(s) = syntax else {
+            return Err(
+                "type '=' takes the type from the MIB, and no loaded MIB knows this object".into(),
+            );
+        };
+        let letter = match s.base {
+            BaseType::Integer => "i",
+            BaseType::Unsigned32 | BaseType::Gauge32 | BaseType::UInteger32 => "u",
+            BaseType::Counter32 => "c",
+            BaseType::Counter64 => "C",
+            BaseType::TimeTicks => "t",
+            BaseType::OctetString => "s",
+            BaseType::Bits => "b",
+            BaseType::ObjectId => "o",
+            BaseType::IpAddress | BaseType::NetworkAddress => "a",
+            other => {
+                return Err(format!(
+                    "type '=': the MIB's type ({other:?}) has no snmpset letter; give one"
+                ));
+            }
+        };
+        return parse_set_value_with(letter, text, Some(s));
+    }
+    parse_set_value(kind, text)
 }
 
 /// Converts a snmpset TYPE letter and VALUE text into a value.
@@ -253,10 +323,7 @@ pub fn parse_set_value(kind: &str, text: &str) -> Result<Value, String> {
         "D" => Value::Opaque(
             OpaqueValue::Double(text.trim().parse().map_err(|_| number("double"))?).encode(),
         ),
-        "=" => return Err(
-            "type '=' (take the type from the MIB) needs MIBs, which this build does not load yet"
-                .into(),
-        ),
+        "=" => return Err("type '=' takes the type from the MIB".into()),
         other => {
             return Err(format!(
                 "unknown type '{other}': use one of i u c C t a o s x d b n U I F D"

@@ -9,6 +9,7 @@ use serde_json::{Value as Json, json};
 
 use super::options::{MibArgs, loaded_mib, quiet_on_broken_pipe};
 use super::{CliError, Outcome};
+use crate::mib::syntax::ranges_text;
 use crate::mib::{
     Access, BaseType, ConstraintKind, DefKind, DefRef, Mib, NodeId, NodeRef, ObjectClass, Status,
 };
@@ -106,7 +107,9 @@ fn translate(args: &TranslateArgs) -> Result<Outcome, CliError> {
             mib.search(text, 1)
                 .first()
                 .and_then(|h| mib.def(h.def).oid())
-                .ok_or_else(|| format!("{text}: no object name matches"))
+                .ok_or_else(|| {
+                    format!("{}: no object name matches", crate::proto::oid::elide(text))
+                })
         } else {
             mib.resolve(text).map(|r| r.oid).map_err(|e| e.to_string())
         };
@@ -225,20 +228,6 @@ fn syntax_text(d: &DefRef<'_>) -> Option<String> {
         s.push_str(&format!(" ({})", ranges_text(t.ranges)));
     }
     Some(s)
-}
-
-fn ranges_text(ranges: &[crate::mib::Range]) -> String {
-    ranges
-        .iter()
-        .map(|r| {
-            if r.lo == r.hi {
-                r.lo.to_string()
-            } else {
-                format!("{}..{}", r.lo, r.hi)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" | ")
 }
 
 fn access_clause(d: &DefRef<'_>) -> &'static str {

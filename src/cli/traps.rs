@@ -339,20 +339,18 @@ pub async fn run(args: TrapsArgs) -> Result<Outcome, CliError> {
     let mut outputs = Outputs::start(settings.outputs.clone(), names, engine)
         .await
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    // Subscribed before the sockets are bound: nothing accepted goes unwritten.
-    let mut startup = Startup::remembering(state.state.learned.clone());
-    let mut feed = startup.subscribe(settings.queue);
-    let started_with = |options: ListenerOptions, startup: Startup| {
-        BackgroundListener::start_with(options, startup)
+    // The feed is subscribed before the first datagram is read: nothing accepted is lost.
+    let start = |options: ListenerOptions| {
+        let mut startup = Startup::remembering(state.state.learned.clone());
+        let feed = startup.subscribe(settings.queue);
+        BackgroundListener::start_with(options, startup).map(|b| (b, feed))
     };
-    let background = match started_with(options.clone(), startup) {
+    let (background, mut feed) = match start(options.clone()) {
         Ok(b) => b,
         Err(e) if settings.skip_unavailable => {
             // The default addresses: IPv6 may be missing on this host.
             options.listen.retain(SocketAddr::is_ipv4);
-            let mut startup = Startup::remembering(state.state.learned.clone());
-            feed = startup.subscribe(settings.queue);
-            started_with(options, startup).map_err(|_| CliError::Io(e))?
+            start(options).map_err(|_| CliError::Io(e))?
         }
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
             return Err(CliError::Usage(format!(

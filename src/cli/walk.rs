@@ -8,8 +8,9 @@ use clap::Args;
 
 use super::options::{AppFlag, RequestOptions, Session, parse_app_flags, parse_oid};
 use super::{CliError, Outcome, report_request_error};
-use crate::net::WalkItem;
-use crate::output::write_varbind_named;
+use crate::net::parallel::ParallelWalker;
+use crate::net::{WalkItem, Walker};
+use crate::output::{OutputOptions, write_varbind_named};
 use crate::proto::Oid;
 use crate::proto::engine::MaxRepetitions;
 use crate::proto::walk::{BulkParams, WalkEnd, WalkError, WalkOptions};
@@ -20,12 +21,39 @@ pub struct WalkArgs {
     pub request: RequestOptions,
     /// Application options: c (do not check OIDs increase), i (include the given OID),
     /// I (no Get when nothing was found), p (print the count), t (print the time taken),
-    /// E OID (end before OID); bulkwalk also n<NUM> (non-repeaters), r<NUM> (max-repetitions)
+    /// E OID (end before OID)
     #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
     pub app: Vec<String>,
     /// Subtree to walk (default: mib-2, .1.3.6.1.2.1, as Net-SNMP)
     #[arg(value_name = "OID")]
     pub root: Option<String>,
+}
+
+/// `bulkwalk`'s arguments: `walk`'s, with the GetBulk letters of `-C`.
+#[derive(Args, Debug)]
+pub struct BulkWalkArgs {
+    #[command(flatten)]
+    pub request: RequestOptions,
+    /// Application options: c (do not check OIDs increase), i (include the given OID),
+    /// I (no Get when nothing was found), p (print the count), t (print the time taken),
+    /// E OID (end before OID), n<NUM> (non-repeaters), r<NUM> (max-repetitions, default 10),
+    /// parallel=N (N requests in flight over ranges of the subtree, merged in OID order:
+    /// the same output, for distant agents)
+    #[arg(short = 'C', value_name = "APPOPTS", action = clap::ArgAction::Append)]
+    pub app: Vec<String>,
+    /// Subtree to walk (default: mib-2, .1.3.6.1.2.1, as Net-SNMP)
+    #[arg(value_name = "OID")]
+    pub root: Option<String>,
+}
+
+impl From<BulkWalkArgs> for WalkArgs {
+    fn from(a: BulkWalkArgs) -> Self {
+        WalkArgs {
+            request: a.request,
+            app: a.app,
+            root: a.root,
+        }
+    }
 }
 
 pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
@@ -36,7 +64,30 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
         label,
     } = args.request.session().await?;
     let numeric = if bulk { "nr" } else { "" };
-    let flags = parse_app_flags(&args.app, "ciIptT", numeric, "E")?;
+    // -Cparallel=N: mibscope's own, a word rather than letters.
+    let mut parallel = None;
+    let mut app = Vec::new();
+    for value in &args.app {
+        match value.strip_prefix("parallel") {
+            Some(n) => {
+                let n = n
+                    .strip_prefix('=')
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| (1..=64).contains(n))
+                    .ok_or_else(|| {
+                        CliError::Usage("-Cparallel=N: give N, requests in flight, 1..64".into())
+                    })?;
+                if !bulk {
+                    return Err(CliError::Usage(
+                        "-Cparallel walks with GetBulk: use bulkwalk".into(),
+                    ));
+                }
+                parallel = Some(n);
+            }
+            None => app.push(value.clone()),
+        }
+    }
+    let flags = parse_app_flags(&app, "ciIptT", numeric, "E")?;
     let mut options = WalkOptions {
         bulk: bulk.then(BulkParams::default),
         ..WalkOptions::default()
@@ -75,7 +126,13 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     }
 
     let started = Instant::now();
-    let mut walker = client.walk(&target, root, options);
+    let mut walker = match parallel {
+        Some(n) if n > 1 && !options.include_root && options.end.is_none() => {
+            AnyWalker::Parallel(ParallelWalker::new(&client, &target, root, options, n))
+        }
+        _ => AnyWalker::Serial(client.walk(&target, root, options)),
+    };
+    let progress = Progress::new(parallel.is_some());
     // Not a StdoutLock: the walk awaits while holding it, and the task must be Send.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut outcome = Outcome::Success;
@@ -86,6 +143,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
                 for vb in &step.yielded {
                     write_varbind_named(&mut out, vb, &output, names)?;
                 }
+                progress.update(walker.count());
                 match step.finished {
                     None => {}
                     Some(Ok(WalkEnd::Complete)) => break,
@@ -95,7 +153,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
                     }
                     Some(Err(e)) => {
                         out.flush()?;
-                        outcome = report_walk_error(&e);
+                        outcome = report_walk_error(&e, &output);
                         break;
                     }
                 }
@@ -108,6 +166,7 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
             }
         }
     }
+    progress.finish();
     super::report_notices(walker.notices());
     if print_count {
         writeln!(out, "Variables found: {}", walker.count())?;
@@ -122,21 +181,91 @@ pub async fn run(args: WalkArgs, bulk: bool) -> Result<Outcome, CliError> {
     Ok(outcome)
 }
 
-fn report_walk_error(e: &WalkError) -> Outcome {
+/// A serial or a parallel walk (one per command: their sizes do not matter).
+#[allow(clippy::large_enum_variant)]
+enum AnyWalker {
+    Serial(Walker),
+    Parallel(ParallelWalker),
+}
+
+impl AnyWalker {
+    async fn next(&mut self) -> Option<WalkItem> {
+        match self {
+            AnyWalker::Serial(w) => w.next().await,
+            AnyWalker::Parallel(w) => w.next().await,
+        }
+    }
+
+    fn count(&self) -> usize {
+        match self {
+            AnyWalker::Serial(w) => w.count(),
+            AnyWalker::Parallel(w) => w.count(),
+        }
+    }
+
+    fn notices(&self) -> &[crate::proto::engine::Notice] {
+        match self {
+            AnyWalker::Serial(w) => w.notices(),
+            AnyWalker::Parallel(_) => &[],
+        }
+    }
+}
+
+/// A bar with the count and the rate on stderr, when stderr is a terminal; nothing in
+/// pipes and files.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(wanted: bool) -> Progress {
+        use std::io::IsTerminal;
+        if !wanted || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} {pos} varbinds, {per_sec} {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        Progress(Some(bar))
+    }
+
+    fn update(&self, count: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(count as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Prints why a walk stopped as snmpwalk does, OIDs named as the value lines name them:
+/// `fprint_objid` ends each with a newline, hence " >= " at the start of a line.
+pub(crate) fn report_walk_error(e: &WalkError, output: &OutputOptions) -> Outcome {
     match e {
-        WalkError::NotIncreasing { .. } => {
-            eprintln!("Error: {e}");
+        WalkError::NotIncreasing { previous, current } => {
+            eprint!(
+                "Error: OID not increasing: {}\n >= {}\n\n",
+                super::oid_text(previous, output),
+                super::oid_text(current, output)
+            );
             Outcome::Failure
         }
         WalkError::Loop { .. } | WalkError::EmptyResponse { .. } => {
             eprintln!("Error: {e}");
             Outcome::Failure
         }
-        WalkError::ErrorStatus { status, failed, .. } => {
-            eprintln!("Error in packet.\nReason: {}", status.net_snmp_text());
-            if let Some(oid) = failed {
-                eprintln!("Failed object: {oid}\n");
-            }
+        WalkError::ErrorStatus {
+            status,
+            failed,
+            index,
+        } => {
+            let failed = (*index > 0).then_some(failed.as_ref());
+            super::report_error(*status, failed, true, output);
             Outcome::AgentError
         }
     }

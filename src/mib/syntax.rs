@@ -64,6 +64,21 @@ impl<'a> TypeInfo<'a> {
     }
 }
 
+/// Ranges as the MIB writes them: `0..255 | 300`.
+pub fn ranges_text(ranges: &[Range]) -> String {
+    ranges
+        .iter()
+        .map(|r| {
+            if r.lo == r.hi {
+                r.lo.to_string()
+            } else {
+                format!("{}..{}", r.lo, r.hi)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 fn base_of_tag(tag: u8) -> BaseType {
     // RFC 2578 section 7.1 and RFC 1155 section 3.2.3: the application types by tag.
     match tag {

@@ -1083,7 +1083,7 @@ fn oids_are_named_in_net_snmp_styles() {
     );
     let sys: crate::proto::Oid = ".1.3.6.1.2.1.1.1.0".parse().unwrap();
     assert_eq!(mib.name_oid(&sys).ucd(), "system.sysDescr.0");
-    let unknown: crate::proto::Oid = ".5.1".parse().unwrap();
+    let unknown = crate::proto::Oid::from([5, 1]);
     assert_eq!(mib.name_oid(&unknown).qualified(), ".5.1");
     // Unknown arcs under a known node stay numbers.
     let deeper: crate::proto::Oid = ".1.3.6.1.4.1.99999.77.1".parse().unwrap();

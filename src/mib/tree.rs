@@ -13,7 +13,7 @@ use super::diag::{Diagnostic, Severity};
 use super::intern::{Interner, Sym, decode_text};
 use super::parser::unquote_doubled;
 use crate::proto::Oid;
-use crate::proto::oid::MAX_SUBIDS;
+use crate::proto::oid::{MAX_SUBIDS, elide};
 
 /// A node of the OID tree. Nodes are stored in OID order (preorder), so `NodeId(n + 1)` is
 /// the next node a walk meets.
@@ -124,23 +124,46 @@ pub(crate) fn sorted_by_name(modules: &[Module], defs: &[Def]) -> Vec<u32> {
 pub enum LookupError {
     #[error("empty object name")]
     Empty,
-    #[error("{0}: Unknown Object Identifier (no loaded MIB module defines it)")]
+    #[error("{}: Unknown Object Identifier (no loaded MIB module defines it)", elide(.0))]
     UnknownName(String),
-    #[error("{module}::{name}: Unknown Object Identifier (module {module} is not loaded)")]
+    #[error(
+        "{}::{}: Unknown Object Identifier (module {} is not loaded)",
+        elide(module),
+        elide(name),
+        elide(module)
+    )]
     UnknownModule { module: String, name: String },
-    #[error("{module}::{name}: Unknown Object Identifier (module {module} does not define {name})")]
+    #[error(
+        "{}::{}: Unknown Object Identifier (module {} does not define {})",
+        elide(module),
+        elide(name),
+        elide(module),
+        elide(name)
+    )]
     NotInModule { module: String, name: String },
-    #[error("{text}: '{part}' is neither a number 0..4294967295 nor a child name")]
+    #[error(
+        "{}: '{}' is neither a number 0..4294967295 nor a child name",
+        elide(text),
+        elide(part)
+    )]
     BadComponent { text: String, part: String },
-    #[error("{0}: an OID has at most 128 sub-identifiers")]
+    #[error("{}: an OID has at most 128 sub-identifiers", elide(.0))]
     TooLong(String),
     #[error(
-        "{text}: Unknown Object Identifier (Index out of range: \"{value}\" ({index}) is not a string index)"
+        "{}: Unknown Object Identifier (Index out of range: \"{}\" ({}) is not a string index)",
+        elide(text),
+        elide(value),
+        elide(index)
     )]
     NotStringIndex {
         text: String,
         value: String,
         index: String,
+    },
+    #[error("{}: {source}", elide(text))]
+    NotEncodable {
+        text: String,
+        source: crate::proto::oid::OidArcsError,
     },
 }
 
@@ -500,6 +523,11 @@ impl Mib {
         for &a in &suffix {
             oid.push(a);
         }
+        oid.check_encodable()
+            .map_err(|source| LookupError::NotEncodable {
+                text: text.into(),
+                source,
+            })?;
         Ok(Resolved {
             node: NodeId(node),
             suffix,

@@ -153,7 +153,11 @@ pub fn compile(config: &MibConfig, files: &[SourceFile], report: &mut LoadReport
                 .collect();
             match selection {
                 ModuleSelection::Default { extra } => {
-                    for name in embedded.keys() {
+                    // In a fixed order: which module's definition a node prefers must not
+                    // change from one run to the next.
+                    let mut names: Vec<&String> = embedded.keys().collect();
+                    names.sort();
+                    for name in names {
                         c.request(name);
                     }
                     for name in NET_SNMP_DEFAULT_MODULES {

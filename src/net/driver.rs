@@ -231,6 +231,19 @@ pub struct Walker {
     progress: Option<ProgressSender>,
 }
 
+impl Walker {
+    /// A walker over a walk already set up (a parallel walk's serial fallback).
+    pub fn from_walk(client: &Client, target: &Arc<Target>, walk: Walk) -> Walker {
+        Walker {
+            client: client.clone(),
+            target: Arc::clone(target),
+            walk,
+            notices: Vec::new(),
+            progress: None,
+        }
+    }
+}
+
 /// The outcome of one walk request.
 pub enum WalkItem {
     Step(Step),

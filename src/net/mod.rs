@@ -3,6 +3,7 @@
 
 pub mod driver;
 pub mod own_thread;
+pub mod parallel;
 pub mod target;
 
 pub use crate::proto::engine::Progress;

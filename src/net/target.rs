@@ -75,13 +75,15 @@ impl AgentSpec {
                 )
                 .ok_or_else(|| malformed("port must be a number 1..65535"))?,
             };
+            // Net-SNMP accepts an IPv4 address in brackets too: [127.0.0.1]:161.
+            let v4 = host.parse::<std::net::Ipv4Addr>().is_ok();
             return Ok(AgentSpec {
                 host: host.to_string(),
                 port,
-                family: if family == Family::Any {
-                    Family::V6
-                } else {
-                    family
+                family: match family {
+                    Family::Any if v4 => Family::V4,
+                    Family::Any => Family::V6,
+                    other => other,
                 },
             });
         }
@@ -230,6 +232,9 @@ mod tests {
         assert_eq!(ok("udp6:[::1]:161").await, "[::1]:161");
         assert_eq!(ok("udp6:[::1]").await, "[::1]:161");
         assert_eq!(ok("[::1]:1161").await, "[::1]:1161");
+        assert_eq!(ok("[127.0.0.1]:1161").await, "127.0.0.1:1161");
+        assert_eq!(ok("udp:[127.0.0.1]:1161").await, "127.0.0.1:1161");
+        assert!(ok("udp6:[fe80::1%1]:161").await.starts_with("[fe80::1%1]"));
         assert_eq!(ok("udp6:::1").await, "[::1]:161");
         assert_eq!(ok("::1").await, "[::1]:161");
         assert_eq!(ok("localhost:1161").await.rsplit(':').next(), Some("1161"));

@@ -116,7 +116,9 @@ pub fn write_octets<W: Write + ?Sized>(out: &mut W, hint: &str, data: &[u8]) -> 
                     if chunk.contains(&0) {
                         super::text::write_escaped_ascii(out, chunk)?;
                     } else {
-                        out.write_all(chunk)?;
+                        // Net-SNMP copies the bytes raw; control characters an agent sends
+                        // must not reach the terminal.
+                        super::terminal::write_safe(out, chunk)?;
                     }
                     cp += chunk.len();
                 }

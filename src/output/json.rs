@@ -245,9 +245,22 @@ fn write_raw<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-/// A JSON string literal.
+/// A JSON string. serde_json escapes C0 controls; DEL and the C1 controls are escaped too
+/// (`\u007f`, `\u009b`), so a line shown on a terminal cannot act on it.
 pub fn write_json_str<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, s).map_err(io::Error::other)
+    let text = serde_json::to_string(s).map_err(io::Error::other)?;
+    if !text.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return out.write_all(text.as_bytes());
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    out.write_all(escaped.as_bytes())
 }
 
 /// Text that may not be UTF-8 (a hinted `a` format copies bytes raw): invalid sequences

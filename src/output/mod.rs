@@ -13,6 +13,8 @@ pub mod hint;
 pub mod json;
 pub mod oid_text;
 pub mod syntax;
+pub mod table;
+pub mod terminal;
 pub mod text;
 
 #[cfg(test)]

@@ -136,3 +136,28 @@ impl OidNames for NoNames {
         None
     }
 }
+
+/// The resolver of `-m ''`: no module loaded, only the three roots Net-SNMP's tree always
+/// has, so OIDs print as `iso.3.6.1.2.1.1.5.0` (`.iso.3.6...` with `-Of`/`-Ou`), as
+/// `snmpget -m ''` prints them, and values by their own type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RootNames;
+
+impl OidNames for RootNames {
+    fn resolve(&self, arcs: &[u32]) -> Option<Resolved<'_>> {
+        let label = match arcs.first()? {
+            0 => "ccitt",
+            1 => "iso",
+            2 => "joint-iso-ccitt",
+            _ => return None,
+        };
+        Some(Resolved {
+            depth: 1,
+            label,
+            module: None,
+            syntax: None,
+            has_children: false,
+            index: None,
+        })
+    }
+}

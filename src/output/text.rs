@@ -694,24 +694,29 @@ fn plain_octets<W: Write + ?Sized>(
     )
 }
 
-/// Net-SNMP's `sprint_realloc_asciistring`: printable bytes and white space as they are, with
-/// `\` before `"` and `\`; anything else as `.`.
+/// Net-SNMP's `sprint_realloc_asciistring`: printable bytes, newline and tab as they are,
+/// with `\` before `"` and `\`; anything else as `.`. Where Net-SNMP would print CR (but
+/// in CR LF), VT and FF raw (C's `isspace`), they are escaped (`\r`, `\v`, `\f`): no
+/// control character an agent sends reaches the terminal (`output::terminal`).
 pub(crate) fn write_escaped_ascii<W: Write + ?Sized>(out: &mut W, data: &[u8]) -> io::Result<()> {
     let clean = data
         .iter()
-        .all(|&b| (is_print(b) || is_space(b)) && b != b'"' && b != b'\\');
+        .all(|&b| (is_print(b) || b == b'\n' || b == b'\t') && b != b'"' && b != b'\\');
     if clean {
         return out.write_all(data);
     }
     let mut buf = Vec::with_capacity(data.len() + 8);
-    for &b in data {
-        if is_print(b) || is_space(b) {
-            if b == b'"' || b == b'\\' {
-                buf.push(b'\\');
-            }
-            buf.push(b);
-        } else {
-            buf.push(b'.');
+    for (i, &b) in data.iter().enumerate() {
+        match b {
+            b'"' | b'\\' => buf.extend_from_slice(&[b'\\', b]),
+            b'\n' | b'\t' => buf.push(b),
+            // CR LF ends a line as LF does (Cisco's sysDescr); a lone CR would hide text.
+            b'\r' if data.get(i + 1) == Some(&b'\n') => buf.push(b),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            0x0b => buf.extend_from_slice(b"\\v"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            b if is_print(b) => buf.push(b),
+            _ => buf.push(b'.'),
         }
     }
     out.write_all(&buf)
@@ -748,7 +753,12 @@ fn hex_line<W: Write + ?Sized>(out: &mut W, line: &[u8], with_text: bool) -> io:
         buf[n..n + 3].copy_from_slice(b"  [");
         n += 3;
         for &b in line {
-            buf[n] = if is_print(b) || is_space(b) { b } else { b'.' };
+            // Net-SNMP copies white space here; CR, VT and FF would act on the terminal.
+            buf[n] = if is_print(b) || b == b'\n' || b == b'\t' {
+                b
+            } else {
+                b'.'
+            };
             n += 1;
         }
         buf[n] = b']';

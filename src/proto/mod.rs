@@ -9,6 +9,7 @@ pub mod message;
 pub mod oid;
 pub mod pdu;
 pub mod strict;
+pub mod table_rows;
 pub mod usm;
 pub mod value;
 pub mod walk;

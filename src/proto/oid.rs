@@ -19,10 +19,55 @@ pub struct Oid(Vec<u32>);
 pub enum OidParseError {
     #[error("empty OID")]
     Empty,
-    #[error("'{text}' is not a numeric OID: sub-identifier '{part}' is not a number 0..4294967295")]
+    #[error(
+        "'{}' is not a numeric OID: sub-identifier '{}' is not a number 0..4294967295",
+        elide(text),
+        elide(part)
+    )]
     BadSubid { text: String, part: String },
     #[error("OID has {0} sub-identifiers; SNMP allows at most 128")]
     TooLong(usize),
+    #[error(transparent)]
+    NotEncodable(#[from] OidArcsError),
+}
+
+/// Why an OID cannot be sent: X.690 section 8.19.4 packs the first two arcs into one
+/// sub-identifier (`40 * first + second`), so the first arc is 0, 1 or 2, and under 0 and 1
+/// the second is 0..39. Anything else would go out as a different OID (`.3.1` as `.2.41`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OidArcsError {
+    #[error(
+        "an OID starts with 0 (itu-t), 1 (iso) or 2 (joint-iso-itu-t); this one starts with {0} (X.690 8.19.4)"
+    )]
+    FirstArc(u32),
+    #[error(
+        "under {first} ({}) the second arc is 0..39; this OID has {second} there (X.690 8.19.4)",
+        if *first == 0 { "itu-t" } else { "iso" }
+    )]
+    SecondArc { first: u32, second: u32 },
+}
+
+/// `text` as an error message may quote it: shortened (a 10,000-character argument is not
+/// echoed back) and with control characters escaped (never raw on a terminal).
+pub fn elide(text: &str) -> std::borrow::Cow<'_, str> {
+    const KEEP: usize = 60;
+    let long = text.chars().count() > KEEP + 20;
+    if !long && !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(KEEP + 40);
+    for c in text.chars().take(if long { KEEP } else { usize::MAX }) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if long {
+        let more = text.chars().count() - KEEP;
+        out.push_str(&format!("... ({more} more characters)"));
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Oid {
@@ -44,6 +89,19 @@ impl Oid {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Checks that the OID can be BER-encoded as it is (see `OidArcsError`). The empty OID
+    /// and a single arc 0..2 are accepted, as Net-SNMP encodes them (`.0.0`, `.1.0`).
+    pub fn check_encodable(&self) -> Result<(), OidArcsError> {
+        match self.0.as_slice() {
+            [first, ..] if *first > 2 => Err(OidArcsError::FirstArc(*first)),
+            [first @ (0 | 1), second, ..] if *second > 39 => Err(OidArcsError::SecondArc {
+                first: *first,
+                second: *second,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// True when `self` equals `prefix` or lies beneath it in the tree.
@@ -138,7 +196,9 @@ impl FromStr for Oid {
         if arcs.len() > MAX_SUBIDS {
             return Err(OidParseError::TooLong(arcs.len()));
         }
-        Ok(Oid(arcs))
+        let oid = Oid(arcs);
+        oid.check_encodable()?;
+        Ok(oid)
     }
 }
 
@@ -222,6 +282,47 @@ mod tests {
         ));
         let long = vec!["1"; 129].join(".");
         assert_eq!(long.parse::<Oid>(), Err(OidParseError::TooLong(129)));
+    }
+
+    #[test]
+    fn refuses_arcs_ber_cannot_carry() {
+        for (text, err) in [
+            (".3.1", OidArcsError::FirstArc(3)),
+            ("4294967295", OidArcsError::FirstArc(u32::MAX)),
+            (
+                ".1.40",
+                OidArcsError::SecondArc {
+                    first: 1,
+                    second: 40,
+                },
+            ),
+            (
+                "0.39999",
+                OidArcsError::SecondArc {
+                    first: 0,
+                    second: 39_999,
+                },
+            ),
+        ] {
+            assert_eq!(
+                text.parse::<Oid>(),
+                Err(OidParseError::NotEncodable(err)),
+                "{text}"
+            );
+        }
+        for ok in [".0.39", ".1.39.5", ".2.999.1", ".2.4294967295", ".1", ".2"] {
+            assert!(ok.parse::<Oid>().is_ok(), "{ok}");
+        }
+        let msg = ".3.1".parse::<Oid>().unwrap_err().to_string();
+        assert!(msg.contains("starts with 3"), "{msg}");
+    }
+
+    #[test]
+    fn long_bad_text_is_not_echoed_in_full() {
+        let text = format!(".1.3.{}x", "6".repeat(10_000));
+        let msg = text.parse::<Oid>().unwrap_err().to_string();
+        assert!(msg.len() < 400, "{} bytes", msg.len());
+        assert!(msg.contains("more characters"), "{msg}");
     }
 
     #[test]

@@ -12,6 +12,8 @@
 
 use std::collections::HashSet;
 
+pub mod parallel;
+
 use super::engine::{MaxRepetitions, Operation, Response};
 use super::oid::Oid;
 use super::pdu::{ErrorStatus, VarBind};
@@ -135,6 +137,17 @@ impl Walk {
             seen: HashSet::new(),
             end_reason: WalkEnd::Complete,
         }
+    }
+
+    /// A walk of `root` that goes on after `after` (which it has already shown): a parallel
+    /// walk's serial fallback. The root is not fetched again.
+    pub fn resume(root: Oid, options: WalkOptions, after: Oid, shown: usize) -> Walk {
+        let mut w = Walk::new(root, options);
+        w.phase = Phase::Walking;
+        w.last = after;
+        w.yielded_in_walk = shown.max(1);
+        w.yielded_total = shown;
+        w
     }
 
     pub fn root(&self) -> &Oid {

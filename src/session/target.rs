@@ -84,6 +84,9 @@ pub struct UsmOptions {
     /// `-Z`: "BOOTS,TIME", with `-e`.
     pub boots_time: Option<String>,
     pub key_extension: KeyExtensionPolicy,
+    /// `-A` was given on the command line (not taken from the environment or snmp.conf):
+    /// it selects SNMPv3 as the other v3 options do.
+    pub auth_passphrase_given: bool,
 }
 
 impl UsmOptions {
@@ -98,6 +101,7 @@ impl UsmOptions {
             || self.context.is_some()
             || self.auth_master_key.is_some()
             || self.auth_localized_key.is_some()
+            || self.auth_passphrase_given
     }
 }
 

@@ -209,6 +209,17 @@ impl Listener {
         Listener::spawn_with(options, Startup::default()).await
     }
 
+    /// `spawn`, with one feed that was in place before the first datagram was read (a
+    /// daemon's main feed): nothing accepted during start-up is lost.
+    pub async fn spawn_subscribed(
+        options: ListenerOptions,
+        capacity: usize,
+    ) -> io::Result<(Listener, Subscription)> {
+        let mut startup = Startup::default();
+        let feed = startup.subscribe(capacity);
+        Ok((Listener::spawn_with(options, startup).await?, feed))
+    }
+
     /// `spawn`, with what [`Startup`] holds.
     pub async fn spawn_with(options: ListenerOptions, startup: Startup) -> io::Result<Listener> {
         let (sockets, granted) = bind(&options)?;
@@ -353,12 +364,18 @@ pub struct BackgroundListener {
 }
 
 impl BackgroundListener {
-    /// Binds and starts receiving; returns once the sockets are bound.
-    pub fn start(options: ListenerOptions) -> io::Result<BackgroundListener> {
-        BackgroundListener::start_with(options, Startup::default())
+    /// Binds and starts receiving; returns once the sockets are bound, with a feed of
+    /// `capacity` that was in place before the first datagram was read.
+    pub fn start(
+        options: ListenerOptions,
+        capacity: usize,
+    ) -> io::Result<(BackgroundListener, Subscription)> {
+        let mut startup = Startup::default();
+        let feed = startup.subscribe(capacity);
+        Ok((BackgroundListener::start_with(options, startup)?, feed))
     }
 
-    /// `start`, with what [`Startup`] holds.
+    /// `start`, with what [`Startup`] holds (its feeds see every notification).
     pub fn start_with(
         options: ListenerOptions,
         startup: Startup,

@@ -169,3 +169,29 @@ async fn feeds_subscribers_counts_overflow_and_drains_at_shutdown() {
         Some(ListenerEvent::Dropped { .. })
     ));
 }
+
+#[test]
+fn the_daemons_feed_is_there_before_the_first_datagram() {
+    // Datagrams sent the moment the sockets are bound, before the caller could have
+    // subscribed: every one reaches the feed that came with the start.
+    let (background, mut feed) = BackgroundListener::start(options(), 100).unwrap();
+    let addr = background.listener().local_addrs()[0];
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for id in 1..=10 {
+        sender.send_to(&trap(id), addr).unwrap();
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ids = runtime.block_on(async {
+        let stats = background.shutdown().await;
+        assert_eq!(stats.accepted, 10);
+        let mut ids = Vec::new();
+        while let Some(n) = feed.recv().await {
+            ids.push(n.request_id.0);
+        }
+        ids
+    });
+    assert_eq!(ids, (1..=10).collect::<Vec<_>>());
+}

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 pub mod agent;
 pub mod corpus;
+pub mod daemons;
+pub mod side_by_side;
+pub mod tmux;
 pub mod traps;
 
 pub const MIBSCOPE: &str = env!("CARGO_BIN_EXE_mibscope");
@@ -45,7 +48,34 @@ pub fn missing(tool: &str) -> bool {
 /// Runs `command` to completion with its output captured, killing it and failing the test
 /// past `limit`: no test waits forever on a hung tool or a hung mibscope.
 pub fn output_within(command: &mut Command, limit: Duration) -> Output {
+    // Net-SNMP's tools read and rewrite their persistent file (snmpapp.conf) at every run;
+    // tools running at once in parallel tests then read each other's half-written files
+    // ("buffer too small to read octet string" on stderr). Each run gets its own.
+    let persist = private_persistent_dir(command);
     let started = Instant::now();
+    let output = run_within(command, limit, started);
+    if let Some(dir) = persist {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    output
+}
+
+/// For a Net-SNMP tool not already given one, a fresh `SNMP_PERSISTENT_DIR`.
+fn private_persistent_dir(command: &mut Command) -> Option<PathBuf> {
+    let program = Path::new(command.get_program()).file_name()?.to_str()?;
+    let is_net_snmp = program.starts_with("snmp") && program != "snmpd";
+    let already = command.get_envs().any(|(k, _)| k == "SNMP_PERSISTENT_DIR");
+    if !is_net_snmp || already {
+        return None;
+    }
+    let dir = tempdir("persist");
+    // Made beforehand, or the tool says "Created directory: ..." on stderr.
+    let _ = std::fs::create_dir_all(dir.join("cert_indexes"));
+    command.env("SNMP_PERSISTENT_DIR", &dir);
+    Some(dir)
+}
+
+fn run_within(command: &mut Command, limit: Duration, started: Instant) -> Output {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

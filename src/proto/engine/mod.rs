@@ -103,6 +103,43 @@ impl Operation {
         }
     }
 
+    /// What no agent should be sent: an OID BER cannot carry as written (it would arrive as
+    /// another OID), GetBulk counts outside Integer32's 0..2147483647 (RFC 3416 section 3).
+    pub fn check(&self) -> Result<(), RequestError> {
+        let bad_oid = |oid: &Oid| {
+            oid.check_encodable()
+                .map_err(|source| RequestError::BadOid {
+                    oid: oid.clone(),
+                    source,
+                })
+        };
+        match self {
+            Operation::Get(o) | Operation::GetNext(o) => o.iter().try_for_each(bad_oid),
+            Operation::GetBulk {
+                non_repeaters,
+                max_repetitions,
+                oids,
+            } => {
+                for (what, n) in [
+                    ("non-repeaters", *non_repeaters),
+                    ("max-repetitions", max_repetitions.0),
+                ] {
+                    if i32::try_from(n).is_err() {
+                        return Err(RequestError::BulkOutOfRange { what, value: n });
+                    }
+                }
+                oids.iter().try_for_each(bad_oid)
+            }
+            Operation::Set(v) | Operation::Inform(v) => v.iter().try_for_each(|vb| {
+                bad_oid(&vb.oid)?;
+                match &vb.value {
+                    crate::proto::Value::ObjectId(o) => bad_oid(o),
+                    _ => Ok(()),
+                }
+            }),
+        }
+    }
+
     /// The varbinds of `range` as a request PDU.
     fn pdu(&self, id: RequestId, range: Range<usize>, max_repetitions: u32) -> Pdu {
         let nulls = |oids: &[Oid]| {
@@ -236,6 +273,13 @@ pub enum RequestError {
     InformOnV1,
     #[error("an SNMPv3 trap needs the sender's own engine ID (-e)")]
     NoSenderEngineId,
+    #[error("cannot send {oid}: {source}")]
+    BadOid {
+        oid: Oid,
+        source: crate::proto::oid::OidArcsError,
+    },
+    #[error("{what} must be 0..2147483647 (RFC 3416); got {value}")]
+    BulkOutOfRange { what: &'static str, value: u32 },
     #[error("the request was cancelled")]
     Cancelled,
     #[error("cannot send to {addr}: {source}")]
@@ -435,6 +479,8 @@ impl Engine {
         self.next_op += 1;
         let refused = if op.len() == 0 {
             Some(RequestError::Empty)
+        } else if let Err(e) = op.check() {
+            Some(e)
         } else if matches!(op, Operation::GetBulk { .. })
             && target.security.version() == Version::V1
         {

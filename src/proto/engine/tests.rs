@@ -307,6 +307,40 @@ fn bulk_on_v1_and_empty_requests_are_refused() {
     assert_eq!(e.poll_event().unwrap().result, Err(RequestError::BulkOnV1));
     e.start(t0, target(0), Operation::Get(vec![]));
     assert_eq!(e.poll_event().unwrap().result, Err(RequestError::Empty));
+    // An OID BER cannot carry as written is never sent as another one (.3.1 as .2.41).
+    e.start(t0, target(0), Operation::Get(vec![Oid::from([3, 1])]));
+    assert!(matches!(
+        e.poll_event().unwrap().result,
+        Err(RequestError::BadOid { .. })
+    ));
+    e.start(
+        t0,
+        target(0),
+        Operation::Set(vec![VarBind::new(
+            oid("1.3.6.1.2.1.1.4.0"),
+            crate::proto::Value::ObjectId(Oid::from([1, 40])),
+        )]),
+    );
+    assert!(matches!(
+        e.poll_event().unwrap().result,
+        Err(RequestError::BadOid { .. })
+    ));
+    e.start(
+        t0,
+        target(0),
+        Operation::GetBulk {
+            non_repeaters: 0,
+            max_repetitions: MaxRepetitions(1 << 31),
+            oids: vec![oid("1.3")],
+        },
+    );
+    assert_eq!(
+        e.poll_event().unwrap().result,
+        Err(RequestError::BulkOutOfRange {
+            what: "max-repetitions",
+            value: 1 << 31
+        })
+    );
     assert!(e.poll_transmit().is_none());
 }
 
