@@ -25,6 +25,11 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        // The panic hook printed the message and where it happened.
+        Err(e) if e.is_panic() => {
+            eprintln!("mibscope: stopped by an internal error (a bug: the message is above)");
+            ExitCode::from(101)
+        }
         Err(e) => {
             eprintln!("mibscope: internal error: {e}");
             ExitCode::from(1)

@@ -181,7 +181,9 @@ fn demo_opens_the_tui_on_the_simulated_switch() {
         return;
     };
     t.wait_for("demo: a simulated 48-port switch");
-    t.keys(&[":"]);
+    // The demo opens on the interfaces; 1 is the MIB browser.
+    t.wait_for("57 interfaces");
+    t.keys(&["1", ":"]);
     t.type_text("ifAlias");
     t.keys(&["Enter"]);
     t.keys(&["w"]);
@@ -317,4 +319,46 @@ fn a_mib_directory_added_in_the_ui_is_loaded_and_searchable() {
     assert!(screen.contains("How fast the widget spins."), "{screen}");
     quit_with(&t, "q");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_with_the_message_readable() {
+    // The key `mibscope::tui::FAULT_PANIC_ENV` names makes the UI thread panic, as a bug
+    // would; the shell after it must find a cooked terminal: no alternate screen, no mouse
+    // reporting, the cursor shown, echo and line editing on.
+    let shell = format!(
+        "RUST_BACKTRACE=0 {}={} {MIBSCOPE}; echo EXITED $?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; stty -a | tr ' ' '\\n' | grep -x -- '-*echo'; echo CHECKED; sleep 60",
+        mibscope::tui::FAULT_PANIC_ENV,
+        "Z"
+    );
+    let Some(t) = Tmux::start(&shell, 100, 30) else {
+        return;
+    };
+    t.wait_for("MIB tree");
+    assert!(t.modes().contains("alternate_on=1"), "{}", t.modes());
+    t.keys(&["Z"]);
+    let screen = t.wait_for("CHECKED");
+    assert!(
+        screen.contains("fault injected"),
+        "the panic message is shown:\n{screen}"
+    );
+    assert!(
+        screen.contains("mibscope: stopped by an internal error"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("EXITED 101"),
+        "a panic is not a success:\n{screen}"
+    );
+    assert!(
+        !screen.contains("MIB tree"),
+        "the UI's screen is gone:\n{screen}"
+    );
+    let lines: Vec<&str> = screen.lines().map(str::trim).collect();
+    assert!(
+        lines.contains(&"icanon") && lines.contains(&"echo"),
+        "line editing and echo are back on:\n{screen}"
+    );
+    let modes = t.modes();
+    assert_eq!(modes, "alternate_on=0 mouse=0 cursor=1", "{screen}");
 }

@@ -1,5 +1,5 @@
 //! Faults the simulated agent can inject, and the seeded random generator that decides when.
-//! Each fault is off by default; each is applied by the dispatcher (`dispatcher.rs`) except
+//! Each fault is off by default; each is applied by the dispatcher (`agent::dispatcher`) except
 //! non-increasing OIDs, which the responder applies inside GetNext/GetBulk.
 //!
 //! | fault | option | effect |

@@ -10,16 +10,20 @@
 //! - `v3`: the SNMPv3 message layer: USM (every level and algorithm), Reports, contexts,
 //!   per-user access; user specs and the test bed's users;
 //! - `faults`: the fault options and the seeded generator behind them;
+//! - `flap`: a link that goes down and up on a schedule (with linkDown/linkUp);
 //! - `runner`: the tokio shell: UDP sockets, delayed replies, start/stop handles.
 pub mod dispatcher;
 pub mod faults;
+pub mod flap;
 pub mod responder;
 pub mod runner;
 pub mod snapshot;
 pub mod store;
 pub mod v3;
 
-pub use dispatcher::{Agent, AgentConfig, AgentStats, CommunityAccess, Event, Handled, Transmit};
+pub use dispatcher::{
+    Agent, AgentConfig, AgentStats, CommunityAccess, Event, Handled, NotifyTarget, Transmit,
+};
 pub use faults::Faults;
 pub use responder::Rights;
 pub use snapshot::Snapshot;

@@ -1,6 +1,6 @@
 //! The command responder: one request PDU in, its Response PDU out, by RFC 3416 section 4.2
 //! (v2 semantics) or RFC 1157 section 4.1 with RFC 3584 section 4.2 (v1 semantics). It knows
-//! no messages, communities or security models: the message layer (`dispatcher.rs` for
+//! no messages, communities or security models: the message layer (`agent::dispatcher` for
 //! v1/v2c, later USM for v3) says which semantics apply, what the requester may do, and how
 //! many bytes a PDU makes once wrapped in a message.
 

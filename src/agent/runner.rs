@@ -314,6 +314,7 @@ async fn serve(
     let mut seq = 0u64;
     loop {
         let next_send = pending.peek().map(|Reverse(p)| p.send_at);
+        let next_notification = agent.poll_timeout();
         tokio::select! {
             cmd = control.recv() => match cmd {
                 Some(Control::Stats(reply)) => { let _ = reply.send(agent.stats()); }
@@ -346,6 +347,18 @@ async fn serve(
                             payload: t.payload,
                         }));
                     }
+                }
+            }
+            () = sleep_until(next_notification) => {
+                for t in agent.handle_timeout(Instant::now()) {
+                    // From a socket of the destination's family.
+                    let socket = sockets
+                        .iter()
+                        .find(|s| {
+                            s.local_addr().is_ok_and(|a| a.is_ipv4() == t.dest.is_ipv4())
+                        })
+                        .unwrap_or(&sockets[0]);
+                    send(socket, &t.payload, t.dest, log).await;
                 }
             }
             () = sleep_until(next_send) => {

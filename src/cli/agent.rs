@@ -20,11 +20,13 @@ use clap::Args;
 use super::{CliError, Outcome};
 use crate::agent::dispatcher::{DEFAULT_MAX_SIZE, MAX_UDP_PAYLOAD, MIN_MAX_SIZE, MessageSize};
 use crate::agent::faults::{self, NonIncreasing, Probability, RestartSchedule};
+use crate::agent::flap::Flap;
 use crate::agent::runner::{self, LogLevel, RunnerOptions};
 use crate::agent::snapshot::{EMBEDDED_SWITCH_NAME, RateRule};
 use crate::agent::v3::{self, UsmConfig, V3ConfigError, V3User};
 use crate::agent::{
-    Agent, AgentConfig, AgentStats, CommunityAccess, Faults, Rights, Snapshot, StoreOptions,
+    Agent, AgentConfig, AgentStats, CommunityAccess, Faults, NotifyTarget, Rights, Snapshot,
+    StoreOptions,
 };
 use crate::proto::usm::EngineId;
 use crate::proto::{Community, Oid};
@@ -92,6 +94,19 @@ pub struct AgentArgs {
     /// Objects under this OID accept Set (repeatable)
     #[arg(long, value_name = "OID", value_parser = parse_oid)]
     pub writable: Vec<Oid>,
+
+    /// A link that flaps (repeatable): ifOperStatus of IFINDEX goes down and up every
+    /// SECONDS, its counters stop while down, e.g. 10107:20
+    #[arg(long, value_name = "IFINDEX:SECONDS", value_parser = Flap::parse)]
+    pub flap: Vec<Flap>,
+
+    /// Send linkDown/linkUp of flapping links as SNMPv2c traps here (repeatable)
+    #[arg(long, value_name = "HOST:PORT")]
+    pub notify: Vec<SocketAddr>,
+
+    /// The community of those traps
+    #[arg(long, value_name = "NAME", default_value = "public", value_parser = parse_community)]
+    pub notify_community: Community,
 
     /// SNMPv3 snmpEngineID in hex, 0x optional, 5 to 32 bytes
     /// [default: 0x80001F88046D696273636F7065, "mibscope"]
@@ -379,6 +394,7 @@ pub async fn run(args: AgentArgs) -> Result<Outcome, CliError> {
         rate_rules: args.rate.clone(),
         writable: args.writable.clone(),
         rates: !args.no_rates,
+        flaps: args.flap.clone(),
     };
     let started = Instant::now();
     let store = crate::agent::ObjectStore::build(&snapshot, &options, started);
@@ -422,7 +438,15 @@ pub async fn run(args: AgentArgs) -> Result<Outcome, CliError> {
             }
         )
     });
-    let agent = Agent::new(store, config);
+    let targets = args
+        .notify
+        .iter()
+        .map(|addr| NotifyTarget {
+            addr: *addr,
+            community: args.notify_community.clone(),
+        })
+        .collect();
+    let agent = Agent::new(store, config).with_notifications(targets);
     let running = runner::spawn(
         agent,
         RunnerOptions {

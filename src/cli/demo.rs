@@ -1,7 +1,8 @@
 //! `demo`: the main job with no device needed. Starts the simulated 48-port switch on a
-//! loopback port, then does what an operator does first with a new agent: reads the system
-//! group and watches the interface table (status, speed, errors, in/out rates between
-//! polls), all through the same engine the other subcommands use.
+//! loopback port (counters moving at the snapshot's rates, Gi1/0/7 flapping), then, on a
+//! terminal, opens the TUI on its interfaces; otherwise does what an operator does first
+//! with a new agent: reads the system group and prints the interface table (status, speed,
+//! errors, in/out rates between polls), through the same engine the other subcommands use.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -11,14 +12,19 @@ use clap::Args;
 
 use super::options::MibArgs;
 use super::{CliError, Outcome, report_request_error};
+use crate::agent::NotifyTarget;
+use crate::agent::flap::Flap;
 use crate::agent::runner::{self, RunnerOptions};
 use crate::agent::{Agent, AgentConfig, Snapshot, StoreOptions};
-use crate::monitor::interfaces::{IfStatus, InterfaceTable, human_bps};
+use crate::monitor::interfaces::{IfStatus, Interface, InterfaceTable, Metric, human_bps};
 use crate::net::Client;
 use crate::proto::engine::{Operation, Security, Target};
 use crate::proto::{Community, Oid, Value, Version};
+use crate::traps::CommunityRule;
+use crate::traps::listener::{Listener, ListenerOptions};
 use crate::tui::Start;
 use crate::tui::backend::{self, Connection};
+use crate::tui::component::ViewId;
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -46,16 +52,31 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
             "--interval takes seconds (0..3600] and --polls at least 1".into(),
         ));
     }
+    let interactive = !args.print && super::tui::on_a_terminal();
+    // On a terminal the UI has a trap listener, and the switch sends its link changes there.
+    let listener = if interactive {
+        Some(Listener::spawn(trap_listener_options()).await?)
+    } else {
+        None
+    };
+    let targets = listener
+        .iter()
+        .map(|l| NotifyTarget {
+            addr: l.local_addrs()[0],
+            community: Community::new("public"),
+        })
+        .collect();
     let agent = Agent::from_snapshot(
         &Snapshot::embedded_switch(),
-        &StoreOptions::default(),
+        &demo_store(),
         AgentConfig::default(),
         Instant::now(),
-    );
+    )
+    .with_notifications(targets);
     let running = runner::spawn(agent, RunnerOptions::loopback_ephemeral()).await?;
     let addr = running.local_addr();
-    if !args.print && super::tui::on_a_terminal() {
-        let outcome = open_tui(addr).await;
+    if interactive {
+        let outcome = open_tui(addr, listener, args.interval).await;
         running.shutdown().await;
         return outcome;
     }
@@ -71,6 +92,31 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, CliError> {
     outcome
 }
 
+/// The flapping link of the demo: Gi1/0/7 goes down and up every 15 s.
+pub const DEMO_FLAP: Flap = Flap {
+    if_index: 10107,
+    period: Duration::from_secs(15),
+};
+
+/// The switch's counters move at the snapshot's rates; one link flaps.
+fn demo_store() -> StoreOptions {
+    StoreOptions {
+        flaps: vec![DEMO_FLAP],
+        ..StoreOptions::default()
+    }
+}
+
+/// The demo's trap listener: loopback, a free port, community `public`.
+fn trap_listener_options() -> ListenerOptions {
+    let mut options = ListenerOptions::loopback_ephemeral();
+    options.access.communities.push(CommunityRule {
+        community: Community::new("public"),
+        label: "public".into(),
+        networks: vec![],
+    });
+    options
+}
+
 /// The demo agent as a target: SNMPv2c with `community` (public reads, private writes).
 fn demo_target(addr: std::net::SocketAddr, community: &str) -> Arc<Target> {
     Arc::new(Target {
@@ -84,8 +130,12 @@ fn demo_target(addr: std::net::SocketAddr, community: &str) -> Arc<Target> {
     })
 }
 
-/// The TUI connected to the simulated switch at `addr`.
-async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
+/// The TUI connected to the simulated switch at `addr`, with its trap listener.
+async fn open_tui(
+    addr: std::net::SocketAddr,
+    listener: Option<Listener>,
+    interval: f64,
+) -> Result<Outcome, CliError> {
     let connection = Connection::new(
         Client::bind().await?,
         demo_target(addr, "private"),
@@ -99,8 +149,12 @@ async fn open_tui(addr: std::net::SocketAddr) -> Result<Outcome, CliError> {
         connection: Some(connection),
         at: None,
         greeting: Some(format!(
-            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private). Try w (walk) or / (search)."
+            "demo: a simulated 48-port switch answers on udp:{addr} (v2c, community private); Gi1/0/7 flaps. Tab: other views, ?: keys."
         )),
+        view: Some(ViewId::Interfaces),
+        listener,
+        interval: Some(Duration::from_secs_f64(interval)),
+        login: None,
     })
     .await
 }
@@ -224,11 +278,11 @@ fn print_table(
             truncate(name, 22),
             status,
             row.speed.map_or("-".to_string(), |s| human_bps(s as f64)),
-            rate(row.in_bps),
-            rate(row.out_bps),
+            rate(row.rates.in_bps),
+            rate(row.rates.out_bps),
             util,
-            row.in_errors.map_or("-".to_string(), |e| e.to_string()),
-            row.out_errors.map_or("-".to_string(), |e| e.to_string()),
+            count(row, Metric::InErrors),
+            count(row, Metric::OutErrors),
         )?;
     }
     Ok(())
@@ -240,4 +294,10 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n - 1).chain(std::iter::once('~')).collect()
     }
+}
+
+/// A counter's last value, as printed.
+fn count(row: &Interface, metric: Metric) -> String {
+    row.counter(metric)
+        .map_or("-".to_string(), |s| s.value.to_string())
 }

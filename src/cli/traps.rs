@@ -32,6 +32,7 @@ use crate::traps::state::{self, EngineState};
 mod settings;
 
 use settings::Settings;
+pub(crate) use settings::read_config;
 
 const DEFAULT_LISTEN: [&str; 2] = ["0.0.0.0:162", "[::]:162"];
 const DEFAULT_QUEUE: usize = 100_000;

@@ -1,12 +1,20 @@
 //! `mibscope tui [AGENT]`: the terminal UI, offline (MIB browser) or connected to an agent
 //! with the agent options of `get` (-v -c -t -r and the SNMPv3 ones), or to a named
-//! profile of ~/.config/mibscope/profiles.toml.
+//! profile of ~/.config/mibscope/profiles.toml; with `--listen`, a trap listener whose feed
+//! the traps view shows.
 
 use clap::Args;
 
+use std::time::Duration;
+
+use super::agent::parse_listen;
 use super::options::{AgentOptions, MibArgs};
+use super::traps::read_config;
 use super::{CliError, Outcome};
-use crate::session::{Defaults, Profiles, TargetOptions};
+use crate::proto::Community;
+use crate::session::{Defaults, Profiles, SessionError, TargetOptions};
+use crate::traps::CommunityRule;
+use crate::traps::listener::{Listener, ListenerOptions};
 use crate::tui::backend::{self, ConnectError, Connection};
 use crate::tui::{self, Start};
 
@@ -25,6 +33,19 @@ pub struct TuiArgs {
     /// Open the browser at this object (a name or an OID)
     #[arg(long, value_name = "OID")]
     pub at: Option<String>,
+    /// Seconds between polls of the live views (interfaces)
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub interval: f64,
+    /// Receive traps and informs here (repeatable) and show them in the traps view, e.g.
+    /// 127.0.0.1:1162 or [::]:162
+    #[arg(long, value_name = "ADDR", help_heading = "Traps")]
+    pub listen: Vec<String>,
+    /// A community traps may come with (repeatable; default: public)
+    #[arg(long, value_name = "NAME", help_heading = "Traps")]
+    pub trap_community: Vec<String>,
+    /// Communities and SNMPv3 users from a `mibscope traps` configuration file
+    #[arg(long, value_name = "FILE", help_heading = "Traps")]
+    pub trap_config: Option<std::path::PathBuf>,
 }
 
 impl TuiArgs {
@@ -46,7 +67,21 @@ impl TuiArgs {
         &self,
         defaults: &Defaults,
     ) -> Result<Option<(TargetOptions, Vec<String>)>, CliError> {
-        match (&self.profile, self.agent()) {
+        // `mibscope tui @core-sw1` is `--profile core-sw1`.
+        let at_profile = self
+            .agent()
+            .and_then(|a| a.agent.strip_prefix('@'))
+            .map(str::to_string);
+        let (profile, agent) = match (&self.profile, at_profile) {
+            (None, Some(name)) => (Some(name), None),
+            (Some(_), Some(_)) => {
+                return Err(CliError::Usage(
+                    "give @NAME or --profile NAME, not both".into(),
+                ));
+            }
+            (p, None) => (p.clone(), self.agent()),
+        };
+        match (&profile, agent) {
             (Some(_), Some(_)) => Err(CliError::Usage(
                 "give an AGENT or --profile NAME, not both".into(),
             )),
@@ -100,16 +135,32 @@ pub async fn run(args: TuiArgs) -> Result<Outcome, CliError> {
         .iter()
         .map(ToString::to_string)
         .collect();
-    let connection = match args.target_options(&defaults)? {
+    let (connection, login) = match args.target_options(&defaults)? {
         Some((options, notes)) => {
             warnings.extend(notes);
-            Some(
-                Connection::open(&options, &defaults)
-                    .await
-                    .map_err(connect_error)?,
-            )
+            match Connection::open(&options, &defaults).await {
+                Ok(c) => (Some(c), None),
+                // A pass phrase nobody gave: the UI asks for it (and writes it nowhere).
+                Err(ConnectError::Session(SessionError::MissingSecret { secret, .. })) => {
+                    let label = match &args.profile {
+                        Some(name) => format!("{name} ({})", options.agent),
+                        None if args.agent.agent.starts_with('@') => {
+                            format!("{} ({})", &args.agent.agent[1..], options.agent)
+                        }
+                        None => options.agent.clone(),
+                    };
+                    let login = backend::Login {
+                        options,
+                        defaults: defaults.clone(),
+                        secret,
+                        label,
+                    };
+                    (None, Some(login))
+                }
+                Err(e) => return Err(connect_error(e)),
+            }
         }
-        None => None,
+        None => (None, None),
     };
     let (mibs, loaded) = backend::load_mibs(args.mib.config()).await;
     let at = match &args.at {
@@ -122,21 +173,104 @@ pub async fn run(args: TuiArgs) -> Result<Outcome, CliError> {
         ),
         None => None,
     };
+    let listener = match args.listener_options(&mut warnings)? {
+        Some(options) => Some(Listener::spawn(options).await.map_err(|e| {
+            CliError::Address(format!(
+                "--listen {}: {e} (a port under 1024 needs root; try 1162)",
+                args.listen.join(" ")
+            ))
+        })?),
+        None => None,
+    };
     open(Start {
         mibs,
         loaded,
         connection,
         at,
         greeting: None,
+        view: None,
         warnings,
+        listener,
+        interval: Some(interval(args.interval)?),
+        login,
     })
     .await
+}
+
+/// `--interval` as a duration: 0.1 s to an hour.
+fn interval(seconds: f64) -> Result<Duration, CliError> {
+    if !(0.1..=3600.0).contains(&seconds) {
+        return Err(CliError::Usage(format!(
+            "--interval {seconds}: give seconds between 0.1 and 3600"
+        )));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+impl TuiArgs {
+    /// The trap listener `--listen` asks for: who may send comes from `--trap-community`
+    /// and `--trap-config`, else community `public` (said in `notes`).
+    fn listener_options(
+        &self,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<ListenerOptions>, CliError> {
+        if self.listen.is_empty() {
+            if self.trap_config.is_some() || !self.trap_community.is_empty() {
+                return Err(CliError::Usage(
+                    "--trap-community and --trap-config need --listen ADDR".into(),
+                ));
+            }
+            return Ok(None);
+        }
+        let mut options = ListenerOptions::loopback_ephemeral();
+        options.listen = self
+            .listen
+            .iter()
+            .map(|t| parse_listen(t))
+            .collect::<Result<_, _>>()?;
+        let usage = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
+        if let Some(path) = &self.trap_config {
+            let config = read_config(path)?;
+            options.access.communities = config.community_rules().map_err(|e| usage(&e))?;
+            options.access.users = config.trap_users().map_err(|e| usage(&e))?;
+            options.access.accept_any_community = config.accept_any_community;
+        }
+        options
+            .access
+            .communities
+            .extend(
+                self.trap_community
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| CommunityRule {
+                        community: Community::new(c.as_bytes()),
+                        label: format!("#{}", i + 1),
+                        networks: vec![],
+                    }),
+            );
+        let nobody = options.access.communities.is_empty()
+            && options.access.users.is_empty()
+            && !options.access.accept_any_community;
+        if nobody {
+            options.access.communities.push(CommunityRule {
+                community: Community::new("public"),
+                label: "public".into(),
+                networks: vec![],
+            });
+            notes.push(
+                "traps are accepted with community public (--trap-community or --trap-config for others)"
+                    .into(),
+            );
+        }
+        Ok(Some(options))
+    }
 }
 
 fn connect_error(e: ConnectError) -> CliError {
     match e {
         ConnectError::Session(e) => e.into(),
         ConnectError::Socket(e) => CliError::Io(e),
+        ConnectError::Credentials(e) => CliError::Usage(e.to_string()),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Rates from counter samples. A Counter32/Counter64 has no meaningful absolute value, only
 //! differences (RFC 2578 sections 7.1.6 and 7.1.10): it wraps to 0 after 2^32-1 or 2^64-1,
 //! and a discontinuity (an agent restart, told by sysUpTime going back) voids the difference.
+//! `Counter` follows one counter across polls; `History` keeps its recent rates, gaps
+//! included, for sparklines.
 
 use std::time::Instant;
 
@@ -32,6 +34,8 @@ pub enum Delta {
     Reset,
     /// The samples are too close in time to tell.
     TooSoon,
+    /// A Counter32 polled too rarely: it may have wrapped more than once (see `MaxRate`).
+    Ambiguous,
 }
 
 /// The rate between two samples of the same counter. A 32-bit counter that went down
@@ -52,23 +56,73 @@ pub fn rate(previous: &Sample, current: &Sample) -> Delta {
             CounterWidth::Bits64 => return Delta::Reset,
         }
     };
-    let seconds = match (previous.uptime, current.uptime) {
-        (Some(before), Some(after)) if after > before => f64::from(after - before) / 100.0,
-        _ => current
-            .at
-            .saturating_duration_since(previous.at)
-            .as_secs_f64(),
-    };
+    let seconds = elapsed(previous, current);
     if seconds < 0.01 {
         return Delta::TooSoon;
     }
     Delta::Rate(increase as f64 / seconds)
 }
 
-/// A short history of rates, for sparklines.
+/// How far a 32-bit counter can be trusted: the most it can grow per second. Over an
+/// interval long enough for it to pass 2^32 at that pace it may have wrapped more than once,
+/// and the difference says nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MaxRate(pub f64);
+
+/// A counter followed from poll to poll: the last sample, and the rate since the one before.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counter {
+    last: Option<Sample>,
+}
+
+impl Counter {
+    /// Takes the next sample; `None` when there is no rate to give (a first sample, a
+    /// sample missing, a change of counter width). A Counter32 polled so rarely that it may
+    /// have wrapped more than once at `max` gives `Delta::Ambiguous`.
+    pub fn update(&mut self, sample: Option<Sample>, max: Option<MaxRate>) -> Option<Delta> {
+        let previous = std::mem::replace(&mut self.last, sample);
+        let (previous, current) = (previous?, sample?);
+        if previous.width != current.width {
+            return None;
+        }
+        let delta = rate(&previous, &current);
+        if let (CounterWidth::Bits32, Some(MaxRate(max)), Delta::Rate(_)) =
+            (current.width, max, delta)
+        {
+            let seconds = elapsed(&previous, &current);
+            if max > 0.0 && seconds * max >= 4_294_967_296.0 {
+                return Some(Delta::Ambiguous);
+            }
+        }
+        Some(delta)
+    }
+
+    /// Forgets the last sample: the next one starts afresh (a discontinuity, a pause).
+    pub fn forget(&mut self) {
+        self.last = None;
+    }
+
+    pub fn last(&self) -> Option<&Sample> {
+        self.last.as_ref()
+    }
+}
+
+/// Seconds between two samples: the agent's when both carry sysUpTime, else ours.
+fn elapsed(previous: &Sample, current: &Sample) -> f64 {
+    match (previous.uptime, current.uptime) {
+        (Some(before), Some(after)) if after > before => f64::from(after - before) / 100.0,
+        _ => current
+            .at
+            .saturating_duration_since(previous.at)
+            .as_secs_f64(),
+    }
+}
+
+/// A short history of rates, for sparklines; `None` is a gap (a reset, a discontinuity, a
+/// pause), drawn as nothing rather than as a spike or a zero.
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    values: std::collections::VecDeque<f64>,
+    values: std::collections::VecDeque<Option<f32>>,
     capacity: usize,
 }
 
@@ -80,19 +134,43 @@ impl History {
         }
     }
 
-    pub fn push(&mut self, v: f64) {
+    pub fn push(&mut self, v: Option<f64>) {
+        if self.capacity == 0 {
+            return;
+        }
         if self.values.len() == self.capacity {
             self.values.pop_front();
         }
-        self.values.push_back(v);
+        // f32 keeps 7 digits: plenty for a sparkline, half the memory of 1,000 rows.
+        self.values.push_back(v.map(|v| v as f32));
     }
 
-    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.values.iter().copied()
+    /// Oldest first, gaps as `None`.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = Option<f64>> + ExactSizeIterator + '_ {
+        self.values.iter().map(|v| v.map(f64::from))
     }
 
-    pub fn last(&self) -> Option<f64> {
-        self.values.back().copied()
+    /// The newest entry (`Some(None)` when it is a gap).
+    pub fn last(&self) -> Option<Option<f64>> {
+        self.values.back().map(|v| v.map(f64::from))
+    }
+
+    /// The largest value kept.
+    pub fn max(&self) -> Option<f64> {
+        self.values
+            .iter()
+            .flatten()
+            .copied()
+            .map(f64::from)
+            .reduce(f64::max)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
     }
 }
 
@@ -141,12 +219,49 @@ mod tests {
     }
 
     #[test]
-    fn history_keeps_the_last_values() {
+    fn history_keeps_the_last_values_and_gaps() {
         let mut h = History::new(3);
-        for v in [1.0, 2.0, 3.0, 4.0] {
+        for v in [Some(1.0), Some(2.0), None, Some(4.0)] {
             h.push(v);
         }
-        assert_eq!(h.values().collect::<Vec<_>>(), vec![2.0, 3.0, 4.0]);
-        assert_eq!(h.last(), Some(4.0));
+        assert_eq!(
+            h.values().collect::<Vec<_>>(),
+            vec![Some(2.0), None, Some(4.0)]
+        );
+        assert_eq!(h.last(), Some(Some(4.0)));
+        assert_eq!(h.max(), Some(4.0));
+        h.push(None);
+        assert_eq!(h.last(), Some(None));
+    }
+
+    #[test]
+    fn a_counter32_polled_too_rarely_is_ambiguous_not_a_rate() {
+        let t0 = Instant::now();
+        let mut c = Counter::default();
+        // 1 Gb/s is at most 125 MB/s: 2^32 octets in about 34 s.
+        let max = Some(MaxRate(125_000_000.0));
+        assert_eq!(
+            c.update(Some(s(0, CounterWidth::Bits32, 0, None, t0)), max),
+            None
+        );
+        let d = c.update(Some(s(1_000_000, CounterWidth::Bits32, 10, None, t0)), max);
+        assert_eq!(d, Some(Delta::Rate(100_000.0)));
+        let d = c.update(Some(s(2_000_000, CounterWidth::Bits32, 50, None, t0)), max);
+        assert_eq!(d, Some(Delta::Ambiguous), "40 s: it may have wrapped");
+        // A 64-bit counter has no such limit; a missing sample leaves no rate.
+        let mut c = Counter::default();
+        c.update(Some(s(0, CounterWidth::Bits64, 0, None, t0)), max);
+        let d = c.update(Some(s(4_000, CounterWidth::Bits64, 40, None, t0)), max);
+        assert_eq!(d, Some(Delta::Rate(100.0)));
+        assert_eq!(c.update(None, max), None);
+        assert_eq!(
+            c.update(Some(s(8_000, CounterWidth::Bits64, 80, None, t0)), max),
+            None
+        );
+        // A change of width is no basis either.
+        assert_eq!(
+            c.update(Some(s(9_000, CounterWidth::Bits32, 90, None, t0)), max),
+            None
+        );
     }
 }

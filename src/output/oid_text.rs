@@ -218,6 +218,46 @@ fn index_suffix(
     Ok(buf)
 }
 
+/// A row's INDEX arcs decoded into one text per component, as `-OX` shows each between
+/// brackets (`3`, `"abc"`, `10.0.0.1`, `0:1b:21:3a:4c:5d` with a DISPLAY-HINT), for a
+/// table view's index columns. Arcs left over once a component cannot be decoded come last,
+/// as numbers.
+pub fn index_values(arcs: &[u32], parts: &[IndexPart], ctx: Context<'_>) -> Vec<String> {
+    let options = crate::output::OutputOptions {
+        extended_index: true,
+        ..ctx.options.clone()
+    };
+    let ctx = Context {
+        options: &options,
+        names: ctx.names,
+    };
+    let mut out = Vec::with_capacity(parts.len());
+    let mut pos = 0;
+    for (i, part) in parts.iter().enumerate() {
+        if pos >= arcs.len() {
+            break;
+        }
+        let mut buf = Vec::new();
+        let previous = i.checked_sub(1).map(|p| &parts[p]);
+        let start = pos;
+        match decode_component(&mut buf, arcs, &mut pos, part, previous, ctx) {
+            Ok(Step::Decoded) => {
+                let text = String::from_utf8_lossy(buf.strip_prefix(b"[").unwrap_or(&buf));
+                out.push(text.into_owned());
+            }
+            _ => {
+                pos = start;
+                break;
+            }
+        }
+    }
+    if pos < arcs.len() {
+        let rest: Vec<String> = arcs[pos..].iter().map(u32::to_string).collect();
+        out.push(rest.join("."));
+    }
+    out
+}
+
 /// Decodes one INDEX component at `arcs[*pos..]` into `buf`, advancing `pos`.
 fn decode_component(
     buf: &mut Vec<u8>,

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{Value as Json, json};
 
 use crate::fleet::{Counters, FleetError, Pool, Work, join_all};
-use crate::monitor::interfaces::{IfStatus, InterfaceTable};
+use crate::monitor::interfaces::{Gap, IfStatus, InterfaceTable};
 use crate::proto::engine::{RequestError, Target};
 use crate::proto::{Oid, Value, VarBind};
 use crate::session::{Defaults, Profiles, TargetOptions};
@@ -202,12 +202,16 @@ pub async fn poll_once(
                 "admin": status(row.admin),
                 "oper": status(row.oper),
                 "speed_bps": row.speed,
-                "in_bps": row.in_bps,
-                "out_bps": row.out_bps,
-                "in_errors": row.in_errors,
-                "out_errors": row.out_errors,
+                "in_bps": row.rates.in_bps,
+                "out_bps": row.rates.out_bps,
+                "in_pps": row.rates.in_pps,
+                "out_pps": row.rates.out_pps,
+                "in_errors_per_s": row.rates.in_errors,
+                "out_errors_per_s": row.rates.out_errors,
+                "in_discards_per_s": row.rates.in_discards,
+                "out_discards_per_s": row.rates.out_discards,
                 "utilization": row.utilization(),
-                "reset": row.reset,
+                "gap": row.gap.map(Gap::describe),
             })
         })
         .collect();

@@ -16,6 +16,7 @@ use super::keys::{self, HintGroup, KeyHint, ListCursor, Motion};
 use super::request::{Failure, Reply, RequestId, RequestSpec};
 use super::sanitize::SafeText;
 use super::ui;
+use super::views::login::{LoginInput, LoginPrompt, Passphrase};
 use crate::mib::NodeId;
 use crate::tui::component::ViewId;
 
@@ -30,6 +31,8 @@ pub enum Effect {
     Copy(String),
     /// Load the MIBs again in the background, with a directory added.
     ReloadMibs(Option<std::path::PathBuf>),
+    /// Connect with the pass phrase typed at the prompt.
+    Login(Passphrase),
     Quit,
 }
 
@@ -41,8 +44,20 @@ pub struct Pending {
     /// What the status line says it is: `walk IF-MIB::ifTable`.
     pub label: String,
     pub started: Instant,
+    /// A live view's routine poll: shown only once it takes longer than `QUIET_GRACE`.
+    pub quiet: bool,
     /// The engine's last word on it (retry 1/2, discovering the agent's engine).
     pub progress: Option<SafeText>,
+}
+
+/// How long a routine poll may run before the status line shows it.
+pub const QUIET_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+impl Pending {
+    /// Whether the status line shows it at `now`.
+    pub fn shown(&self, now: Instant) -> bool {
+        !self.quiet || now.saturating_duration_since(self.started) >= QUIET_GRACE
+    }
 }
 
 /// The keys that work everywhere (unless a text field has the focus).
@@ -71,6 +86,8 @@ pub struct App {
     redraw: bool,
     /// Since when a reload of the MIBs is under way.
     reloading: Option<Instant>,
+    /// The pass-phrase prompt, while an agent waits for a secret.
+    login: Option<LoginPrompt>,
 }
 
 impl App {
@@ -88,13 +105,18 @@ impl App {
             size: Rect::new(0, 0, width, height),
             redraw: true,
             reloading: None,
+            login: None,
         }
     }
 
     /// Handles one event at time `now`; returns what the loop must do.
     pub fn handle(&mut self, event: Event, now: Instant) -> Vec<Effect> {
         self.shared.now = now;
-        if !matches!(event, Event::Tick) {
+        // A routine poll's progress (one per request of a table walk) changes nothing on
+        // screen until the poll is slow enough to be shown.
+        let unseen_progress = matches!(&event, Event::Reply { id, reply: Reply::Progress(_) }
+            if self.pending.get(id).is_none_or(|p| !p.shown(now)));
+        if !matches!(event, Event::Tick | Event::Trap(_)) && !unseen_progress {
             self.redraw = true;
         }
         let mut effects = Vec::new();
@@ -108,15 +130,25 @@ impl App {
                 let changed = self.views[owner].on_tick(&mut ctx);
                 self.apply_queue(owner, &mut effects);
                 // Spinners and elapsed times move while requests are pending.
-                self.redraw |= changed
-                    || !self.pending.is_empty()
-                    || self.reloading.is_some()
-                    || !effects.is_empty();
+                let now = self.shared.now;
+                let spinning = self.pending.values().any(|p| p.shown(now));
+                self.redraw |=
+                    changed || spinning || self.reloading.is_some() || !effects.is_empty();
                 return effects;
             }
             Event::Reply { id, reply } => self.reply(id, reply, &mut effects),
+            Event::Trap(trap) => {
+                for (i, view) in self.views.iter_mut().enumerate() {
+                    let before = view.title().to_string();
+                    let changed = view.on_trap(&trap, &self.shared);
+                    // Shown, or its tab's count moved.
+                    self.redraw |= changed && (i == self.active || view.title() != before);
+                }
+            }
             // The loop rebuilds the views with `replace_mib`; nothing else to do here.
-            Event::MibsLoaded(_) => {}
+            // The loop handles these (a new MIB, a new connection) before the app sees
+            // anything of them.
+            Event::MibsLoaded(_) | Event::Connected(_) => {}
             Event::InputClosed(reason) => {
                 self.set_status(Level::Error, &format!("terminal input closed: {reason}"));
                 effects.push(Effect::Quit);
@@ -134,6 +166,20 @@ impl App {
         }
         if self.help.is_some() {
             self.help_input(input);
+            return;
+        }
+        if let Some(prompt) = self.login.as_mut() {
+            match prompt.handle(input) {
+                LoginInput::Typing => {}
+                LoginInput::Submit(secret) => effects.push(Effect::Login(secret)),
+                LoginInput::GiveUp => {
+                    self.login = None;
+                    self.set_status(
+                        Level::Warning,
+                        "not connected: no pass phrase given (restart to connect)",
+                    );
+                }
+            }
             return;
         }
         if let Input::Mouse(m) = input {
@@ -173,6 +219,7 @@ impl App {
             if let Some(prev) = self.back.pop() {
                 self.leave_active(effects);
                 self.active = prev;
+                self.enter_active(effects);
             }
         }
     }
@@ -235,6 +282,31 @@ impl App {
             self.back.remove(0);
         }
         self.active = index;
+        self.enter_active(effects);
+    }
+
+    /// Tells the view now shown that it is (a live view polls at once).
+    fn enter_active(&mut self, effects: &mut Vec<Effect>) {
+        let owner = self.active;
+        let area = self.body();
+        let mut ctx = Ctx::new(&self.shared, area, &mut self.queue);
+        self.views[owner].on_enter(&mut ctx);
+        self.apply_queue(owner, effects);
+    }
+
+    /// Shows the view `id` (the one the UI opens on), if there is one.
+    pub fn show_view(&mut self, id: ViewId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(i) = self.views.iter().position(|v| v.id() == id) {
+            if i == self.active {
+                self.enter_active(&mut effects);
+            } else {
+                self.switch_to(i, &mut effects);
+                // Esc from the first view shown goes nowhere.
+                self.back.clear();
+            }
+        }
+        effects
     }
 
     /// Cancels what the active view was waiting for: nothing runs for a screen not shown.
@@ -257,7 +329,7 @@ impl App {
         // What the view queued while being told is dropped with it: it is no longer shown.
         self.queue
             .actions
-            .retain(|a| !matches!(a, Action::Start { .. }));
+            .retain(|a| !matches!(a, Action::Start { .. } | Action::Poll { .. }));
         self.apply_queue(owner, effects);
     }
 
@@ -285,17 +357,14 @@ impl App {
         for action in std::mem::take(&mut self.queue.actions) {
             match action {
                 Action::Start { id, label, spec } => {
-                    self.pending.insert(
-                        id,
-                        Pending {
-                            owner,
-                            label,
-                            started: self.shared.now,
-                            progress: None,
-                        },
-                    );
+                    self.track(owner, id, label, false);
                     effects.push(Effect::Start { id, spec });
                 }
+                Action::Poll { id, label, spec } => {
+                    self.track(owner, id, label, true);
+                    effects.push(Effect::Start { id, spec });
+                }
+                Action::Open(view, node) => self.open(view, node, effects),
                 Action::Cancel(id) => {
                     if self.pending.remove(&id).is_some() {
                         effects.push(Effect::Cancel(id));
@@ -315,8 +384,26 @@ impl App {
         }
     }
 
+    /// Remembers a request started by view `owner`, for its replies and the status line.
+    fn track(&mut self, owner: usize, id: RequestId, label: String, quiet: bool) {
+        self.pending.insert(
+            id,
+            Pending {
+                owner,
+                label,
+                started: self.shared.now,
+                quiet,
+                progress: None,
+            },
+        );
+    }
+
     fn browse(&mut self, node: NodeId, effects: &mut Vec<Effect>) {
-        let Some(i) = self.views.iter().position(|v| v.id() == ViewId::Browser) else {
+        self.open(ViewId::Browser, node, effects);
+    }
+
+    fn open(&mut self, view: ViewId, node: NodeId, effects: &mut Vec<Effect>) {
+        let Some(i) = self.views.iter().position(|v| v.id() == view) else {
             return;
         };
         self.switch_to(i, effects);
@@ -324,6 +411,42 @@ impl App {
         let mut ctx = Ctx::new(&self.shared, area, &mut self.queue);
         self.views[i].browse(node, &mut ctx);
         self.apply_queue(i, effects);
+    }
+
+    /// Asks for a pass phrase before the agent can be used.
+    pub fn ask_login(&mut self, prompt: LoginPrompt) {
+        self.login = Some(prompt);
+        self.redraw = true;
+    }
+
+    /// The pass-phrase prompt, when open.
+    pub fn login(&self) -> Option<&LoginPrompt> {
+        self.login.as_ref()
+    }
+
+    /// A login failed: the prompt says why and asks again (for `next` when another secret
+    /// is missing now).
+    pub fn login_failed(&mut self, why: Option<&str>, next: Option<crate::session::Secret>) {
+        if let Some(prompt) = self.login.as_mut() {
+            prompt.busy = false;
+            prompt.error = why.map(SafeText::new);
+            if let Some(secret) = next {
+                prompt.secret = secret;
+            }
+        }
+        self.redraw = true;
+    }
+
+    /// The agent is connected (after a login): the views may use it from now on.
+    pub fn connected(&mut self, agent: super::backend::AgentInfo) -> Vec<Effect> {
+        self.login = None;
+        self.set_status(Level::Info, &format!("connected to {}", agent.label));
+        self.shared.agent = Some(agent);
+        self.redraw = true;
+        let mut effects = Vec::new();
+        // The view shown starts what it does on entry (a live view polls).
+        self.enter_active(&mut effects);
+        effects
     }
 
     /// A message for the status line from outside the views (start-up notes, warnings).
@@ -345,10 +468,25 @@ impl App {
         loaded: std::sync::Arc<crate::mib_handle::LoadedMib>,
         views: Vec<Box<dyn View>>,
     ) -> Vec<Effect> {
-        let effects: Vec<Effect> = std::mem::take(&mut self.pending)
-            .into_keys()
-            .map(Effect::Cancel)
-            .collect();
+        // Views that hold nothing of the old MIB stay as they are (a live view keeps its
+        // history and its poll); the others are the new ones, their requests cancelled.
+        let mut views = views;
+        let mut kept = Vec::new();
+        for (i, new) in views.iter_mut().enumerate() {
+            let old = self
+                .views
+                .iter_mut()
+                .find(|v| v.id() == new.id() && v.survives_mib_reload());
+            if let Some(old) = old {
+                std::mem::swap(new, old);
+                kept.push(i);
+            }
+        }
+        let (stay, gone): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|(_, p)| kept.contains(&p.owner));
+        self.pending = stay;
+        let effects: Vec<Effect> = gone.into_keys().map(Effect::Cancel).collect();
         self.reloading = None;
         let modules = loaded.mib.module_count();
         let errors = loaded
@@ -368,6 +506,17 @@ impl App {
             &format!("MIBs loaded again: {modules} modules, {errors} errors"),
         );
         effects
+    }
+
+    /// Where the MIB browser is, as an OID of the MIB shown now (for the views built on a
+    /// reloaded MIB to open there).
+    pub fn browser_position(&self) -> Option<crate::proto::oid::Oid> {
+        let node = self
+            .views
+            .iter()
+            .find(|v| v.id() == ViewId::Browser)?
+            .position()?;
+        Some(self.shared.mib.node(node).oid())
     }
 
     /// Since when the MIBs are being loaded again, if they are.
@@ -411,6 +560,9 @@ impl App {
 
     /// The hints of the bar: the active view's, and the global ones (always shown).
     pub fn bar_hints(&self) -> (Vec<KeyHint>, Vec<KeyHint>) {
+        if self.login.is_some() {
+            return (LoginPrompt::HINTS.to_vec(), Vec::new());
+        }
         if self.help.is_some() {
             return (
                 vec![

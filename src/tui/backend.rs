@@ -10,13 +10,13 @@ use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::task::AbortHandle;
 
 use super::event::Event;
-use super::request::{Failure, Reply, RequestId, RequestSpec, ResultRow};
+use super::request::{Failure, PollSpec, Reply, RequestId, RequestSpec, ResultRow};
 use super::sanitize::SafeText;
 use crate::mib::Mib;
 use crate::mib_handle::{LoadedMib, MibHandle};
 use crate::mib_store::MibConfig;
 use crate::mib_view::MibNames;
-use crate::net::{Client, ProgressSender, WalkItem};
+use crate::net::{Client, ProgressSender, TableWalkError, WalkItem};
 use crate::output::syntax::OidNames;
 use crate::output::text::{Context, write_value};
 use crate::output::{OidStyle, OutputOptions, oid_text};
@@ -110,8 +110,21 @@ pub fn spawn_local(
     let flag = Arc::clone(&cancelled);
     let mib = Arc::clone(mib);
     tokio::task::spawn_blocking(move || {
-        let RequestSpec::SearchDescriptions(query) = spec else {
-            return;
+        let query = match spec {
+            RequestSpec::SearchDescriptions(query) => query,
+            RequestSpec::WriteFile { path, contents } => {
+                let started = Instant::now();
+                let reply = match std::fs::write(&path, contents) {
+                    Ok(()) => Reply::Done {
+                        rows: Vec::new(),
+                        took: started.elapsed(),
+                    },
+                    Err(source) => Reply::Failed(Failure::Write { path, source }),
+                };
+                let _ = tx.send(Event::Reply { id, reply });
+                return;
+            }
+            _ => return,
         };
         let stopped = || flag.load(std::sync::atomic::Ordering::Relaxed);
         let nodes = search_descriptions(&mib, &query, &stopped);
@@ -167,6 +180,79 @@ pub enum ConnectError {
     Session(#[from] SessionError),
     #[error("cannot open a UDP socket: {0}")]
     Socket(std::io::Error),
+    /// The agent refused the SNMPv3 credentials (a Report: wrong digest, decryption error,
+    /// unknown user).
+    #[error("the agent refused the credentials: {0}")]
+    Credentials(crate::proto::engine::RequestError),
+}
+
+/// An agent that needs a secret nobody gave: the UI asks for it (`views::login`).
+pub struct Login {
+    /// What was given (a profile's or the command line's options).
+    pub options: TargetOptions,
+    pub defaults: Defaults,
+    /// The secret missing.
+    pub secret: crate::session::Secret,
+    /// The agent as the prompt names it.
+    pub label: String,
+}
+
+/// How a login went; the options keep the secrets typed so far (in memory only).
+pub struct Connected {
+    pub options: TargetOptions,
+    pub result: Result<Connection, ConnectError>,
+}
+
+impl std::fmt::Debug for Connected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The options hold secrets; the outcome is what matters here.
+        match &self.result {
+            Ok(c) => write!(f, "Connected({})", c.info.label),
+            Err(e) => write!(f, "Connected(failed: {e})"),
+        }
+    }
+}
+
+/// Connects with `options` and checks the credentials at once with a Get of sysUpTime.0,
+/// so a mistyped pass phrase shows at the prompt rather than at the first request: the
+/// agent reports a wrong digest or an unknown user, or (a wrong privacy pass phrase, which
+/// agents such as Net-SNMP's answer with silence) it answers discovery and then nothing.
+/// An agent silent from the start is not a credentials problem: the connection stands.
+pub async fn login(options: TargetOptions, defaults: Defaults) -> Connected {
+    use crate::proto::engine::{RequestError, TimeoutHint};
+    use crate::proto::usm::UsmReport;
+    let result = match Connection::open(&options, &defaults).await {
+        Ok(conn) => {
+            let probe = Operation::Get(vec![crate::proto::Oid::from(
+                &[1, 3, 6, 1, 2, 1, 1, 3, 0][..],
+            )]);
+            match conn.client.request(&conn.target, probe).await {
+                Err(
+                    e @ RequestError::Report {
+                        report:
+                            UsmReport::WrongDigests
+                            | UsmReport::DecryptionErrors
+                            | UsmReport::UnknownUserNames,
+                        ..
+                    },
+                ) => Err(ConnectError::Credentials(e)),
+                Err(
+                    e @ RequestError::Timeout {
+                        hint:
+                            Some(
+                                TimeoutHint::SilentAfterDiscovery { .. }
+                                | TimeoutHint::RepliesFailedAuthentication { .. }
+                                | TimeoutHint::RepliesFailedDecryption { .. },
+                            ),
+                        ..
+                    },
+                ) => Err(ConnectError::Credentials(e)),
+                _ => Ok(conn),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    Connected { options, result }
 }
 
 /// A socket task and the agent it talks to.
@@ -250,8 +336,12 @@ impl Connection {
                     RequestSpec::Get(oids) => Operation::Get(oids),
                     RequestSpec::GetNext(oids) => Operation::GetNext(oids),
                     RequestSpec::Set(varbinds) => Operation::Set(varbinds),
+                    RequestSpec::Poll(poll) => {
+                        post(conn.poll(poll, names, progress).await);
+                        return;
+                    }
                     // Local work runs through `spawn_local`, never here.
-                    RequestSpec::SearchDescriptions(_) => {
+                    RequestSpec::SearchDescriptions(_) | RequestSpec::WriteFile { .. } => {
                         post(Reply::Found(Vec::new()));
                         return;
                     }
@@ -262,6 +352,51 @@ impl Connection {
             tokio::join!(work, forward);
         });
         TaskHandle::Async(task.abort_handle())
+    }
+
+    /// A live view's poll: the scalars with one Get, then the columns in lock step. The
+    /// varbinds come back raw: the view computes from values, not from text.
+    async fn poll(&self, poll: PollSpec, names: &MibNames, progress: ProgressSender) -> Reply {
+        let started = Instant::now();
+        let mut scalars = Vec::new();
+        if !poll.scalars.is_empty() {
+            let get = Operation::Get(poll.scalars);
+            match self
+                .client
+                .request_with_progress(&self.target, get, progress.clone())
+                .await
+            {
+                Ok(response) => {
+                    if let Some(failure) = error_status(&response, names) {
+                        return Reply::Failed(failure);
+                    }
+                    scalars = response.varbinds;
+                }
+                Err(e) => return Reply::Failed(Failure::Request(e)),
+            }
+        }
+        let mut columns = Vec::new();
+        if !poll.columns.is_empty() {
+            match self
+                .client
+                .walk_table_with_progress(
+                    &self.target,
+                    poll.columns,
+                    poll.max_repetitions,
+                    Some(progress),
+                )
+                .await
+            {
+                Ok(varbinds) => columns = varbinds,
+                Err(TableWalkError::Request(e)) => return Reply::Failed(Failure::Request(e)),
+                Err(TableWalkError::Walk(e)) => return Reply::Failed(Failure::Walk(e)),
+            }
+        }
+        Reply::Polled {
+            scalars,
+            columns,
+            took: started.elapsed(),
+        }
     }
 
     async fn single(
@@ -408,7 +543,7 @@ pub fn rows(varbinds: &[VarBind], names: &dyn OidNames) -> Vec<ResultRow> {
 }
 
 /// Net-SNMP's `TYPE: value` without the `TYPE: ` (the type has its own column here).
-fn strip_type(text: SafeText) -> SafeText {
+pub fn strip_type(text: SafeText) -> SafeText {
     match text.as_str().split_once(": ") {
         Some((label, rest)) if !label.contains(' ') || label == "Network Address" => {
             SafeText::new(rest)

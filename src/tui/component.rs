@@ -63,6 +63,10 @@ pub enum ViewId {
     Modules,
     Types,
     Diagnostics,
+    Interfaces,
+    System,
+    Table,
+    Traps,
 }
 
 /// An effect a component asks the app for.
@@ -79,6 +83,15 @@ pub enum Action {
     Copy(String),
     /// Show the MIB browser at a node.
     Browse(NodeId),
+    /// A request the view repeats on its own (a live view's poll): the status line shows it
+    /// only once it takes long.
+    Poll {
+        id: RequestId,
+        label: String,
+        spec: RequestSpec,
+    },
+    /// Show another view at a node (the table view at a table).
+    Open(ViewId, NodeId),
     /// Load the MIBs again (files changed), adding a directory first if given.
     ReloadMibs(Option<std::path::PathBuf>),
     Quit,
@@ -144,6 +157,31 @@ impl<'a> Ctx<'a> {
         let id = RequestId(self.queue.next_id);
         self.queue.actions.push(Action::Start { id, label, spec });
         id
+    }
+
+    /// Starts a poll of a live view: a request like `request`, shown in the status line
+    /// only when the agent is slow to answer it.
+    pub fn poll(
+        &mut self,
+        label: impl Into<String>,
+        spec: RequestSpec,
+    ) -> Result<RequestId, Failure> {
+        if self.shared.agent.is_none() {
+            return Err(Failure::NotConnected);
+        }
+        self.queue.next_id += 1;
+        let id = RequestId(self.queue.next_id);
+        self.queue.actions.push(Action::Poll {
+            id,
+            label: label.into(),
+            spec,
+        });
+        Ok(id)
+    }
+
+    /// Shows `view` at `node`.
+    pub fn open(&mut self, view: ViewId, node: NodeId) {
+        self.queue.actions.push(Action::Open(view, node));
     }
 
     pub fn cancel(&mut self, id: RequestId) {
@@ -224,6 +262,28 @@ pub trait View: Component + Send {
     /// The user left the view; the app has cancelled its pending requests.
     fn on_leave(&mut self) {}
 
-    /// Show this node (the browser answers; other views ignore it).
+    /// Show this node (the browser answers, the table view opens the table; other views
+    /// ignore it).
     fn browse(&mut self, _node: NodeId, _ctx: &mut Ctx<'_>) {}
+
+    /// The user came to this view.
+    fn on_enter(&mut self, _ctx: &mut Ctx<'_>) {}
+
+    /// Whether the view is kept as it is when the MIBs are loaded again (it holds nothing
+    /// of the old MIB and reads names from `Shared` when it draws): a live view keeps its
+    /// history and its poll in flight.
+    fn survives_mib_reload(&self) -> bool {
+        false
+    }
+
+    /// The MIB node the view is at, for a rebuilt view to open there again.
+    fn position(&self) -> Option<NodeId> {
+        None
+    }
+
+    /// The trap listener saw something (every view is told, shown or not); true when the
+    /// view changed.
+    fn on_trap(&mut self, _event: &super::event::TrapEvent, _shared: &Shared) -> bool {
+        false
+    }
 }

@@ -27,10 +27,29 @@ pub enum Event {
         id: RequestId,
         reply: Reply,
     },
+    /// What the trap listener saw.
+    Trap(TrapEvent),
+    /// A login (a pass phrase typed at the prompt) went through, or not.
+    Connected(Box<super::backend::Connected>),
     /// The terminal input ended or failed: nothing more can be read.
     InputClosed(String),
     /// A reload of the MIBs finished (the loop rebuilds the views on it).
     MibsLoaded(std::sync::Arc<crate::mib_handle::LoadedMib>),
+}
+
+/// What the trap listener (`--listen`, the demo's) hands the UI.
+#[derive(Debug, Clone)]
+pub enum TrapEvent {
+    /// A notification accepted, and how many were lost so far to a full queue.
+    Received {
+        notification: std::sync::Arc<crate::traps::Notification>,
+        lost: u64,
+    },
+    /// A datagram refused, and why (an unknown community, a wrong digest ...).
+    Refused {
+        from: std::net::SocketAddr,
+        why: String,
+    },
 }
 
 /// Reads terminal input on its own thread (crossterm's reader blocks) until `stop` is set.

@@ -33,17 +33,20 @@ pub mod views;
 pub mod widgets;
 
 #[cfg(test)]
+mod live_tests;
+#[cfg(test)]
 pub(crate) mod tests;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crossterm::event::KeyCode;
 use tokio::sync::mpsc;
 
 use self::app::{App, Effect};
 use self::backend::Connection;
-use self::component::{Level, Shared, View};
+use self::component::{Input, Level, Shared, View, ViewId};
 use self::event::{Event, InputThread};
 use self::request::RequestId;
 use self::terminal::TerminalGuard;
@@ -60,9 +63,17 @@ pub struct Start {
     pub at: Option<NodeId>,
     /// A first message for the status line.
     pub greeting: Option<String>,
+    /// The view shown first (default: the MIB browser).
+    pub view: Option<ViewId>,
     /// Problems worth knowing that did not stop the start (a readable snmp.conf with
     /// secrets, a profile's unset variable): shown in the status line.
     pub warnings: Vec<String>,
+    /// A trap listener whose feed the traps view shows (`--listen`, the demo's).
+    pub listener: Option<crate::traps::listener::Listener>,
+    /// How often the live views poll (default `DEFAULT_INTERVAL`).
+    pub interval: Option<Duration>,
+    /// An agent waiting for a pass phrase (asked for at once; `connection` is then `None`).
+    pub login: Option<backend::Login>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,21 +87,85 @@ pub enum TuiError {
 /// Set by the panic hook: a panic anywhere (a request task included) ends the UI.
 pub(crate) static PANICKED: AtomicBool = AtomicBool::new(false);
 
-/// The views, in `Tab` order.
+/// Fault injection for the tests of the way out: with this variable set to a character,
+/// that key makes the UI thread panic, so a test can check the terminal is given back
+/// (and the message readable) as it would be after a real bug.
+pub const FAULT_PANIC_ENV: &str = "MIBSCOPE_FAULT_PANIC_KEY";
+
+fn fault_panic_key() -> Option<char> {
+    let value = std::env::var(FAULT_PANIC_ENV).ok()?;
+    let mut chars = value.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// What the views are built for.
+#[derive(Debug, Clone, Default)]
+pub struct ViewOptions {
+    /// An agent is connected: the live views are there.
+    pub connected: bool,
+    /// The node the browser opens at.
+    pub at: Option<NodeId>,
+    /// The terminal's height.
+    pub height: u16,
+    /// How often the live views poll (default `DEFAULT_INTERVAL`).
+    pub interval: Option<Duration>,
+    /// Where the trap listener listens: the traps view is there when it does.
+    pub listening: Vec<std::net::SocketAddr>,
+}
+
+/// The views, in `Tab` order: the browser, the live views of a connected agent, the trap
+/// feed of a listener, the MIB's modules, types and diagnostics.
 pub fn build_views(
     mib: &Mib,
     connected: bool,
     at: Option<NodeId>,
     height: u16,
 ) -> Vec<Box<dyn View>> {
-    let body = usize::from(height.saturating_sub(3));
-    vec![
-        Box::new(views::browser::BrowserView::new(mib, connected, at, body)),
-        Box::new(views::modules::ModulesView::new(mib)),
+    build_views_for(
+        mib,
+        &ViewOptions {
+            connected,
+            at,
+            height,
+            ..ViewOptions::default()
+        },
+    )
+}
+
+/// The views for `options`, in `Tab` order.
+pub fn build_views_for(mib: &Mib, options: &ViewOptions) -> Vec<Box<dyn View>> {
+    let body = usize::from(options.height.saturating_sub(3));
+    let connected = options.connected;
+    let mut views: Vec<Box<dyn View>> = vec![Box::new(views::browser::BrowserView::new(
+        mib, connected, options.at, body,
+    ))];
+    // The live views need an agent.
+    if connected {
+        views.push(Box::new(views::interfaces::InterfacesView::new(
+            true,
+            options.interval.unwrap_or(DEFAULT_INTERVAL),
+        )));
+        views.push(Box::new(views::system::SystemView::new(true)));
+        views.push(Box::new(views::table::TableView::new()));
+    }
+    if !options.listening.is_empty() {
+        views.push(Box::new(views::traps::TrapsView::new(
+            options.listening.clone(),
+        )));
+    }
+    views.extend([
+        Box::new(views::modules::ModulesView::new(mib)) as Box<dyn View>,
         Box::new(views::types::TypesView::new(mib)),
         Box::new(views::diagnostics::DiagnosticsView::new(mib)),
-    ]
+    ]);
+    views
 }
+
+/// How often the live views poll unless told otherwise.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(2);
 
 /// How often the loop wakes without input: spinners and watches need no finer steps.
 const TICK: Duration = Duration::from_millis(100);
@@ -101,19 +176,30 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let _input = InputThread::spawn(tx.clone())?;
-    let connection = start.connection;
+    let mut connection = start.connection;
+    let mut login = start.login;
+    // The options with the secrets typed so far, and the one asked for now.
+    let mut typed = login.as_ref().map(|l| (l.options.clone(), l.secret));
     let shared = Shared {
         mib: start.loaded.mib.clone(),
         loaded: start.loaded.clone(),
         agent: connection.as_ref().map(|c| c.info().clone()),
         now: Instant::now(),
     };
-    let views = build_views(
-        &start.loaded.mib,
-        connection.is_some(),
-        start.at,
-        size.height,
-    );
+    let listener = start.listener;
+    let mut options = ViewOptions {
+        // An agent waiting for its pass phrase has its views already.
+        connected: connection.is_some() || login.is_some(),
+        at: start.at,
+        height: size.height,
+        interval: start.interval,
+        listening: listener
+            .as_ref()
+            .map(|l| l.local_addrs().to_vec())
+            .unwrap_or_default(),
+    };
+    let views = build_views_for(&start.loaded.mib, &options);
+    let _feed = listener.as_ref().map(|l| TrapFeed::start(l, tx.clone()));
     let mut app = App::new(shared, views, size.width, size.height);
     if let Some(text) = &start.greeting {
         app.greet(Level::Info, text);
@@ -127,37 +213,17 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     let mut terminate = shutdown_signals();
     // The MIB request tasks use: the one loaded now.
     let mut loaded_now = start.loaded.clone();
+    if let Some(l) = &login {
+        app.ask_login(views::login::LoginPrompt::new(&l.label, l.secret));
+    }
+    let mut effects = start.view.map(|v| app.show_view(v)).unwrap_or_default();
+    let fault_key = fault_panic_key();
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
             break Err(TuiError::Panicked);
         }
-        if app.take_redraw() {
-            guard.terminal.draw(|f| ui::render(f, &app))?;
-        }
-        let event = tokio::select! {
-            ev = rx.recv() => match ev {
-                Some(ev) => ev,
-                None => break Ok(()),
-            },
-            _ = ticker.tick() => Event::Tick,
-            () = &mut terminate => break Ok(()),
-        };
-        if let Event::Reply { id, reply } = &event {
-            if reply.is_final() {
-                tasks.remove(id);
-            }
-        }
-        let effects = match event {
-            Event::MibsLoaded(loaded) => {
-                let height = guard.terminal.size()?.height;
-                let views = build_views(&loaded.mib, connection.is_some(), None, height);
-                loaded_now = loaded.clone();
-                app.replace_mib(loaded, views)
-            }
-            event => app.handle(event, Instant::now()),
-        };
         let mut quit = false;
-        for effect in effects {
+        for effect in effects.drain(..) {
             match effect {
                 Effect::Start { id, spec } if spec.is_local() => {
                     tasks.insert(
@@ -177,18 +243,173 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 }
                 Effect::Copy(text) => terminal::copy_to_clipboard(&text)?,
                 Effect::ReloadMibs(dir) => backend::reload_mibs(&start.mibs, dir, tx.clone()),
+                Effect::Login(secret) => {
+                    if let (Some(l), Some((given, asked))) = (&login, &typed) {
+                        let mut target = given.clone();
+                        match asked {
+                            crate::session::Secret::AuthPassphrase => {
+                                target.usm.auth_passphrase = Some(secret.0);
+                            }
+                            crate::session::Secret::PrivPassphrase => {
+                                target.usm.priv_passphrase = Some(secret.0);
+                            }
+                        }
+                        let (defaults, tx) = (l.defaults.clone(), tx.clone());
+                        tokio::spawn(async move {
+                            let outcome = backend::login(target, defaults).await;
+                            let _ = tx.send(Event::Connected(Box::new(outcome)));
+                        });
+                    }
+                }
                 Effect::Quit => quit = true,
             }
         }
         if quit {
             break Ok(());
         }
+        if app.take_redraw() {
+            guard.terminal.draw(|f| ui::render(f, &app))?;
+        }
+        let event = tokio::select! {
+            ev = rx.recv() => match ev {
+                Some(ev) => ev,
+                None => break Ok(()),
+            },
+            _ = ticker.tick() => Event::Tick,
+            () = &mut terminate => break Ok(()),
+        };
+        // What else is waiting is handled before the next frame: a burst (a trap flood,
+        // a fast walk, keys pasted) costs one frame, not one per event.
+        let mut batch = vec![event];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(ev) => batch.push(ev),
+                Err(_) => break,
+            }
+        }
+        for event in batch {
+            if let Event::Reply { id, reply } = &event {
+                if reply.is_final() {
+                    tasks.remove(id);
+                }
+            }
+            let more = match event {
+                Event::Connected(outcome) => {
+                    let backend::Connected { options, result } = *outcome;
+                    match result {
+                        Ok(conn) => {
+                            let agent = conn.info().clone();
+                            connection = Some(conn);
+                            login = None;
+                            app.connected(agent)
+                        }
+                        // One secret given, another one missing: keep the first, ask for
+                        // the next.
+                        Err(backend::ConnectError::Session(
+                            crate::session::SessionError::MissingSecret { secret, .. },
+                        )) => {
+                            typed = Some((options, secret));
+                            app.login_failed(None, Some(secret));
+                            Vec::new()
+                        }
+                        // A secret refused (or not usable): start again from the first.
+                        Err(e) => {
+                            typed = login.as_ref().map(|l| (l.options.clone(), l.secret));
+                            app.login_failed(Some(&e.to_string()), typed.as_ref().map(|t| t.1));
+                            Vec::new()
+                        }
+                    }
+                }
+                Event::MibsLoaded(loaded) => {
+                    options.height = guard.terminal.size()?.height;
+                    options.at =
+                        app.browser_position()
+                            .and_then(|oid| match loaded.mib.lookup_oid(&oid) {
+                                // Where it was, or its closest ancestor still defined.
+                                (node, depth) if depth > 0 => Some(node),
+                                _ => None,
+                            });
+                    let views = build_views_for(&loaded.mib, &options);
+                    loaded_now = loaded.clone();
+                    app.replace_mib(loaded, views)
+                }
+                Event::Input(Input::Key(key))
+                    if fault_key.is_some_and(|c| key.code == KeyCode::Char(c)) =>
+                {
+                    panic!("fault injected with {FAULT_PANIC_ENV}: the UI panics on this key")
+                }
+                event => app.handle(event, Instant::now()),
+            };
+            effects.extend(more);
+        }
     };
     for (_, task) in tasks {
         task.cancel();
     }
     drop(guard);
+    drop(listener);
     result
+}
+
+/// Events handled at most between two frames.
+const MAX_BATCH: usize = 512;
+
+/// The tasks that carry a trap listener's notifications and refusals into the loop; they
+/// end when dropped.
+struct TrapFeed {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl TrapFeed {
+    fn start(
+        listener: &crate::traps::listener::Listener,
+        tx: mpsc::UnboundedSender<Event>,
+    ) -> TrapFeed {
+        use self::event::TrapEvent;
+        use crate::traps::listener::ListenerEvent;
+        let mut feed = listener.subscribe(4096);
+        let mut refusals = listener.events(256);
+        let notifications = {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Some(notification) = feed.recv().await {
+                    let lost = feed.overflow();
+                    let event = Event::Trap(TrapEvent::Received { notification, lost });
+                    if tx.send(event).is_err() {
+                        return;
+                    }
+                }
+            })
+        };
+        let refused = tokio::spawn(async move {
+            while let Some(e) = refusals.recv().await {
+                if let ListenerEvent::Dropped { from, dropped } = e {
+                    let why = if dropped.detail.is_empty() {
+                        dropped.reason.to_string()
+                    } else {
+                        format!("{}: {}", dropped.reason, dropped.detail)
+                    };
+                    if tx
+                        .send(Event::Trap(TrapEvent::Refused { from, why }))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+        TrapFeed {
+            tasks: vec![notifications, refused],
+        }
+    }
+}
+
+impl Drop for TrapFeed {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
 }
 
 /// Resolves when the process is asked to stop (SIGTERM, SIGHUP, or SIGINT sent from

@@ -25,12 +25,33 @@ pub enum RequestSpec {
     /// Not for the agent: the objects whose DESCRIPTION holds every word (files are read,
     /// so it runs off the UI thread like a request).
     SearchDescriptions(String),
+    /// Scalars read with one Get, then table columns walked in lock step (GetBulk, GetNext
+    /// for SNMPv1); answered with the raw varbinds (`Reply::Polled`), for the live views.
+    Poll(PollSpec),
+    /// Not for the agent: writes an export (a table as CSV or JSON) to a file the user
+    /// named; answered with `Done` (no rows) or `Failed(Failure::Write)`.
+    WriteFile {
+        path: std::path::PathBuf,
+        contents: String,
+    },
+}
+
+/// What a live view reads each time: a few scalars (sysUpTime for rates), table columns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PollSpec {
+    pub scalars: Vec<Oid>,
+    pub columns: Vec<Oid>,
+    /// Rows per GetBulk of the table walk.
+    pub max_repetitions: u32,
 }
 
 impl RequestSpec {
     /// Whether it runs here rather than on the agent (no connection needed).
     pub fn is_local(&self) -> bool {
-        matches!(self, RequestSpec::SearchDescriptions(_))
+        matches!(
+            self,
+            RequestSpec::SearchDescriptions(_) | RequestSpec::WriteFile { .. }
+        )
     }
 
     /// The verb, for titles: `get`, `walk`.
@@ -41,6 +62,8 @@ impl RequestSpec {
             RequestSpec::Walk(_) => "walk",
             RequestSpec::Set(_) => "set",
             RequestSpec::SearchDescriptions(_) => "search",
+            RequestSpec::Poll(_) => "poll",
+            RequestSpec::WriteFile { .. } => "write",
         }
     }
 }
@@ -71,6 +94,13 @@ pub enum Reply {
     Failed(Failure),
     /// The nodes a local search found.
     Found(Vec<crate::mib::NodeId>),
+    /// The answer to a `RequestSpec::Poll`: the scalars' varbinds in the order asked, the
+    /// columns' varbinds column by column.
+    Polled {
+        scalars: Vec<VarBind>,
+        columns: Vec<VarBind>,
+        took: Duration,
+    },
     /// What the engine is doing (retry n of m, discovering the engine): for the status
     /// line, not for the view.
     Progress(SafeText),
@@ -97,6 +127,13 @@ pub enum Failure {
     Walk(#[from] WalkError),
     #[error("cancelled")]
     Cancelled,
+    /// An export could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(
         "not connected to an agent: start with `mibscope tui AGENT` (with -v/-c or the -u/-l/-a/-A/-x/-X options of get)"
     )]

@@ -4,6 +4,7 @@
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -25,7 +26,11 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter() -> io::Result<TerminalGuard> {
         install_panic_hook();
-        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        if let Err(e) = enable_raw_mode() {
+            restore();
+            return Err(e);
+        }
         let mut stdout = io::stdout();
         if let Err(e) = execute!(
             stdout,
@@ -49,13 +54,23 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = self.terminal.show_cursor();
+        if ACTIVE.load(Ordering::SeqCst) {
+            let _ = self.terminal.show_cursor();
+        }
         restore();
     }
 }
 
-/// Puts the terminal back as the shell expects it. Safe to call more than once.
+/// Whether the terminal is in UI mode: set on the way in, taken by the first restore.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back as the shell expects it. Only the first call after `enter`
+/// acts: leaving the alternate screen twice would move the cursor back to where the UI
+/// started, and what was printed since (a panic message) would be written over.
 pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),

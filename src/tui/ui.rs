@@ -77,6 +77,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if let Some(cursor) = app.help() {
         render_help(frame, &app.help_groups(), cursor.selected, areas.body);
     }
+    if let Some(prompt) = app.login() {
+        prompt.draw(frame, areas.body);
+    }
 }
 
 fn render_tabs(frame: &mut Frame, app: &App, area: Rect) {
@@ -113,7 +116,7 @@ fn seconds(d: Duration) -> String {
 
 fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let now = app.shared.now;
-    let mut pending: Vec<_> = app.pending().collect();
+    let mut pending: Vec<_> = app.pending().filter(|p| p.shown(now)).collect();
     pending.sort_by_key(|p| p.started);
     let line = if let Some(first) = pending.first() {
         let elapsed = now.saturating_duration_since(first.started);

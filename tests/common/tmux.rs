@@ -135,6 +135,22 @@ impl Tmux {
         &self.dir
     }
 
+    /// The pane's modes as tmux tracks them: `alternate_on`, `mouse_any_flag` (mouse
+    /// reporting asked for) and `cursor_flag` (cursor shown), each "0" or "1".
+    pub fn modes(&self) -> String {
+        let out = tmux_output(
+            &self.socket,
+            &[
+                "display-message",
+                "-p",
+                "-t",
+                "0",
+                "alternate_on=#{alternate_on} mouse=#{mouse_any_flag} cursor=#{cursor_flag}",
+            ],
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// The tmux paste buffer (what OSC 52 put on the clipboard).
     pub fn clipboard(&self) -> String {
         let out = tmux_output(&self.socket, &["show-buffer"]);

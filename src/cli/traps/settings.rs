@@ -76,7 +76,8 @@ fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::Usage(e.to_string())
 }
 
-fn read_config(path: &Path) -> Result<TrapsConfig, CliError> {
+/// The configuration file, with a warning when others can read its secrets.
+pub(crate) fn read_config(path: &Path) -> Result<TrapsConfig, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let config =

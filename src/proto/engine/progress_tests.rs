@@ -1,7 +1,11 @@
 //! Cancellation and progress events, on a simulated clock.
-use super::tests::v3::{Agent, run, sha_aes};
+use std::time::Duration;
+
 use super::tests::{agent_addr, answer_get, oid, reply, request_of, target};
+use super::v3_tests::{Agent, run, sha_aes};
 use super::*;
+use crate::proto::oid::Oid;
+use crate::proto::pdu::ErrorStatus;
 use crate::proto::usm::UsmReport;
 
 fn drain(e: &mut Engine) -> Vec<ProgressEvent> {

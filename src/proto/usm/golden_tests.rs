@@ -5,8 +5,11 @@
 
 use super::test_util::{Direction, Fixture, all_fixtures, fixture, user};
 use super::*;
-use crate::proto::message::Version;
+use crate::proto::ber::{DecodeError, Quirks, Reader};
+use crate::proto::message::{Message, MsgFlags, MsgId, ScopedPduData, V3Message, Version};
 use crate::proto::oid::Oid;
+use crate::proto::pdu::{ErrorStatus, PduBody, PduType, RequestId, VarBind};
+use crate::proto::value::Value;
 
 fn oid(s: &str) -> Oid {
     s.parse().unwrap()

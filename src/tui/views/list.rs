@@ -1,6 +1,8 @@
 //! A list the user moves through with keys and the mouse: the cursor handling every list
 //! view shares (modules, types, diagnostics), and the list-beside-details layout.
 
+use std::cmp::Ordering;
+
 use crossterm::event::{MouseButton, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -139,5 +141,54 @@ impl ListDetails {
     /// The width of a list line.
     pub fn list_width(area: Rect) -> usize {
         usize::from(ListDetails::split(area)[0].width.saturating_sub(2))
+    }
+}
+
+/// Names with numbers in them sorted as people count: Gi1/0/2 before Gi1/0/10.
+pub fn natural(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let mut n = String::new();
+                let mut m = String::new();
+                while let Some(c) = x.peek().copied().filter(char::is_ascii_digit) {
+                    n.push(c);
+                    x.next();
+                }
+                while let Some(d) = y.peek().copied().filter(char::is_ascii_digit) {
+                    m.push(d);
+                    y.next();
+                }
+                let (n, m) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
+                let by = n.len().cmp(&m.len()).then_with(|| n.cmp(m));
+                if by != Ordering::Equal {
+                    return by;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let by = c.to_ascii_lowercase().cmp(&d.to_ascii_lowercase());
+                if by != Ordering::Equal {
+                    return by;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_as_people_count() {
+        let mut v = vec!["Gi1/0/10", "Gi1/0/2", "Po1", "gi1/0/1", "Vl20"];
+        v.sort_by(|a, b| natural(a, b));
+        assert_eq!(v, ["gi1/0/1", "Gi1/0/2", "Gi1/0/10", "Po1", "Vl20"]);
     }
 }

@@ -4,7 +4,7 @@
 
 mod results;
 mod search;
-mod set_editor;
+pub mod set_editor;
 mod tree;
 pub mod tree_model;
 mod watch;
@@ -398,6 +398,11 @@ impl BrowserView {
             self.request(ctx, c);
         } else if keys::char(key, 'e') {
             self.open_set_editor(ctx);
+        } else if keys::char(key, 't') && self.connected {
+            // The table view reads the table this node is, or is in (it says when none).
+            if let Some(node) = self.selected() {
+                ctx.open(ViewId::Table, node);
+            }
         } else if keys::char(key, 'y') {
             let text = match (
                 self.results.focused,
@@ -581,6 +586,7 @@ impl Component for BrowserView {
                 KeyHint::bar("w", "walk"),
                 KeyHint::bar("e", "set"),
                 KeyHint::bar("W", "watch"),
+                KeyHint::bar("t", "table"),
                 KeyHint::help("n", "getnext"),
                 KeyHint::help("Enter", "expand, or get a scalar / walk a column"),
             ]);
@@ -634,6 +640,10 @@ impl View for BrowserView {
         "MIB"
     }
 
+    fn position(&self) -> Option<NodeId> {
+        self.selected()
+    }
+
     fn modal(&self) -> bool {
         self.overlay.is_some()
     }
@@ -666,7 +676,7 @@ impl View for BrowserView {
                     ));
                 }
             }
-            Reply::Found(_) | Reply::Progress(_) => {}
+            Reply::Found(_) | Reply::Polled { .. } | Reply::Progress(_) => {}
             Reply::Failed(f) => {
                 let cancelled = matches!(f, Failure::Cancelled);
                 let message = SafeText::new(&f.to_string());

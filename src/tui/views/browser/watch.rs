@@ -114,7 +114,7 @@ pub fn change(before: &Value, then: Instant, after: &Value, now: Instant) -> Cha
                         rate: Some(r),
                     }
                 }
-                rates::Delta::Reset => Change::Reset,
+                rates::Delta::Reset | rates::Delta::Ambiguous => Change::Reset,
                 rates::Delta::TooSoon => Change::Delta {
                     delta: i128::from(a.wrapping_sub(b)),
                     rate: None,
