@@ -8,7 +8,8 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use common::traps::{
-    Daemon, OTHER_ENGINE_ID, SENDER_ENGINE_ID, final_stats, json_lines, write_config,
+    Daemon, OTHER_ENGINE_ID, SENDER_ENGINE_ID, final_stats, json_lines, sha_aes_args, wait_until,
+    write_config,
 };
 use common::{mibscope, missing, net_snmp};
 use mibscope::proto::message::CommunityMessage;
@@ -42,6 +43,10 @@ fn v2c_trap(community: &str, id: i64) -> Vec<u8> {
     .encode()
 }
 
+fn strings(words: &[&str]) -> Vec<String> {
+    words.iter().map(ToString::to_string).collect()
+}
+
 /// The flood test takes both cores for a moment: it runs alone (write), the others share
 /// (read), so their time limits do not depend on its load.
 static FLOOD: std::sync::RwLock<()> = std::sync::RwLock::new(());
@@ -60,15 +65,6 @@ fn shared() -> std::sync::RwLockReadGuard<'static, ()> {
 
 fn sender() -> UdpSocket {
     UdpSocket::bind("127.0.0.1:0").unwrap()
-}
-
-/// Polls until `f` holds, failing the test past `limit`.
-fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn count_notifications(path: &std::path::Path) -> usize {
@@ -99,57 +95,24 @@ fn refusals_are_counted_by_reason() {
     );
     let daemon = Daemon::start(&["--config", config.to_str().unwrap(), "--json"]);
     let target = daemon.target();
-    let v3 = |extra: &[&str], auth: &str, privacy: &str, engine: &str| {
-        let mut args = vec![
-            "-v3", "-u", "sha-aes", "-l", "authPriv", "-a", "SHA", "-A", auth, "-x", "AES", "-X",
-            privacy, "-e", engine,
-        ];
-        args.extend_from_slice(extra);
-        args.extend([target.as_str(), "", ".1.3.6.1.6.3.1.1.5.3"]);
+    // Net-SNMP's snmptrap with these options from sender engine `engine`, a linkDown.
+    let snmptrap = |options: &[String], engine: &str| {
+        let mut args: Vec<&str> = options.iter().map(String::as_str).collect();
+        args.extend(["-e", engine, &target, "", ".1.3.6.1.6.3.1.1.5.3"]);
         let out = net_snmp("snmptrap", &args);
         assert!(out.status.success(), "{}", common::stderr(&out));
     };
     let (auth, privacy) = ("sha-aes_authpass", "sha-aes_privpass");
-    v3(&[], auth, privacy, SENDER_ENGINE_ID); // accepted
-    v3(&[], "wrong-authpass", privacy, SENDER_ENGINE_ID); // wrong digest
-    v3(&[], auth, "wrong-privpass", SENDER_ENGINE_ID); // decryption failure
-    v3(&[], auth, privacy, OTHER_ENGINE_ID); // unknown engine id
-    let out = net_snmp(
-        "snmptrap",
-        &[
-            "-v3",
-            "-u",
-            "nobody",
-            "-l",
-            "noAuthNoPriv",
-            "-e",
-            SENDER_ENGINE_ID,
-            &target,
-            "",
-            ".1.3.6.1.6.3.1.1.5.3",
-        ],
-    );
-    assert!(out.status.success());
-    let out = net_snmp(
-        "snmptrap",
-        &[
-            "-v3",
-            "-u",
-            "sha-aes",
-            "-l",
-            "authNoPriv",
-            "-a",
-            "SHA",
-            "-A",
-            auth,
-            "-e",
-            SENDER_ENGINE_ID,
-            &target,
-            "",
-            ".1.3.6.1.6.3.1.1.5.3",
-        ],
-    );
-    assert!(out.status.success());
+    let sha_aes = |auth, privacy| sha_aes_args("sha-aes", auth, privacy);
+    snmptrap(&sha_aes(auth, privacy), SENDER_ENGINE_ID); // accepted
+    snmptrap(&sha_aes("wrong-authpass", privacy), SENDER_ENGINE_ID); // wrong digest
+    snmptrap(&sha_aes(auth, "wrong-privpass"), SENDER_ENGINE_ID); // decryption failure
+    snmptrap(&sha_aes(auth, privacy), OTHER_ENGINE_ID); // unknown engine id
+    let nobody = strings(&["-v3", "-u", "nobody", "-l", "noAuthNoPriv"]);
+    snmptrap(&nobody, SENDER_ENGINE_ID); // unknown user
+    let below = format!("-v3 -u sha-aes -l authNoPriv -a SHA -A {auth}");
+    let below: Vec<String> = below.split(' ').map(String::from).collect();
+    snmptrap(&below, SENDER_ENGINE_ID); // below the user's level
     let out = net_snmp(
         "snmptrap",
         &[
@@ -163,30 +126,19 @@ fn refusals_are_counted_by_reason() {
     );
     assert!(out.status.success());
     // An inform with the wrong pass phrase is answered with a Report, then times out.
+    let mut inform = sha_aes_args("sha-aes", "wrong-authpass", privacy);
+    inform.extend(strings(&[
+        "-t",
+        "0.5",
+        "-r",
+        "0",
+        &target,
+        "",
+        ".1.3.6.1.6.3.1.1.5.4",
+    ]));
     let out = net_snmp(
         "snmpinform",
-        &[
-            "-v3",
-            "-u",
-            "sha-aes",
-            "-l",
-            "authPriv",
-            "-a",
-            "SHA",
-            "-A",
-            "wrong-authpass",
-            "-x",
-            "AES",
-            "-X",
-            privacy,
-            "-t",
-            "0.5",
-            "-r",
-            "0",
-            &target,
-            "",
-            ".1.3.6.1.6.3.1.1.5.4",
-        ],
+        &inform.iter().map(String::as_str).collect::<Vec<_>>(),
     );
     assert!(
         !out.status.success(),
@@ -194,24 +146,9 @@ fn refusals_are_counted_by_reason() {
     );
     // Out of the time window: boots/time older than the first trap's by far.
     for zt in ["5,100000", "5,1000"] {
-        let out = mibscope(&[
-            "trap",
-            "-m",
-            "",
-            "-v",
-            "3",
-            "-u",
-            "sha-aes",
-            "-l",
-            "authPriv",
-            "-a",
-            "SHA",
-            "-A",
-            auth,
-            "-x",
-            "AES",
-            "-X",
-            privacy,
+        let mut args = strings(&["trap", "-m", ""]);
+        args.extend(sha_aes_args("sha-aes", auth, privacy));
+        args.extend(strings(&[
             "-e",
             SENDER_ENGINE_ID,
             "-Z",
@@ -219,7 +156,8 @@ fn refusals_are_counted_by_reason() {
             &target,
             "1",
             ".1.3.6.1.6.3.1.1.5.3",
-        ]);
+        ]));
+        let out = mibscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(out.status.success(), "{}", common::stderr(&out));
     }
     // Garbage and a truncated message.
@@ -293,7 +231,7 @@ fn sigterm_mid_flood_loses_nothing_the_socket_delivered() {
     assert_eq!(
         lines.len() as u64,
         accepted,
-        "every accepted notification is in the log"
+        "every accepted notification is in the log: {stats}"
     );
     assert_eq!(stats["received"], stats["accepted"], "{stats}");
     assert_eq!(stats["written"], stats["accepted"], "{stats}");

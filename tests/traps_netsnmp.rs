@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::traps::{
     Daemon, OTHER_ENGINE_ID, RECEIVER_ENGINE_ID, SENDER_ENGINE_ID, Snmptrapd, json_lines,
-    write_config,
+    mibscope_sender, write_config,
 };
 use common::{mibscope, missing, net_snmp, stderr, v3_args, v3_users};
 
@@ -52,6 +52,42 @@ const LINK_DOWN: [&str; 12] = [
     "2",
 ];
 
+/// An SNMPv1 linkDown (generic-trap 2) from enterprise netSnmpAgentOIDs.10 with
+/// LINK_DOWN's varbinds, in snmptrap's arguments (which mibscope trap takes too).
+fn v1_link_down(target: &str) -> Vec<String> {
+    let mut args = strings(&[
+        "-v1",
+        "-c",
+        "public",
+        target,
+        ".1.3.6.1.4.1.8072.3.2.10",
+        "127.0.0.1",
+        "2",
+        "0",
+        "123456",
+    ]);
+    args.extend(strings(&LINK_DOWN));
+    args
+}
+
+/// An SNMPv1 enterprise-specific trap 1 of netSnmpNotificationPrefix with one varbind.
+fn v1_enterprise_specific(target: &str, agent: &str, uptime: &str) -> Vec<String> {
+    strings(&[
+        "-v1",
+        "-c",
+        "public",
+        target,
+        ".1.3.6.1.4.1.8072.2.3",
+        agent,
+        "6",
+        "1",
+        uptime,
+        ".1.3.6.1.4.1.8072.2.3.2.1",
+        "i",
+        "60",
+    ])
+}
+
 fn run_ok(tool: &str, args: &[String]) -> Duration {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let started = Instant::now();
@@ -85,35 +121,10 @@ fn every_net_snmp_notification_is_received_named_and_acknowledged() {
     let target = daemon.target();
     let mut sent = 0;
     // v1 generic (linkDown) and enterprise-specific traps.
-    let mut v1 = strings(&[
-        "-v1",
-        "-c",
-        "public",
-        &target,
-        ".1.3.6.1.4.1.8072.3.2.10",
-        "127.0.0.1",
-        "2",
-        "0",
-        "123456",
-    ]);
-    v1.extend(strings(&LINK_DOWN));
-    run_ok("snmptrap", &v1);
+    run_ok("snmptrap", &v1_link_down(&target));
     run_ok(
         "snmptrap",
-        &strings(&[
-            "-v1",
-            "-c",
-            "public",
-            &target,
-            ".1.3.6.1.4.1.8072.2.3",
-            "127.0.0.1",
-            "6",
-            "1",
-            "123456",
-            ".1.3.6.1.4.1.8072.2.3.2.1",
-            "i",
-            "60",
-        ]),
+        &v1_enterprise_specific(&target, "127.0.0.1", "123456"),
     );
     sent += 2;
     // v2c trap and inform (the inform must be acknowledged at the first try: -r 0).
@@ -288,44 +299,16 @@ fn snmptrapd_receives_what_mibscope_sends() {
     }
     let trapd = Snmptrapd::start(&conf);
     let target = trapd.target();
+    let state_home = common::tempdir("sender-state");
     let send = |sub: &str, args: &[String]| {
         let mut full = vec![sub, "-m", ""];
         full.extend(args.iter().map(String::as_str));
-        let out = mibscope(&full);
+        let out = mibscope_sender(&state_home, &full);
         assert!(out.status.success(), "mibscope {full:?}: {}", stderr(&out));
     };
-    let mut v1 = strings(&[
-        "-v",
-        "1",
-        "-c",
-        "public",
-        &target,
-        ".1.3.6.1.4.1.8072.3.2.10",
-        "127.0.0.1",
-        "2",
-        "0",
-        "123456",
-    ]);
-    v1.extend(strings(&LINK_DOWN));
-    send("trap", &v1);
-    send(
-        "trap",
-        &strings(&[
-            "-v",
-            "1",
-            "-c",
-            "public",
-            &target,
-            ".1.3.6.1.4.1.8072.2.3",
-            "",
-            "6",
-            "1",
-            "",
-            ".1.3.6.1.4.1.8072.2.3.2.1",
-            "i",
-            "60",
-        ]),
-    );
+    send("trap", &v1_link_down(&target));
+    // An empty AGENT-ADDR and UPTIME: our own address and uptime.
+    send("trap", &v1_enterprise_specific(&target, "", ""));
     let mut v2 = strings(&[
         "-v",
         "2c",

@@ -226,40 +226,21 @@ pub struct BackgroundAgent {
 impl BackgroundAgent {
     /// Binds and starts serving; returns once the sockets are bound.
     pub fn start(agent: Agent, options: RunnerOptions) -> io::Result<BackgroundAgent> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (control, rx) = mpsc::unbounded_channel();
-        let thread = std::thread::Builder::new()
-            .name("mibscope-agent".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
+        let (addrs, thread) =
+            crate::net::own_thread::spawn("mibscope-agent", |ready| async move {
+                let sockets = match bind(&options).await {
+                    Ok(s) => s,
+                    Err(e) => return ready.send(Err(e)),
                 };
-                runtime.block_on(async move {
-                    let sockets = match bind(&options).await {
-                        Ok(s) => s,
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e));
-                            return;
-                        }
-                    };
-                    let addrs = sockets
+                ready.send(
+                    sockets
                         .iter()
                         .map(UdpSocket::local_addr)
-                        .collect::<io::Result<Vec<_>>>();
-                    let _ = ready_tx.send(addrs);
-                    serve(agent, sockets, rx, options.log).await;
-                });
+                        .collect::<io::Result<Vec<_>>>(),
+                );
+                serve(agent, sockets, rx, options.log).await;
             })?;
-        let addrs = ready_rx
-            .recv()
-            .map_err(|_| io::Error::other("the agent thread ended before binding"))??;
         Ok(BackgroundAgent {
             addrs,
             control,

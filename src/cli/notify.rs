@@ -7,10 +7,14 @@
 //! A trap is sent once and not answered. An inform (`inform`, or `trap -Ci`) waits for
 //! the receiver's Response with -t/-r retries and exits 1 without one. SNMPv3 traps are
 //! authoritative at the sender: `-e` is our engine id (default below), `-Z` our boots and
-//! time; SNMPv3 informs discover the receiver's engine id, as requests do.
+//! time; without `-Z` the boots are kept per engine id in the state directory and the time
+//! is the wall clock's, so (boots, time) only grows across runs and reboots and a receiver
+//! checking timeliness (RFC 3414 3.2 step 7b) takes every trap. SNMPv3 informs discover
+//! the receiver's engine id, as requests do.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use clap::Args;
 
@@ -23,6 +27,7 @@ use crate::proto::pdu::{GenericTrap, TrapV1};
 use crate::proto::usm::{EngineBoots, EngineId, EngineTime};
 use crate::proto::{Oid, Pdu, PduBody, PduType, RequestId, Value, VarBind, Version};
 use crate::traps::notification::{SNMP_TRAP_OID_0, SYS_UP_TIME_0};
+use crate::traps::state;
 
 /// snmptrap's default enterprise for SNMPv1 traps (.iso.org.dod.internet.private.
 /// enterprises.cmu.1.1, as Net-SNMP sends it).
@@ -38,8 +43,9 @@ UPTIME in hundredths of a second, '' for this host's uptime; ENTERPRISE '' for \
 .1.3.6.1.4.1.3.1.1; AGENT-ADDR '' for this host's address. TYPE as for set: i u c C t a o s \
 x d b n U I F D.\n\n\
 SNMPv3 traps come from the sender's own engine: -e is our engine id (default \
-0x80001F8804 + \"mibscope@HOSTNAME\"), -Z BOOTS,TIME our boots and time (default 1 and \
-the host's uptime in seconds); the receiver needs the user localized to that engine id. \
+0x80001F8804 + \"mibscope@HOSTNAME\"), -Z BOOTS,TIME our boots and time (default: boots \
+kept per engine id in $XDG_STATE_HOME/mibscope/sender.state, raised when the clock went back, \
+and the seconds since 2020-01-01 UTC); the receiver needs the user localized to that engine id. \
 SNMPv3 informs discover the receiver's engine id (no -e needed).\n\n\
 Examples: mibscope trap -v 2c -c public 127.0.0.1:162 '' IF-MIB::linkDown ifIndex.3 i 3\n  \
 mibscope inform -v 3 -u ops -l authPriv -a SHA -A authpass1 -x AES -X privpass1 nms '' .1.3.6.1.6.3.1.1.5.4\n  \
@@ -73,7 +79,7 @@ fn host_uptime_centis() -> u32 {
 /// The engine id a v3 trap is sent from without -e: RFC 3411's text format under
 /// Net-SNMP's enterprise number, "mibscope@" and the host name (up to 27 bytes of text).
 pub fn default_sender_engine_id() -> EngineId {
-    let host = crate::traps::sinks::hostname();
+    let host = crate::traps::syslog::hostname();
     let mut text = format!("mibscope@{host}").into_bytes();
     text.truncate(27);
     let mut bytes = vec![0x80, 0x00, 0x1F, 0x88, 0x04];
@@ -182,16 +188,31 @@ fn v2_varbinds(words: &[String]) -> Result<Vec<VarBind>, CliError> {
     Ok(varbinds)
 }
 
-/// A v3 trap's target: our engine id (-e or the default), boots and time (-Z or 1 and
-/// the host's uptime).
+/// Our boots and time for a v3 trap from `engine_id` without -Z: the boots kept in the
+/// state file (`traps::state::sender_clock`), the time from the wall clock; without a
+/// usable state file, boots 1 (and a warning).
+fn sender_clock(engine_id: &EngineId) -> (EngineBoots, EngineTime) {
+    let now = SystemTime::now();
+    let Some(path) = state::default_sender_path() else {
+        return (EngineBoots(1), state::sender_time(now));
+    };
+    state::sender_clock(&path, engine_id, now).unwrap_or_else(|e| {
+        eprintln!(
+            "mibscope: warning: cannot keep the engine boots in {}: {e}; sending with boots 1 (give -Z BOOTS,TIME, or make the directory writable)",
+            path.display()
+        );
+        (EngineBoots(1), state::sender_time(now))
+    })
+}
+
+/// A v3 trap's target: our engine id (-e or the default), boots and time (-Z, or the
+/// boots kept in the state file and the wall clock's time).
 fn sender_target(target: &Target, usm: &UsmTarget) -> Target {
     let engine_id = usm
         .engine_id
         .clone()
         .unwrap_or_else(default_sender_engine_id);
-    let boots_time = usm
-        .boots_time
-        .unwrap_or((EngineBoots(1), EngineTime(host_uptime_centis() / 100)));
+    let boots_time = usm.boots_time.unwrap_or_else(|| sender_clock(&engine_id));
     Target {
         security: Security::Usm(Arc::new(UsmTarget {
             credentials: Arc::clone(&usm.credentials),

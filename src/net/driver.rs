@@ -130,7 +130,12 @@ impl Client {
         };
         let local = socket.local_addr()?;
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(socket, rx, seed(), Observer { log, local }));
+        tokio::spawn(run(
+            socket,
+            rx,
+            super::random_seed() as u32,
+            Observer { log, local },
+        ));
         Ok(Client {
             commands: tx,
             local,
@@ -332,18 +337,6 @@ impl Walker {
     pub fn notices(&self) -> &[Notice] {
         &self.notices
     }
-}
-
-fn seed() -> u32 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.finish() as u32
 }
 
 /// The address to hand the socket: an IPv6 socket reaches IPv4 agents as mapped addresses.

@@ -121,14 +121,23 @@ pub struct ExecSection {
 #[serde(deny_unknown_fields)]
 pub struct ForwardSection {
     pub targets: Vec<String>,
+    /// SNMPv2c relays with this community (default `public`)...
     pub community: Option<SecretText>,
+    /// ... or SNMPv3 relays as this `[[user]]` (its pass phrases or master keys).
+    pub user: Option<String>,
+    /// Relay informs as informs, acknowledged by the next manager (default: as traps).
+    pub informs: Option<bool>,
+    /// Seconds per transmission of a relayed inform (default 1).
+    pub timeout: Option<f64>,
+    /// Retransmissions of a relayed inform (default 5).
+    pub retries: Option<u32>,
     pub queue: Option<usize>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyslogSection {
-    /// `udp:HOST:PORT` or `unix:/dev/log`.
+    /// `udp:HOST:PORT`, `tcp:HOST:PORT` or `unix:/dev/log`.
     pub target: String,
     pub facility: Option<String>,
     pub queue: Option<usize>,
@@ -307,6 +316,44 @@ mod tests {
             !debug.contains("passphrase1") && !debug.contains("campus-secret"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn the_examples_optional_settings_are_real_settings() {
+        // Every commented-out `key = value` and `[section]` of the example, uncommented.
+        let uncommented: String = EXAMPLE
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest)
+                    if rest.starts_with('[')
+                        || rest.split_once(" = ").is_some_and(|(key, _)| {
+                            key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                        }) =>
+                {
+                    rest
+                }
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let c = TrapsConfig::parse(&uncommented).unwrap();
+        let forward = c.forward.as_ref().expect("[forward]");
+        assert_eq!(forward.user.as_deref(), Some("ops"));
+        assert!(
+            c.trap_users()
+                .unwrap()
+                .iter()
+                .any(|u| { u.credentials.user().as_bytes() == b"ops" })
+        );
+        assert_eq!(
+            (forward.informs, forward.retries, forward.queue),
+            (Some(true), Some(5), Some(10000))
+        );
+        let syslog = c.syslog.as_ref().expect("[syslog]");
+        assert_eq!(syslog.target, "unix:/dev/log");
+        assert_eq!(syslog.queue, Some(10000));
+        assert!(c.exec.is_some());
+        assert!(c.engine_id.is_some() && c.state_file.is_some());
     }
 
     #[test]

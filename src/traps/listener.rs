@@ -1,8 +1,11 @@
 //! The tokio listener around the sans-IO [`Receiver`]: UDP sockets with a large receive
-//! buffer (what the kernel granted is reported), one reception task per socket that never
-//! waits on anyone (replies go out non-blocking; notifications are offered to each
-//! subscriber's bounded queue, and a full queue counts an overflow instead of waiting), and
-//! a shutdown that first reads whatever the sockets still hold.
+//! buffer (what the kernel granted is reported), one reception task reading every socket
+//! (IPv4 and IPv6) into one receiver, so learned sender engines and sender clocks are one
+//! state whatever socket a sender reaches; it never waits on anyone (replies go out
+//! non-blocking; notifications are offered to each subscriber's bounded queue, and a full
+//! queue counts an overflow instead of waiting). Who may send can be replaced while it runs
+//! ([`Listener::set_access`]: keys derived off the reception task), and a shutdown first
+//! reads whatever the sockets still hold.
 //!
 //! In-process use (the TUI's trap view, tests):
 //!
@@ -30,15 +33,17 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::{Instant, SystemTime};
 
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::access::Access;
 use super::notification::Notification;
-use super::receiver::{Dropped, LocalIdentity, Receiver, ReceiverStats};
+use super::policy::Policy;
+use super::receiver::{Dropped, LearnedEngine, LocalIdentity, Receiver, ReceiverStats};
 use crate::proto::usm::{EngineBoots, EngineId, UserName};
 
 /// The receive buffer asked for by default: 8 MiB (the kernel caps it at
@@ -71,7 +76,7 @@ impl ListenerOptions {
             identity: LocalIdentity {
                 engine_id: super::state::new_engine_id(),
                 boots: EngineBoots(1),
-                salt_seed: seed(),
+                salt_seed: crate::net::random_seed() as u32,
             },
         }
     }
@@ -125,25 +130,59 @@ struct Subscriber {
     overflow: Arc<AtomicU64>,
 }
 
+fn feed(capacity: usize) -> (Subscriber, Subscription) {
+    let (tx, rx) = mpsc::channel(capacity.max(1));
+    let overflow = Arc::new(AtomicU64::new(0));
+    let subscriber = Subscriber {
+        tx,
+        overflow: Arc::clone(&overflow),
+    };
+    (subscriber, Subscription { rx, overflow })
+}
+
+/// What a listener starts with besides its options: sender engines learned in an earlier
+/// run (the daemon's state file), accepted from the first message, and feeds that miss
+/// nothing, not even a datagram that arrives as the sockets are bound.
 #[derive(Default)]
+pub struct Startup {
+    learned: Vec<LearnedEngine>,
+    subscribers: Vec<Subscriber>,
+}
+
+impl Startup {
+    /// Starting with these sender engines learned.
+    pub fn remembering(learned: Vec<LearnedEngine>) -> Startup {
+        Startup {
+            learned,
+            subscribers: Vec::new(),
+        }
+    }
+
+    /// A feed of every notification accepted, from the first one.
+    pub fn subscribe(&mut self, capacity: usize) -> Subscription {
+        let (subscriber, subscription) = feed(capacity);
+        self.subscribers.push(subscriber);
+        subscription
+    }
+}
+
 struct Shared {
     subscribers: Mutex<Vec<Subscriber>>,
     events: Mutex<Option<EventFeed>>,
-    stats: Mutex<Vec<ReceiverStats>>,
+    stats: Mutex<ReceiverStats>,
+    /// Every sender engine learned or remembered, oldest first; `learned_count` tells
+    /// watchers when it grows.
+    learned: Mutex<Vec<LearnedEngine>>,
+    learned_count: watch::Sender<usize>,
+}
+
+/// Asked of the reception task between two batches.
+enum Control {
+    SetPolicy(Box<Policy>, oneshot::Sender<()>),
 }
 
 struct EventFeed {
     tx: mpsc::Sender<ListenerEvent>,
-}
-
-fn subscribe(shared: &Shared, capacity: usize) -> Subscription {
-    let (tx, rx) = mpsc::channel(capacity.max(1));
-    let overflow = Arc::new(AtomicU64::new(0));
-    lock(&shared.subscribers).push(Subscriber {
-        tx,
-        overflow: Arc::clone(&overflow),
-    });
-    Subscription { rx, overflow }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -158,67 +197,94 @@ pub struct Listener {
     engine_id: EngineId,
     boots: EngineBoots,
     shared: Arc<Shared>,
+    control: mpsc::UnboundedSender<Control>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Listener {
-    /// Binds every address and starts one reception task per socket on the current
-    /// runtime. Keys are derived here (milliseconds per pass-phrase user).
+    /// Binds every address and starts the reception task on the current runtime. Keys
+    /// are derived here (milliseconds per pass-phrase user).
     pub async fn spawn(options: ListenerOptions) -> io::Result<Listener> {
-        Self::spawn_with(options, |_| ()).await
+        Listener::spawn_with(options, Startup::default()).await
     }
 
-    /// As `spawn`, with a subscription registered before the first datagram is read, so
-    /// no notification is accepted before someone takes it (a daemon's main feed).
+    /// `spawn`, with one feed that was in place before the first datagram was read (a
+    /// daemon's main feed): nothing accepted during start-up is lost.
     pub async fn spawn_subscribed(
         options: ListenerOptions,
         capacity: usize,
     ) -> io::Result<(Listener, Subscription)> {
-        let mut feed = None;
-        let listener = Self::spawn_with(options, |shared| {
-            feed = Some(subscribe(shared, capacity));
-        })
-        .await?;
-        Ok((listener, feed.expect("subscribed before reception")))
+        let mut startup = Startup::default();
+        let feed = startup.subscribe(capacity);
+        Ok((Listener::spawn_with(options, startup).await?, feed))
     }
 
-    async fn spawn_with(
-        options: ListenerOptions,
-        before_reception: impl FnOnce(&Shared),
-    ) -> io::Result<Listener> {
+    /// `spawn`, with what [`Startup`] holds.
+    pub async fn spawn_with(options: ListenerOptions, startup: Startup) -> io::Result<Listener> {
         let (sockets, granted) = bind(&options)?;
         let addrs = sockets
             .iter()
             .map(UdpSocket::local_addr)
             .collect::<io::Result<Vec<_>>>()?;
-        let shared = Arc::new(Shared::default());
-        *lock(&shared.stats) = vec![ReceiverStats::default(); sockets.len()];
-        before_reception(&shared);
+        let mut receiver = Receiver::new(options.access, options.identity.clone(), Instant::now());
+        receiver.remember(startup.learned);
+        let learned = receiver.learned_engines();
+        let (learned_count, _) = watch::channel(learned.len());
+        let shared = Arc::new(Shared {
+            subscribers: Mutex::new(startup.subscribers),
+            events: Mutex::new(None),
+            stats: Mutex::new(ReceiverStats::default()),
+            learned: Mutex::new(learned),
+            learned_count,
+        });
         let (stop, stopped) = watch::channel(false);
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for (i, socket) in sockets.into_iter().enumerate() {
-            let mut identity = options.identity.clone();
-            identity.salt_seed = identity.salt_seed.wrapping_add(i as u32 * 0x9E37_79B9);
-            let receiver = Receiver::new(options.access.clone(), identity, started);
-            tasks.push(tokio::spawn(receive(
-                i,
-                socket,
-                receiver,
-                Arc::clone(&shared),
-                stopped.clone(),
-            )));
-        }
+        let (control, controls) = mpsc::unbounded_channel();
+        let task = tokio::spawn(receive(
+            sockets,
+            receiver,
+            Arc::clone(&shared),
+            controls,
+            stopped,
+        ));
         Ok(Listener {
             addrs,
             granted,
             engine_id: options.identity.engine_id,
             boots: options.identity.boots,
             shared,
+            control,
             stop,
-            tasks,
+            tasks: vec![task],
         })
+    }
+
+    /// Replaces who may send (a configuration reload): the keys are derived on tokio's
+    /// blocking pool, then the reception task takes the new policy between two batches;
+    /// returns once it has. Learned engines and sender clocks are kept.
+    pub async fn set_access(&self, access: Access) -> io::Result<()> {
+        let engine_id = self.engine_id.clone();
+        let policy = tokio::task::spawn_blocking(move || Policy::new(access, &engine_id))
+            .await
+            .map_err(io::Error::other)?;
+        let (done, applied) = oneshot::channel();
+        self.control
+            .send(Control::SetPolicy(Box::new(policy), done))
+            .map_err(|_| io::Error::other("the listener has stopped"))?;
+        applied
+            .await
+            .map_err(|_| io::Error::other("the listener has stopped"))
+    }
+
+    /// Every sender engine id learned for a user (`learn_engine_ids`) or remembered at
+    /// the start, oldest first: what the daemon keeps in its state file.
+    pub fn learned_engines(&self) -> Vec<LearnedEngine> {
+        lock(&self.shared.learned).clone()
+    }
+
+    /// Changes whenever an engine is learned (the count of `learned_engines`).
+    pub fn watch_learned(&self) -> watch::Receiver<usize> {
+        self.shared.learned_count.subscribe()
     }
 
     /// Where it listens, in the order of `ListenerOptions::listen`.
@@ -239,7 +305,9 @@ impl Listener {
 
     /// A new feed of every notification accepted from now on.
     pub fn subscribe(&self, capacity: usize) -> Subscription {
-        subscribe(&self.shared, capacity)
+        let (subscriber, subscription) = feed(capacity);
+        lock(&self.shared.subscribers).push(subscriber);
+        subscription
     }
 
     /// Drops and learned engine ids, for logging (one feed; a new call replaces it). Full
@@ -250,13 +318,9 @@ impl Listener {
         rx
     }
 
-    /// The receivers' counters, summed over the sockets.
+    /// The receiver's counters (every socket), as of the last batch read.
     pub fn stats(&self) -> ReceiverStats {
-        let mut total = ReceiverStats::default();
-        for s in lock(&self.shared.stats).iter() {
-            total.add(s);
-        }
-        total
+        *lock(&self.shared.stats)
     }
 
     /// Datagrams the kernel dropped on these sockets (full receive buffer), where the
@@ -267,14 +331,19 @@ impl Listener {
 
     /// Stops reception: each socket is read until empty first, so every datagram the
     /// kernel had accepted is handled; subscribers' queues then end. Returns the counts.
-    pub async fn shutdown(mut self) -> ReceiverStats {
+    pub async fn shutdown(self) -> ReceiverStats {
+        self.shutdown_with_learned().await.0
+    }
+
+    /// `shutdown`, with the sender engines learned until the end (for the state file).
+    pub async fn shutdown_with_learned(mut self) -> (ReceiverStats, Vec<LearnedEngine>) {
         let _ = self.stop.send(true);
         for t in self.tasks.drain(..) {
             let _ = t.await;
         }
         lock(&self.shared.subscribers).clear();
         *lock(&self.shared.events) = None;
-        self.stats()
+        (self.stats(), self.learned_engines())
     }
 }
 
@@ -295,50 +364,38 @@ pub struct BackgroundListener {
 }
 
 impl BackgroundListener {
-    /// Binds and starts receiving; returns once the sockets are bound, with a
-    /// subscription of `capacity` that was in place before the first datagram was read.
+    /// Binds and starts receiving; returns once the sockets are bound, with a feed of
+    /// `capacity` that was in place before the first datagram was read.
     pub fn start(
         options: ListenerOptions,
         capacity: usize,
     ) -> io::Result<(BackgroundListener, Subscription)> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let mut startup = Startup::default();
+        let feed = startup.subscribe(capacity);
+        Ok((BackgroundListener::start_with(options, startup)?, feed))
+    }
+
+    /// `start`, with what [`Startup`] holds (its feeds see every notification).
+    pub fn start_with(
+        options: ListenerOptions,
+        startup: Startup,
+    ) -> io::Result<BackgroundListener> {
         let (exit, exit_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("mibscope-traps-rx".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
+        let (listener, thread) =
+            crate::net::own_thread::spawn("mibscope-traps-rx", |ready| async move {
+                match Listener::spawn_with(options, startup).await {
+                    Ok(listener) => {
+                        ready.send(Ok(listener));
+                        let _ = exit_rx.await;
                     }
-                };
-                runtime.block_on(async move {
-                    match Listener::spawn_subscribed(options, capacity).await {
-                        Ok(started) => {
-                            let _ = ready_tx.send(Ok(started));
-                            let _ = exit_rx.await;
-                        }
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e));
-                        }
-                    }
-                });
+                    Err(e) => ready.send(Err(e)),
+                }
             })?;
-        let (listener, feed) = ready_rx
-            .recv()
-            .map_err(|_| io::Error::other("the listener thread ended before binding"))??;
-        Ok((
-            BackgroundListener {
-                listener: Some(listener),
-                exit: Some(exit),
-                thread: Some(thread),
-            },
-            feed,
-        ))
+        Ok(BackgroundListener {
+            listener: Some(listener),
+            exit: Some(exit),
+            thread: Some(thread),
+        })
     }
 
     pub fn listener(&self) -> &Listener {
@@ -348,13 +405,18 @@ impl BackgroundListener {
     }
 
     /// As `Listener::shutdown`, then ends the thread.
-    pub async fn shutdown(mut self) -> ReceiverStats {
-        let stats = match self.listener.take() {
-            Some(l) => l.shutdown().await,
-            None => ReceiverStats::default(),
+    pub async fn shutdown(self) -> ReceiverStats {
+        self.shutdown_with_learned().await.0
+    }
+
+    /// As `Listener::shutdown_with_learned`, then ends the thread.
+    pub async fn shutdown_with_learned(mut self) -> (ReceiverStats, Vec<LearnedEngine>) {
+        let stopped = match self.listener.take() {
+            Some(l) => l.shutdown_with_learned().await,
+            None => (ReceiverStats::default(), Vec::new()),
         };
         self.stop_thread();
-        stats
+        stopped
     }
 
     fn stop_thread(&mut self) {
@@ -410,23 +472,37 @@ fn bind(options: &ListenerOptions) -> io::Result<(Vec<UdpSocket>, Vec<usize>)> {
     Ok((sockets, granted))
 }
 
-/// One socket's reception loop: read while there is something to read, hand each
-/// datagram to the core, send its reply without waiting, offer its notification.
+/// Resolves when one of the sockets may have something to read.
+async fn any_readable(sockets: &[UdpSocket]) -> io::Result<()> {
+    std::future::poll_fn(|cx| {
+        for socket in sockets {
+            if let Poll::Ready(ready) = socket.poll_recv_ready(cx) {
+                return Poll::Ready(ready);
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+/// The reception loop: read every socket while there is something to read, hand each
+/// datagram to the one receiver, send its reply without waiting, offer its notification;
+/// between batches publish the counters and take a new policy.
 async fn receive(
-    index: usize,
-    socket: UdpSocket,
+    sockets: Vec<UdpSocket>,
     mut receiver: Receiver,
     shared: Arc<Shared>,
+    mut controls: mpsc::UnboundedReceiver<Control>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let local = socket.local_addr().ok();
+    let locals: Vec<Option<SocketAddr>> = sockets.iter().map(|s| s.local_addr().ok()).collect();
     let mut buf = vec![0u8; 65_536];
     let mut stopping = false;
     loop {
         if stopping {
             // Read what the kernel still holds: readiness shows within a reactor turn;
-            // a quiet socket for a moment means it is empty.
-            match tokio::time::timeout(DRAIN_QUIET, socket.readable()).await {
+            // quiet sockets for a moment mean they are empty.
+            match tokio::time::timeout(DRAIN_QUIET, any_readable(&sockets)).await {
                 Ok(Ok(())) => {}
                 _ => return,
             }
@@ -437,48 +513,74 @@ async fn receive(
                     stopping = true;
                     continue;
                 }
-                ready = socket.readable() => {
+                Some(control) = controls.recv() => {
+                    apply(&mut receiver, control);
+                    continue;
+                }
+                ready = any_readable(&sockets) => {
                     if ready.is_err() {
                         return;
                     }
                 }
             }
         }
-        // Read until the socket is empty, or a batch is done (then the stats are
+        // Read each socket until it is empty, or a batch is done (then the stats are
         // published and other tasks get their turn through tokio's budget).
-        for _ in 0..BATCH {
-            match socket.try_recv_from(&mut buf) {
-                Ok((n, from)) => {
-                    let handled = receiver.handle_datagram(
-                        Instant::now(),
-                        SystemTime::now(),
-                        from,
-                        local,
-                        &buf[..n],
-                    );
-                    if let Some(reply) = handled.reply {
-                        if let Err(e) = socket.try_send_to(&reply, from) {
-                            if e.kind() == io::ErrorKind::WouldBlock {
-                                let _ = socket.send_to(&reply, from).await;
+        for (socket, local) in sockets.iter().zip(&locals) {
+            for _ in 0..BATCH {
+                match socket.try_recv_from(&mut buf) {
+                    Ok((n, from)) => {
+                        let handled = receiver.handle_datagram(
+                            Instant::now(),
+                            SystemTime::now(),
+                            from,
+                            *local,
+                            &buf[..n],
+                        );
+                        if let Some(reply) = handled.reply {
+                            if let Err(e) = socket.try_send_to(&reply, from) {
+                                if e.kind() == io::ErrorKind::WouldBlock {
+                                    let _ = socket.send_to(&reply, from).await;
+                                }
                             }
                         }
+                        if let Some(n) = handled.notification {
+                            publish(&shared, n);
+                        }
+                        if let Some((engine_id, user)) = &handled.learned {
+                            learned(&shared, engine_id, user);
+                        }
+                        if handled.dropped.is_some() || handled.learned.is_some() {
+                            event(&shared, from, handled.dropped, handled.learned);
+                        }
                     }
-                    if let Some(n) = handled.notification {
-                        publish(&shared, n);
-                    }
-                    if handled.dropped.is_some() || handled.learned.is_some() {
-                        event(&shared, from, handled.dropped, handled.learned);
-                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    // ICMP errors from earlier replies surface here on some systems.
+                    Err(_) => continue,
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                // ICMP errors from earlier replies surface here on some systems.
-                Err(_) => continue,
             }
         }
-        if let Some(s) = lock(&shared.stats).get_mut(index) {
-            *s = receiver.stats();
+        *lock(&shared.stats) = receiver.stats();
+    }
+}
+
+fn apply(receiver: &mut Receiver, control: Control) {
+    match control {
+        Control::SetPolicy(policy, done) => {
+            // `set_access` built it for our engine id: it cannot be refused.
+            let _ = receiver.set_policy(*policy);
+            let _ = done.send(());
         }
     }
+}
+
+fn learned(shared: &Shared, engine_id: &EngineId, user: &UserName) {
+    let mut all = lock(&shared.learned);
+    all.push(LearnedEngine {
+        engine_id: engine_id.clone(),
+        user: user.clone(),
+    });
+    shared.learned_count.send_replace(all.len());
 }
 
 fn publish(shared: &Shared, n: Notification) {
@@ -539,91 +641,6 @@ fn kernel_drops(addr: SocketAddr) -> u64 {
         .sum()
 }
 
-fn seed() -> u32 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u32(std::process::id());
-    h.finish() as u32
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proto::message::CommunityMessage;
-    use crate::proto::{Community, Message, Pdu, PduBody, PduType, RequestId, Version};
-    use crate::traps::access::CommunityRule;
-
-    fn options() -> ListenerOptions {
-        let mut o = ListenerOptions::loopback_ephemeral();
-        o.access.communities.push(CommunityRule {
-            community: Community::new("public"),
-            label: "public".into(),
-            networks: vec![],
-        });
-        o
-    }
-
-    fn trap(id: i64) -> Vec<u8> {
-        Message::Community(CommunityMessage {
-            version: Version::V2c,
-            community: Community::new("public"),
-            pdu: PduBody::Pdu(Pdu::request(PduType::TrapV2, RequestId(id), vec![])),
-        })
-        .encode()
-    }
-
-    #[tokio::test]
-    async fn feeds_subscribers_counts_overflow_and_drains_at_shutdown() {
-        let listener = Listener::spawn(options()).await.unwrap();
-        assert!(listener.receive_buffers()[0] > 0);
-        let addr = listener.local_addrs()[0];
-        let mut big = listener.subscribe(1000);
-        let small = listener.subscribe(2);
-        let mut events = listener.events(10);
-        let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        for id in 1..=20 {
-            sender.send_to(&trap(id), addr).unwrap();
-        }
-        sender.send_to(b"garbage", addr).unwrap();
-        // Shut down at once: what the socket holds is still read.
-        let stats = listener.shutdown().await;
-        assert_eq!(stats.datagrams, 21);
-        assert_eq!(stats.accepted, 20);
-        let mut ids = Vec::new();
-        while let Some(n) = big.recv().await {
-            ids.push(n.request_id.0);
-        }
-        assert_eq!(ids, (1..=20).collect::<Vec<_>>());
-        assert_eq!(small.overflow(), 18);
-        assert!(matches!(
-            events.recv().await,
-            Some(ListenerEvent::Dropped { .. })
-        ));
-    }
-
-    #[test]
-    fn the_daemons_feed_is_there_before_the_first_datagram() {
-        // Datagrams sent the moment the sockets are bound, before the caller could have
-        // subscribed: every one reaches the feed that came with the start.
-        let (background, mut feed) = BackgroundListener::start(options(), 100).unwrap();
-        let addr = background.listener().local_addrs()[0];
-        let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        for id in 1..=10 {
-            sender.send_to(&trap(id), addr).unwrap();
-        }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let ids = runtime.block_on(async {
-            let stats = background.shutdown().await;
-            assert_eq!(stats.accepted, 10);
-            let mut ids = Vec::new();
-            while let Some(n) = feed.recv().await {
-                ids.push(n.request_id.0);
-            }
-            ids
-        });
-        assert_eq!(ids, (1..=10).collect::<Vec<_>>());
-    }
-}
+#[path = "listener_tests.rs"]
+mod tests;

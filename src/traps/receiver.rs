@@ -27,12 +27,13 @@ use super::access::Access;
 use super::notification::{
     Notification, NotificationKind, NotificationSecurity, V1Fields, v1_to_v2, v2_header,
 };
+use super::policy::{Given, Policy};
 use crate::proto::engine::canonical;
 use crate::proto::message::CommunityMessage;
 use crate::proto::pdu::TrapV1;
 use crate::proto::usm::{
     self, EngineBoots, EngineId, EngineTime, ForeignEngineIds, LocalEngine, Received, RemoteEngine,
-    SecurityLevel, UserKeys, UserLookup, UserName, UsmError,
+    SecurityLevel, UserKeys, UserName, UsmError,
 };
 use crate::proto::{ErrorStatus, Message, Pdu, PduBody, PduType, RequestId, Version};
 
@@ -201,49 +202,25 @@ pub struct LocalIdentity {
     pub salt_seed: u32,
 }
 
-/// One user's keys, by name, for one engine id.
-#[derive(Default)]
-struct KeyTable {
-    by_name: HashMap<UserName, Vec<Arc<UserKeys>>>,
-}
-
-impl UserLookup for KeyTable {
-    fn lookup(&mut self, _: &EngineId, user: &UserName) -> Option<Arc<UserKeys>> {
-        self.by_name.get(user).and_then(|k| k.first().cloned())
-    }
-
-    fn candidates(&mut self, _: &EngineId, user: &UserName) -> Vec<Arc<UserKeys>> {
-        self.by_name.get(user).cloned().unwrap_or_default()
-    }
-}
-
-/// Candidates computed for one message.
-struct Given(Vec<Arc<UserKeys>>);
-
-impl UserLookup for Given {
-    fn lookup(&mut self, _: &EngineId, _: &UserName) -> Option<Arc<UserKeys>> {
-        self.0.first().cloned()
-    }
-
-    fn candidates(&mut self, _: &EngineId, _: &UserName) -> Vec<Arc<UserKeys>> {
-        self.0.clone()
-    }
+/// A sender engine id learned for a user (`Access::learn_engine_ids`): the user's
+/// credentials configured without an engine id verified a trap from that engine. Kept
+/// across restarts in the daemon's state file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LearnedEngine {
+    pub engine_id: EngineId,
+    pub user: UserName,
 }
 
 /// The sans-IO receiver. Feed it every datagram with [`Receiver::handle_datagram`].
 pub struct Receiver {
-    access: Access,
+    policy: Policy,
     engine: LocalEngine,
     started: Instant,
-    /// Informs: every user's keys localized to our engine id.
-    inform_keys: KeyTable,
-    /// Traps: keys per (sender engine id, user) for users configured with an engine id,
-    /// and those learned.
-    trap_keys: HashMap<(EngineId, UserName), Vec<Arc<UserKeys>>>,
-    /// Users by name: index into `access.users`.
-    users_by_name: HashMap<UserName, Vec<usize>>,
+    /// Sender engines learned, with their keys under the current policy (derived again on
+    /// first use after a policy change: localizing a cached master key is cheap).
+    learned: HashMap<EngineId, HashMap<UserName, Vec<Arc<UserKeys>>>>,
+    learned_count: usize,
     clocks: HashMap<EngineId, RemoteEngine>,
-    learned: usize,
     stats: ReceiverStats,
 }
 
@@ -251,39 +228,70 @@ impl Receiver {
     /// Derives every user's keys (milliseconds per pass phrase); `started` is when our
     /// snmpEngineTime was 0 in this boot.
     pub fn new(access: Access, identity: LocalIdentity, started: Instant) -> Receiver {
+        let policy = Policy::new(access, &identity.engine_id);
         let mut engine = LocalEngine::new(identity.engine_id, identity.boots, identity.salt_seed);
         engine.foreign = ForeignEngineIds::Report;
-        let mut inform_keys = KeyTable::default();
-        let mut trap_keys: HashMap<(EngineId, UserName), Vec<Arc<UserKeys>>> = HashMap::new();
-        let mut users_by_name: HashMap<UserName, Vec<usize>> = HashMap::new();
-        for (i, user) in access.users.iter().enumerate() {
-            let name = user.credentials.user().clone();
-            users_by_name.entry(name.clone()).or_default().push(i);
-            // `Credentials::new` checked the protocols: derivation cannot fail.
-            if let Ok(keys) = user.credentials.keys_for(&engine.engine_id) {
-                inform_keys
-                    .by_name
-                    .entry(name.clone())
-                    .or_default()
-                    .push(keys);
-            }
-            if let Some(eid) = &user.engine_id {
-                if let Ok(keys) = user.credentials.keys_for(eid) {
-                    trap_keys.entry((eid.clone(), name)).or_default().push(keys);
-                }
-            }
-        }
         Receiver {
-            access,
+            policy,
             engine,
             started,
-            inform_keys,
-            trap_keys,
-            users_by_name,
+            learned: HashMap::new(),
+            learned_count: 0,
             clocks: HashMap::new(),
-            learned: 0,
             stats: ReceiverStats::default(),
         }
+    }
+
+    /// Replaces who may send (a configuration reload). Learned sender engines and sender
+    /// clocks are kept; a learned engine is accepted again for the users of that name the
+    /// new policy has without an engine id (whether it still learns or not). A policy built for another engine id is refused
+    /// (returned): informs would not verify.
+    pub fn set_policy(&mut self, policy: Policy) -> Result<(), Box<Policy>> {
+        if policy.engine_id != self.engine.engine_id {
+            return Err(Box::new(policy));
+        }
+        self.policy = policy;
+        for users in self.learned.values_mut() {
+            for keys in users.values_mut() {
+                keys.clear();
+            }
+        }
+        Ok(())
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.policy.access
+    }
+
+    /// Sender engines learned before (the daemon's state file): accepted again, learning
+    /// on or off, within the cap of [`MAX_REMOTE_ENGINES`].
+    pub fn remember(&mut self, learned: impl IntoIterator<Item = LearnedEngine>) {
+        for l in learned {
+            if self.learned_count >= MAX_REMOTE_ENGINES {
+                break;
+            }
+            let users = self.learned.entry(l.engine_id).or_default();
+            if let std::collections::hash_map::Entry::Vacant(e) = users.entry(l.user) {
+                e.insert(Vec::new());
+                self.learned_count += 1;
+            }
+        }
+    }
+
+    /// Every sender engine learned (or remembered), in a stable order.
+    pub fn learned_engines(&self) -> Vec<LearnedEngine> {
+        let mut all: Vec<LearnedEngine> = self
+            .learned
+            .iter()
+            .flat_map(|(engine_id, users)| {
+                users.keys().map(|user| LearnedEngine {
+                    engine_id: engine_id.clone(),
+                    user: user.clone(),
+                })
+            })
+            .collect();
+        all.sort();
+        all
     }
 
     pub fn stats(&self) -> ReceiverStats {
@@ -347,6 +355,7 @@ impl Receiver {
             return dropped(DropReason::BadVersion, format!("SNMP version code {v}"));
         }
         let Some(label) = self
+            .policy
             .access
             .community_label(message.community.as_bytes(), arrival.from.ip())
         else {
@@ -427,7 +436,10 @@ impl Receiver {
         probe: bool,
     ) -> Handled {
         let time = self.engine_time(now);
-        let received = match self.engine.receive(bytes, time, &mut self.inform_keys) {
+        let received = match self
+            .engine
+            .receive(bytes, time, &mut self.policy.inform_keys)
+        {
             Ok(r) => r,
             Err(rejected) => {
                 let reason = DropReason::of(&rejected.error);
@@ -493,40 +505,21 @@ impl Receiver {
         bytes: &[u8],
         inspected: usm::Inspected,
     ) -> Handled {
-        let engine_id = inspected.params.engine_id.clone();
-        let user = inspected.params.user.clone();
-        let Some(indexes) = self.users_by_name.get(&user) else {
+        let engine_id = &inspected.params.engine_id;
+        let user = &inspected.params.user;
+        if !self.policy.users_by_name.contains_key(user) {
             return dropped(
                 DropReason::UnknownUser,
                 format!("unknown v3 user '{user}' (engine {engine_id})"),
             );
-        };
-        let level = inspected.level;
-        let mut learning = Vec::new();
-        let mut candidates = if level == SecurityLevel::NoAuthNoPriv {
-            // No keys to localize: the user's name is all there is to check.
-            vec![]
-        } else {
-            self.trap_keys
-                .get(&(engine_id.clone(), user.clone()))
-                .cloned()
-                .unwrap_or_default()
-        };
-        if level > SecurityLevel::NoAuthNoPriv
-            && candidates.is_empty()
-            && self.access.learn_engine_ids
-            && self.learned < MAX_REMOTE_ENGINES
-        {
-            for &i in indexes {
-                let u = &self.access.users[i];
-                if u.engine_id.is_none() {
-                    if let Ok(keys) = u.credentials.keys_for(&engine_id) {
-                        learning.push(keys);
-                    }
-                }
-            }
-            candidates.clone_from(&learning);
         }
+        let level = inspected.level;
+        let (candidates, learning) = if level == SecurityLevel::NoAuthNoPriv {
+            // No keys to localize: the user's name is all there is to check.
+            (Vec::new(), false)
+        } else {
+            self.trap_candidates(engine_id, user)
+        };
         if level > SecurityLevel::NoAuthNoPriv && candidates.is_empty() {
             return dropped(
                 DropReason::UnknownEngineId,
@@ -550,8 +543,9 @@ impl Receiver {
             return dropped(
                 DropReason::NotANotification,
                 format!(
-                    "v3 {} from engine {engine_id}",
-                    received.scoped_pdu.pdu.kind().name()
+                    "v3 {} from engine {}",
+                    received.scoped_pdu.pdu.kind().name(),
+                    received.engine_id
                 ),
             );
         }
@@ -561,20 +555,57 @@ impl Receiver {
             }
         }
         let mut learned = None;
-        if let Some(keys) = received.keys.as_ref().filter(|_| !learning.is_empty()) {
-            self.trap_keys
-                .entry((engine_id.clone(), user.clone()))
-                .or_default()
-                .push(Arc::clone(keys));
-            self.learned += 1;
-            self.stats.learned_engines += 1;
-            learned = Some((engine_id, user));
+        if learning && self.learned_count < MAX_REMOTE_ENGINES {
+            if let Some(keys) = &received.keys {
+                self.learned
+                    .entry(received.engine_id.clone())
+                    .or_default()
+                    .insert(received.user.clone(), vec![Arc::clone(keys)]);
+                self.learned_count += 1;
+                self.stats.learned_engines += 1;
+                learned = Some((received.engine_id.clone(), received.user.clone()));
+            }
         }
         Handled {
             notification: Some(self.v3_notification(&arrival, received)),
             learned,
             ..Handled::default()
         }
+    }
+
+    /// The keys a v3 trap from `engine_id` may verify with: the users configured for that
+    /// engine, else the engine learned before (learning on or off since: learning is how
+    /// engines are added, trust on first use), else, learning on and room left, every
+    /// credentials of that name without an engine id, the trap then teaching the engine
+    /// (`true`).
+    fn trap_candidates(
+        &mut self,
+        engine_id: &EngineId,
+        user: &UserName,
+    ) -> (Vec<Arc<UserKeys>>, bool) {
+        if let Some(keys) = self
+            .policy
+            .trap_keys
+            .get(engine_id)
+            .and_then(|u| u.get(user))
+        {
+            return (keys.clone(), false);
+        }
+        if let Some(keys) = self
+            .learned
+            .get_mut(engine_id)
+            .and_then(|u| u.get_mut(user))
+        {
+            if keys.is_empty() {
+                // Remembered, or learned under an earlier policy.
+                *keys = self.policy.unbound_keys(engine_id, user);
+            }
+            return (keys.clone(), false);
+        }
+        if !self.policy.access.learn_engine_ids || self.learned_count >= MAX_REMOTE_ENGINES {
+            return (Vec::new(), false);
+        }
+        (self.policy.unbound_keys(engine_id, user), true)
     }
 
     /// RFC 3414 3.2 step 7b against the sender engine's clock as we know it.
@@ -602,10 +633,10 @@ impl Receiver {
 
     /// A user sends at the level it is configured for, or higher.
     fn check_min_level(&self, received: &Received) -> Option<Dropped> {
-        let indexes = self.users_by_name.get(&received.user)?;
+        let indexes = self.policy.users_by_name.get(&received.user)?;
         let min = indexes
             .iter()
-            .map(|&i| self.access.users[i].min_level())
+            .map(|&i| self.policy.access.users[i].min_level())
             .min()?;
         (received.level < min).then(|| Dropped {
             reason: DropReason::UnsupportedSecurityLevel,

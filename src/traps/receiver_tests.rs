@@ -7,7 +7,7 @@ use super::*;
 use crate::proto::engine::{Engine, KeyExtensionPolicy, Operation, Security, Target, UsmTarget};
 use crate::proto::message::Community;
 use crate::proto::pdu::{GenericTrap, TrapV1};
-use crate::proto::usm::test_util::{Direction, fixture};
+use crate::proto::usm::test_util::{self, Direction, fixture};
 use crate::proto::usm::{Credentials, EngineBoots, EngineTime, Passphrase, PrivProtocol};
 use crate::proto::{Oid, Value, VarBind};
 use crate::traps::access::{CommunityRule, TrapUser};
@@ -25,18 +25,11 @@ fn from() -> SocketAddr {
 }
 
 fn sha_aes(pass_suffix: &str) -> Credentials {
-    Credentials::from_passphrases(
-        UserName::new("sha-aes"),
-        Some((
-            "SHA".parse().unwrap(),
-            Passphrase::new("a", format!("sha-aes_authpass{pass_suffix}")).unwrap(),
-        )),
-        Some((
-            "AES".parse().unwrap(),
-            Passphrase::new("p", format!("sha-aes_privpass{pass_suffix}")).unwrap(),
-        )),
+    test_util::sha_aes(
+        "sha-aes",
+        &format!("sha-aes_authpass{pass_suffix}"),
+        &format!("sha-aes_privpass{pass_suffix}"),
     )
-    .unwrap()
 }
 
 fn user(credentials: Credentials, engine_id: Option<&str>) -> TrapUser {
@@ -313,6 +306,111 @@ fn v3_traps_from_snmptrap_need_the_user_keyed_to_the_sender_engine() {
     );
 }
 
+#[test]
+fn learned_engines_are_listed_remembered_and_survive_a_policy_change() {
+    let now = Instant::now();
+    let f = fixture("trap-sha-aes");
+    let trap = f.sent(Direction::Notification).next().unwrap();
+    let learning = |users: Vec<TrapUser>| Access {
+        users,
+        learn_engine_ids: true,
+        ..Access::default()
+    };
+    let mut r = receiver(learning(vec![user(sha_aes(""), None)]), now);
+    assert!(handle(&mut r, now, trap).learned.is_some());
+    let learned = r.learned_engines();
+    assert_eq!(
+        learned,
+        vec![LearnedEngine {
+            engine_id: SENDER.parse().unwrap(),
+            user: UserName::new("sha-aes"),
+        }]
+    );
+    // A restart: remembered, so accepted without learning it again.
+    let mut restarted = receiver(learning(vec![user(sha_aes(""), None)]), now);
+    restarted.remember(learned.clone());
+    let h = handle(&mut restarted, now, trap);
+    assert!(h.notification.is_some() && h.learned.is_none(), "{h:?}");
+    assert_eq!(restarted.stats().learned_engines, 0);
+    // A reload with other pass phrases for the user: the learned engine is tried with the
+    // new keys (wrong digest), and with the right ones again once they are back.
+    let policy = |users| Policy::new(learning(users), &RECEIVER.parse().unwrap());
+    assert!(
+        restarted
+            .set_policy(policy(vec![user(sha_aes("x"), None)]))
+            .is_ok()
+    );
+    assert_eq!(
+        handle(&mut restarted, now, trap).dropped.unwrap().reason,
+        DropReason::WrongDigest
+    );
+    assert!(
+        restarted
+            .set_policy(policy(vec![user(sha_aes(""), None)]))
+            .is_ok()
+    );
+    let h = handle(&mut restarted, now, trap);
+    assert!(h.notification.is_some() && h.learned.is_none(), "{h:?}");
+    assert_eq!(restarted.learned_engines(), learned);
+    // Learning turned off (trust on first use is over): the learned engine is still
+    // accepted, a new one is not.
+    let off = || {
+        let mut a = learning(vec![user(sha_aes(""), None)]);
+        a.learn_engine_ids = false;
+        Policy::new(a, &RECEIVER.parse().unwrap())
+    };
+    assert!(restarted.set_policy(off()).is_ok());
+    assert!(handle(&mut restarted, now, trap).notification.is_some());
+    let mut fresh = receiver(learning(vec![user(sha_aes(""), None)]), now);
+    assert!(fresh.set_policy(off()).is_ok());
+    assert_eq!(
+        handle(&mut fresh, now, trap).dropped.unwrap().reason,
+        DropReason::UnknownEngineId
+    );
+    // A policy for another engine id is refused: informs would not verify.
+    let other = Policy::new(learning(vec![]), &SENDER.parse().unwrap());
+    assert!(restarted.set_policy(other).is_err());
+}
+
+#[test]
+fn sender_clocks_survive_a_policy_change() {
+    let now = Instant::now();
+    let access = || Access {
+        users: vec![user(sha_aes(""), Some(SENDER))],
+        ..Access::default()
+    };
+    let mut r = receiver(access(), now);
+    let mut sender = Engine::new(1);
+    let mut send = |boots, time| link_down(&mut sender, &from_sender_at(boots, time));
+    let (fresh, replayed) = (send(2, 1000), send(2, 700));
+    assert!(handle(&mut r, now, &fresh).notification.is_some());
+    assert!(
+        r.set_policy(Policy::new(access(), &RECEIVER.parse().unwrap()))
+            .is_ok()
+    );
+    assert_eq!(
+        handle(&mut r, now, &replayed).dropped.unwrap().reason,
+        DropReason::NotInTimeWindow,
+        "the sender's clock is still known after the reload"
+    );
+}
+
+/// A linkDown SNMPv2-Trap as `sender` sends it to `target`.
+fn link_down(sender: &mut Engine, target: &Target) -> Vec<u8> {
+    let pdu = PduBody::Pdu(Pdu::request(
+        PduType::TrapV2,
+        RequestId(1),
+        varbinds("1.3.6.1.6.3.1.1.5.3"),
+    ));
+    sender.send_trap(target, pdu).unwrap();
+    sender.poll_transmit().unwrap().payload
+}
+
+/// The authPriv user's target from engine SENDER when its clock reads `boots`, `time`.
+fn from_sender_at(boots: u32, time: u32) -> Target {
+    usm_target(from(), Some(SENDER), Some((boots, time)))
+}
+
 fn usm_target(addr: SocketAddr, engine_id: Option<&str>, boots_time: Option<(u32, u32)>) -> Target {
     Target {
         addr,
@@ -383,20 +481,7 @@ fn v3_traps_out_of_the_time_window_and_below_the_level_are_dropped() {
         now,
     );
     let mut sender = Engine::new(1);
-    let pdu = PduBody::Pdu(Pdu::request(
-        PduType::TrapV2,
-        RequestId(1),
-        varbinds("1.3.6.1.6.3.1.1.5.3"),
-    ));
-    let mut send = |boots, time| {
-        sender
-            .send_trap(
-                &usm_target(from(), Some(SENDER), Some((boots, time))),
-                pdu.clone(),
-            )
-            .unwrap();
-        sender.poll_transmit().unwrap().payload
-    };
+    let mut send = |boots, time| link_down(&mut sender, &from_sender_at(boots, time));
     let (fresh, older, stale, rebooted) = (send(2, 1000), send(2, 900), send(2, 700), send(3, 5));
     assert!(handle(&mut r, now, &fresh).notification.is_some());
     assert!(
@@ -421,8 +506,7 @@ fn v3_traps_out_of_the_time_window_and_below_the_level_are_dropped() {
         })),
         ..usm_target(from(), None, None)
     };
-    sender.send_trap(&noauth, pdu).unwrap();
-    let downgraded = sender.poll_transmit().unwrap().payload;
+    let downgraded = link_down(&mut sender, &noauth);
     assert_eq!(
         handle(&mut r, now, &downgraded).dropped.unwrap().reason,
         DropReason::UnsupportedSecurityLevel

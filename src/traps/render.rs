@@ -291,10 +291,15 @@ pub struct OutputStats {
     pub exec_failed: u64,
     /// Notifications not handed to --exec because its queue was full.
     pub exec_overflow: u64,
+    /// Traps relayed, and informs relayed and acknowledged (per target).
     pub forwarded: u64,
     pub forward_overflow: u64,
+    /// Relays that could not be sent, informs never acknowledged, relays abandoned at exit.
+    pub forward_failed: u64,
     pub syslog_sent: u64,
     pub syslog_overflow: u64,
+    /// Syslog messages that could not be sent (or were abandoned at exit).
+    pub syslog_failed: u64,
     /// Datagrams the kernel dropped because a socket's receive buffer was full (Linux:
     /// the `drops` column of /proc/net/udp for our sockets; else 0).
     pub socket_drops: u64,
@@ -321,8 +326,10 @@ pub fn counters(r: &ReceiverStats, o: &OutputStats) -> Vec<(&'static str, u64)> 
         ("exec_overflow", o.exec_overflow),
         ("forwarded", o.forwarded),
         ("forward_overflow", o.forward_overflow),
+        ("forward_failed", o.forward_failed),
         ("syslog_sent", o.syslog_sent),
         ("syslog_overflow", o.syslog_overflow),
+        ("syslog_failed", o.syslog_failed),
         ("socket_drops", o.socket_drops),
     ]);
     v

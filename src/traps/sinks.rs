@@ -1,25 +1,19 @@
 //! Where the daemon hands notifications on, each behind a bounded queue whose overflow is
-//! counted (never waited for): the log file (reopened on SIGHUP), handlers run per
-//! notification (`--exec`: bounded queue, bounded concurrency, a timeout), relays to other
-//! managers (`--forward`, SNMPv2c traps) and RFC 5424 syslog (UDP or the local socket).
+//! counted (never waited for): the log file (reopened on SIGHUP) and handlers run per
+//! notification (`--exec`: bounded queue, bounded concurrency, a timeout); with the
+//! counters every sink updates. Relays are in `forward`, syslog in `syslog`.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
-
-use super::notification::{Notification, NotificationKind};
-use super::render::write_time;
-use crate::proto::message::CommunityMessage;
-use crate::proto::{Community, Message, Pdu, PduBody, PduType, RequestId, Version};
 
 /// Counters every sink updates, read for SIGUSR1, the stats line and the exit.
 #[derive(Default, Debug)]
@@ -28,15 +22,17 @@ pub struct SinkCounters {
     pub exec_failed: AtomicU64,
     pub exec_overflow: AtomicU64,
     pub exec_abandoned: AtomicU64,
+    /// Traps relayed, and informs relayed and acknowledged (per target).
     pub forwarded: AtomicU64,
     pub forward_overflow: AtomicU64,
+    /// Relays not sent, informs never acknowledged, relays abandoned at exit.
     pub forward_failed: AtomicU64,
     pub syslog_sent: AtomicU64,
     pub syslog_overflow: AtomicU64,
     pub syslog_failed: AtomicU64,
 }
 
-fn bump(c: &AtomicU64) {
+pub(super) fn bump(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -75,12 +71,86 @@ impl LogFile {
     }
 }
 
+/// A sink's bounded queue and the task that empties it. Offering never waits (a full
+/// queue is the caller's overflow to count); at the end the task gets a time limit, and
+/// what it had not taken by then is reported as abandoned.
+pub(super) struct Queue<T> {
+    tx: Option<mpsc::Sender<T>>,
+    task: JoinHandle<()>,
+    offered: AtomicU64,
+    taken: Arc<AtomicU64>,
+}
+
+/// The task's end of a [`Queue`].
+pub(super) struct Taker<T> {
+    rx: mpsc::Receiver<T>,
+    taken: Arc<AtomicU64>,
+}
+
+impl<T> Taker<T> {
+    pub(super) async fn recv(&mut self) -> Option<T> {
+        self.rx.recv().await
+    }
+
+    pub(super) fn try_recv(&mut self) -> Option<T> {
+        self.rx.try_recv().ok()
+    }
+
+    /// `n` items received are dealt with (sent, failed, handed to a handler): an abort
+    /// no longer abandons them.
+    pub(super) fn done(&self, n: u64) {
+        self.taken.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+impl<T: Send + 'static> Queue<T> {
+    /// A queue of `capacity` items and the task `run` spawned to empty it.
+    pub(super) fn spawn<F, Fut>(capacity: usize, run: F) -> Queue<T>
+    where
+        F: FnOnce(Taker<T>) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        let taken = Arc::new(AtomicU64::new(0));
+        let task = tokio::spawn(run(Taker {
+            rx,
+            taken: Arc::clone(&taken),
+        }));
+        Queue {
+            tx: Some(tx),
+            task,
+            offered: AtomicU64::new(0),
+            taken,
+        }
+    }
+
+    /// Queues `item`; false when the queue is full.
+    pub(super) fn offer(&self, item: T) -> bool {
+        let queued = self.tx.as_ref().is_some_and(|tx| tx.try_send(item).is_ok());
+        if queued {
+            bump(&self.offered);
+        }
+        queued
+    }
+
+    /// Closes the queue and lets the task finish it, up to `limit`; then aborts it and
+    /// returns how many items it had not dealt with.
+    pub(super) async fn finish(mut self, limit: Duration) -> u64 {
+        self.tx = None;
+        if tokio::time::timeout(limit, &mut self.task).await.is_ok() {
+            return 0;
+        }
+        self.task.abort();
+        // Once it is dropped, `taken` no longer moves.
+        let _ = (&mut self.task).await;
+        let offered = self.offered.load(Ordering::Relaxed);
+        offered.saturating_sub(self.taken.load(Ordering::Relaxed))
+    }
+}
+
 /// `--exec`: each notification's JSON on a handler's stdin.
 pub struct ExecSink {
-    tx: Option<mpsc::Sender<Arc<Vec<u8>>>>,
-    /// Notifications taken into the queue.
-    queued: AtomicU64,
-    task: JoinHandle<()>,
+    queue: Queue<Arc<Vec<u8>>>,
     counters: Arc<SinkCounters>,
 }
 
@@ -93,21 +163,21 @@ impl ExecSink {
         timeout: Duration,
         counters: Arc<SinkCounters>,
     ) -> ExecSink {
-        let (tx, mut rx) = mpsc::channel::<Arc<Vec<u8>>>(queue.max(1));
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let c = Arc::clone(&counters);
-        let task = tokio::spawn(async move {
+        let queue = Queue::spawn(queue, |mut taker: Taker<Arc<Vec<u8>>>| async move {
             // Dropping the set (an abort at shutdown) kills the handlers still running.
             let mut running = tokio::task::JoinSet::new();
-            while let Some(json) = rx.recv().await {
+            while let Some(json) = taker.recv().await {
                 let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                     break;
                 };
                 while running.try_join_next().is_some() {}
                 let command = command.clone();
                 let c = Arc::clone(&c);
+                bump(&c.exec_started);
+                taker.done(1);
                 running.spawn(async move {
-                    bump(&c.exec_started);
                     if !run_handler(&command, &json, timeout).await {
                         bump(&c.exec_failed);
                     }
@@ -116,38 +186,23 @@ impl ExecSink {
             }
             while running.join_next().await.is_some() {}
         });
-        ExecSink {
-            tx: Some(tx),
-            queued: AtomicU64::new(0),
-            task,
-            counters,
-        }
+        ExecSink { queue, counters }
     }
 
     /// Queues one notification's JSON; a full queue counts an overflow.
     pub fn offer(&self, json: Arc<Vec<u8>>) {
-        if let Some(tx) = &self.tx {
-            match tx.try_send(json) {
-                Ok(()) => bump(&self.queued),
-                Err(_) => bump(&self.counters.exec_overflow),
-            }
+        if !self.queue.offer(json) {
+            bump(&self.counters.exec_overflow);
         }
     }
 
-    /// Runs what is queued and waits for running handlers, up to `limit`; what is left
-    /// then is abandoned (counted).
-    pub async fn finish(mut self, limit: Duration) {
-        let pending = self
-            .tx
-            .as_ref()
-            .map_or(0, |t| t.max_capacity() - t.capacity());
-        self.tx = None;
-        if tokio::time::timeout(limit, &mut self.task).await.is_err() {
-            self.task.abort();
-            self.counters
-                .exec_abandoned
-                .fetch_add(pending as u64, Ordering::Relaxed);
-        }
+    /// Runs what is queued and waits for running handlers, up to `limit`; notifications
+    /// still queued then are abandoned (counted).
+    pub async fn finish(self, limit: Duration) {
+        let abandoned = self.queue.finish(limit).await;
+        self.counters
+            .exec_abandoned
+            .fetch_add(abandoned, Ordering::Relaxed);
     }
 }
 
@@ -178,270 +233,15 @@ async fn run_handler(command: &str, json: &[u8], timeout: Duration) -> bool {
 
 /// A sending socket on an ephemeral port (IPv6, which reaches IPv4 as mapped addresses,
 /// when any destination is IPv6).
-fn udp_socket(v6: bool) -> io::Result<tokio::net::UdpSocket> {
+pub(super) fn udp_socket(v6: bool) -> io::Result<tokio::net::UdpSocket> {
     let std = std::net::UdpSocket::bind(if v6 { "[::]:0" } else { "0.0.0.0:0" })?;
     std.set_nonblocking(true)?;
     tokio::net::UdpSocket::from_std(std)
 }
 
-/// `--forward`: relays each notification as an SNMPv2c trap.
-pub struct ForwardSink {
-    tx: Option<mpsc::Sender<Arc<Notification>>>,
-    task: JoinHandle<()>,
-    counters: Arc<SinkCounters>,
-}
-
-/// The SNMPv2-Trap that relays `n` (RFC 3584 form for v1 traps; informs become traps).
-pub fn forward_message(n: &Notification, community: &Community, request_id: i64) -> Vec<u8> {
-    Message::Community(CommunityMessage {
-        version: Version::V2c,
-        community: community.clone(),
-        pdu: PduBody::Pdu(Pdu::request(
-            PduType::TrapV2,
-            RequestId(request_id),
-            n.varbinds.clone(),
-        )),
-    })
-    .encode()
-}
-
-impl ForwardSink {
-    pub fn spawn(
-        targets: Vec<SocketAddr>,
-        community: Community,
-        queue: usize,
-        counters: Arc<SinkCounters>,
-    ) -> io::Result<ForwardSink> {
-        let socket = udp_socket(targets.iter().any(SocketAddr::is_ipv6))?;
-        let (tx, mut rx) = mpsc::channel::<Arc<Notification>>(queue.max(1));
-        let c = Arc::clone(&counters);
-        let task = tokio::spawn(async move {
-            let mut id: i64 = 1;
-            while let Some(n) = rx.recv().await {
-                let bytes = forward_message(&n, &community, id);
-                id = if id >= i64::from(i32::MAX) { 1 } else { id + 1 };
-                for t in &targets {
-                    let to = match (t.ip(), socket.local_addr().map(|a| a.is_ipv6())) {
-                        (std::net::IpAddr::V4(v4), Ok(true)) => {
-                            SocketAddr::new(v4.to_ipv6_mapped().into(), t.port())
-                        }
-                        _ => *t,
-                    };
-                    match socket.send_to(&bytes, to).await {
-                        Ok(_) => bump(&c.forwarded),
-                        Err(_) => bump(&c.forward_failed),
-                    }
-                }
-            }
-        });
-        Ok(ForwardSink {
-            tx: Some(tx),
-            task,
-            counters,
-        })
-    }
-
-    pub fn offer(&self, n: &Arc<Notification>) {
-        if let Some(tx) = &self.tx {
-            if tx.try_send(Arc::clone(n)).is_err() {
-                bump(&self.counters.forward_overflow);
-            }
-        }
-    }
-
-    pub async fn finish(mut self, limit: Duration) {
-        self.tx = None;
-        if tokio::time::timeout(limit, &mut self.task).await.is_err() {
-            self.task.abort();
-        }
-    }
-}
-
-/// Where syslog messages go.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SyslogTarget {
-    Udp(SocketAddr),
-    /// A local datagram socket, normally /dev/log.
-    Unix(PathBuf),
-}
-
-/// syslog facilities by name (RFC 5424 section 6.2.1).
-pub fn facility_code(name: &str) -> Option<u8> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "kern" => 0,
-        "user" => 1,
-        "daemon" => 3,
-        "auth" => 4,
-        "syslog" => 5,
-        "local0" => 16,
-        "local1" => 17,
-        "local2" => 18,
-        "local3" => 19,
-        "local4" => 20,
-        "local5" => 21,
-        "local6" => 22,
-        "local7" => 23,
-        _ => return None,
-    })
-}
-
-/// This host's name for HEADER's HOSTNAME, or the nil value.
-pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|h| h.trim().to_string())
-        .ok()
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| (33..=126).contains(&b)))
-        .unwrap_or_else(|| "-".into())
-}
-
-/// RFC 5424 section 6: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG`, severity
-/// notice (5), APP-NAME `mibscope`, MSGID the PDU (`trap`, `inform`, `trap-v1`),
-/// STRUCTURED-DATA the IANA `origin` element with the sender's address, MSG the text line
-/// (UTF-8 with its BOM).
-pub fn syslog_message(
-    facility: u8,
-    host: &str,
-    at: SystemTime,
-    n: &Notification,
-    text: &[u8],
-) -> Vec<u8> {
-    let mut m = Vec::with_capacity(text.len() + 128);
-    let pri = u16::from(facility) * 8 + 5;
-    let _ = write!(m, "<{pri}>1 ");
-    let _ = write_time(&mut m, at);
-    let msgid = match n.kind {
-        NotificationKind::TrapV1 => "trap-v1",
-        NotificationKind::Trap => "trap",
-        NotificationKind::Inform => "inform",
-    };
-    let _ = write!(
-        m,
-        " {host} mibscope {} {msgid} [origin ip=\"{}\" software=\"mibscope\" swVersion=\"{}\"] \u{feff}",
-        std::process::id(),
-        n.source.ip(),
-        env!("CARGO_PKG_VERSION")
-    );
-    let body = text.strip_suffix(b"\n").unwrap_or(text);
-    m.extend_from_slice(body);
-    m
-}
-
-pub struct SyslogSink {
-    tx: Option<mpsc::Sender<Vec<u8>>>,
-    task: JoinHandle<()>,
-    counters: Arc<SinkCounters>,
-}
-
-impl SyslogSink {
-    pub fn spawn(
-        target: SyslogTarget,
-        queue: usize,
-        counters: Arc<SinkCounters>,
-    ) -> io::Result<SyslogSink> {
-        let (tx, mut rx) = mpsc::channel::<Vec<u8>>(queue.max(1));
-        let c = Arc::clone(&counters);
-        let task = match target {
-            SyslogTarget::Udp(addr) => {
-                let socket = udp_socket(addr.is_ipv6())?;
-                tokio::spawn(async move {
-                    while let Some(m) = rx.recv().await {
-                        match socket.send_to(&m, addr).await {
-                            Ok(_) => bump(&c.syslog_sent),
-                            Err(_) => bump(&c.syslog_failed),
-                        }
-                    }
-                })
-            }
-            SyslogTarget::Unix(path) => {
-                let socket = tokio::net::UnixDatagram::unbound()?;
-                tokio::spawn(async move {
-                    while let Some(m) = rx.recv().await {
-                        match socket.send_to(&m, &path).await {
-                            Ok(_) => bump(&c.syslog_sent),
-                            Err(_) => bump(&c.syslog_failed),
-                        }
-                    }
-                })
-            }
-        };
-        Ok(SyslogSink {
-            tx: Some(tx),
-            task,
-            counters,
-        })
-    }
-
-    pub fn offer(&self, message: Vec<u8>) {
-        if let Some(tx) = &self.tx {
-            if tx.try_send(message).is_err() {
-                bump(&self.counters.syslog_overflow);
-            }
-        }
-    }
-
-    pub async fn finish(mut self, limit: Duration) {
-        self.tx = None;
-        if tokio::time::timeout(limit, &mut self.task).await.is_err() {
-            self.task.abort();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::time::UNIX_EPOCH;
-
     use super::*;
-    use crate::proto::{Oid, Value, VarBind};
-    use crate::traps::notification::NotificationSecurity;
-
-    fn n() -> Notification {
-        Notification {
-            received_at: UNIX_EPOCH,
-            source: "192.0.2.1:1234".parse().unwrap(),
-            local: None,
-            version: Version::V2c,
-            kind: NotificationKind::Inform,
-            security: NotificationSecurity::Community { label: "x".into() },
-            request_id: RequestId(1),
-            uptime: Some(5),
-            trap_oid: "1.3.6.1.6.3.1.1.5.4".parse().unwrap(),
-            varbinds: vec![VarBind::new(
-                "1.3.6.1.2.1.1.3.0".parse::<Oid>().unwrap(),
-                Value::TimeTicks(5),
-            )],
-            v1: None,
-        }
-    }
-
-    #[test]
-    fn syslog_framing_is_rfc5424() {
-        let m = syslog_message(16, "host1", UNIX_EPOCH, &n(), b"the line\n");
-        let text = String::from_utf8(m).unwrap();
-        let expected_prefix = "<133>1 1970-01-01T00:00:00.000Z host1 mibscope ";
-        assert!(text.starts_with(expected_prefix), "{text}");
-        assert!(
-            text.ends_with(
-                " inform [origin ip=\"192.0.2.1\" software=\"mibscope\" swVersion=\"0.1.0\"] \u{feff}the line"
-            ),
-            "{text}"
-        );
-        assert_eq!(facility_code("LOCAL7"), Some(23));
-        assert_eq!(facility_code("nope"), None);
-    }
-
-    #[test]
-    fn forwarded_as_a_v2c_trap_with_the_same_varbinds() {
-        let bytes = forward_message(&n(), &Community::new("fwd"), 9);
-        let (Message::Community(m), _) = Message::decode(&bytes).unwrap() else {
-            panic!()
-        };
-        assert_eq!(m.version, Version::V2c);
-        assert_eq!(m.community, Community::new("fwd"));
-        assert_eq!(m.pdu.kind(), PduType::TrapV2);
-        assert_eq!(m.pdu.varbinds(), n().varbinds.as_slice());
-    }
 
     #[tokio::test]
     async fn exec_overflow_is_counted_and_reception_never_waits() {

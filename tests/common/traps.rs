@@ -39,7 +39,12 @@ impl Daemon {
     /// Starts `mibscope traps --listen 127.0.0.1:0 --state-file DIR/state ARGS` and waits
     /// until it listens; stdout goes to DIR/stdout.
     pub fn start(args: &[&str]) -> Daemon {
-        let dir = tempdir("traps");
+        Daemon::start_in(tempdir("traps"), args)
+    }
+
+    /// `start` in a given directory: a restart keeps the state file (DIR/stdout starts
+    /// afresh).
+    pub fn start_in(dir: PathBuf, args: &[&str]) -> Daemon {
         let stdout = std::fs::File::create(dir.join("stdout")).unwrap();
         let mut child = Command::new(MIBSCOPE)
             .arg("traps")
@@ -151,6 +156,39 @@ impl Drop for Daemon {
             let _ = c.kill();
             let _ = c.wait();
         }
+    }
+}
+
+/// A sender's options for SNMPv3 authPriv with SHA and AES-128 as `user` with these pass
+/// phrases (`-v3 -u USER -l authPriv -a SHA -A AUTH -x AES -X PRIV`), for Net-SNMP's tools
+/// and mibscope alike.
+pub fn sha_aes_args(user: &str, auth: &str, privacy: &str) -> Vec<String> {
+    [
+        "-v3", "-u", user, "-l", "authPriv", "-a", "SHA", "-A", auth, "-x", "AES", "-X", privacy,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect()
+}
+
+/// Runs `mibscope ARGS` (a sender) with its state directory in `state_home`
+/// (XDG_STATE_HOME), not the user's.
+pub fn mibscope_sender(state_home: &Path, args: &[&str]) -> std::process::Output {
+    super::output_within(
+        Command::new(MIBSCOPE)
+            .args(args)
+            .env("XDG_STATE_HOME", state_home)
+            .env_remove("STATE_DIRECTORY"),
+        super::COMMAND_LIMIT,
+    )
+}
+
+/// Polls until `f` holds, failing the test past `limit`.
+pub fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

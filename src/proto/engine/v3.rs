@@ -301,38 +301,9 @@ impl Engine {
             .and_then(|op| self.ops.get(&op))
             .and_then(|s| s.v3.credentials.clone())
             .unwrap_or_else(|| Arc::clone(&usm.credentials));
-        let keys = if usm.level > SecurityLevel::NoAuthNoPriv {
-            Some(
-                credentials
-                    .keys_for(remote.engine_id())
-                    .map_err(RequestError::Keys)?,
-            )
-        } else {
-            None
-        };
-        let scoped = ScopedPdu {
-            context_engine_id: usm
-                .context_engine_id
-                .as_ref()
-                .unwrap_or(remote.engine_id())
-                .as_bytes()
-                .to_vec(),
-            context_name: usm.context_name.clone(),
-            pdu: PduBody::Pdu(f.pdu.clone()),
-        };
-        let out = Outgoing {
-            msg_id,
-            max_size: MAX_MESSAGE_SIZE,
-            reportable: true,
-            level: usm.level,
-            engine_id: remote.engine_id(),
-            boots: remote.boots(),
-            time: remote.time_at(now),
-            user: credentials.user(),
-            keys: keys.as_deref(),
-            scoped_pdu: &scoped,
-        };
-        let bytes = usm::encode(&out, &mut self.salt).map_err(RequestError::Security)?;
+        let authoritative = (remote.engine_id(), remote.boots(), remote.time_at(now));
+        let pdu = PduBody::Pdu(f.pdu.clone());
+        let bytes = self.encode_usm(msg_id, usm, &credentials, authoritative, true, pdu)?;
         self.register_msg_id(request_id, msg_id);
         Ok(bytes)
     }
@@ -350,9 +321,32 @@ impl Engine {
             .as_ref()
             .ok_or(RequestError::NoSenderEngineId)?;
         let (boots, time) = usm.boots_time.unwrap_or((EngineBoots(1), EngineTime(0)));
+        let credentials = Arc::clone(&usm.credentials);
+        self.encode_usm(
+            msg_id,
+            usm,
+            &credentials,
+            (engine_id, boots, time),
+            false,
+            pdu,
+        )
+    }
+
+    /// One message as `credentials` at `usm.level`, authoritative at `engine_id` with its
+    /// `boots` and `time` (RFC 3414 3.1): the keys localized to that engine, the context
+    /// engine id `-E` or that engine's.
+    fn encode_usm(
+        &mut self,
+        msg_id: MsgId,
+        usm: &UsmTarget,
+        credentials: &Credentials,
+        (engine_id, boots, time): (&EngineId, EngineBoots, EngineTime),
+        reportable: bool,
+        pdu: PduBody,
+    ) -> Result<Vec<u8>, RequestError> {
         let keys = if usm.level > SecurityLevel::NoAuthNoPriv {
             Some(
-                usm.credentials
+                credentials
                     .keys_for(engine_id)
                     .map_err(RequestError::Keys)?,
             )
@@ -372,12 +366,12 @@ impl Engine {
         let out = Outgoing {
             msg_id,
             max_size: MAX_MESSAGE_SIZE,
-            reportable: false,
+            reportable,
             level: usm.level,
             engine_id,
             boots,
             time,
-            user: usm.credentials.user(),
+            user: credentials.user(),
             keys: keys.as_deref(),
             scoped_pdu: &scoped,
         };

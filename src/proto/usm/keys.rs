@@ -394,6 +394,14 @@ impl Credentials {
         self.privacy.as_ref().map(|(p, _)| p)
     }
 
+    /// True when a secret is a localized key (Kul, as `-3k`/`-3K` give it): valid for
+    /// the one engine id it was localized to only.
+    pub fn has_localized_key(&self) -> bool {
+        let localized = |s: &KeySource| matches!(s, KeySource::Localized(_));
+        self.auth.as_ref().is_some_and(|(_, s)| localized(s))
+            || self.privacy.as_ref().is_some_and(|(_, s)| localized(s))
+    }
+
     /// The highest security level these secrets allow.
     pub fn max_level(&self) -> SecurityLevel {
         match (&self.auth, &self.privacy) {

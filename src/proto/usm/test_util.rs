@@ -24,6 +24,15 @@ pub fn user(
     .unwrap()
 }
 
+/// A user with SHA-1 authentication and AES-128 privacy and these pass phrases.
+pub fn sha_aes(name: &str, auth: &str, privacy: &str) -> Credentials {
+    user(
+        name,
+        (AuthProtocol::Sha1, auth),
+        Some((PrivProtocol::Aes128, privacy)),
+    )
+}
+
 /// Who sent a captured datagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
