@@ -129,6 +129,16 @@ fn interfaces_sort_filter_units_and_details() {
 }
 
 #[test]
+fn interfaces_details_fit_80x24() {
+    let (mut h, _) = interfaces(80, 24);
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Vl1 · history"), "{screen}");
+    assert!(screen.contains("Status"), "{screen}");
+    insta::assert_snapshot!("interfaces_details_80x24", screen);
+}
+
+#[test]
 fn interfaces_show_a_gap_across_a_restart_and_stop_polling_when_paused() {
     let (mut h, mut store) = interfaces(160, 48);
     store.restart(h.now + Duration::from_secs(1));
