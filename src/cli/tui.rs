@@ -238,16 +238,7 @@ impl TuiArgs {
         options
             .access
             .communities
-            .extend(
-                self.trap_community
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| CommunityRule {
-                        community: Community::new(c.as_bytes()),
-                        label: format!("#{}", i + 1),
-                        networks: vec![],
-                    }),
-            );
+            .extend(CommunityRule::from_command_line(&self.trap_community));
         let nobody = options.access.communities.is_empty()
             && options.access.users.is_empty()
             && !options.access.accept_any_community;

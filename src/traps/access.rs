@@ -96,6 +96,22 @@ pub struct CommunityRule {
     pub networks: Vec<IpNet>,
 }
 
+impl CommunityRule {
+    /// The communities given on a command line (`-c`, `--trap-community`), from any
+    /// source, shown as `#1`, `#2`... in their order.
+    pub fn from_command_line(communities: &[String]) -> Vec<CommunityRule> {
+        communities
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CommunityRule {
+                community: Community::new(c.as_bytes()),
+                label: format!("#{}", i + 1),
+                networks: vec![],
+            })
+            .collect()
+    }
+}
+
 impl fmt::Debug for CommunityRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CommunityRule")

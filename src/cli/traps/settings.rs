@@ -128,15 +128,7 @@ impl TrapsArgs {
         let mut communities = if self.community.is_empty() {
             config.community_rules().map_err(usage)?
         } else {
-            self.community
-                .iter()
-                .enumerate()
-                .map(|(i, c)| CommunityRule {
-                    community: Community::new(c.as_bytes()),
-                    label: format!("#{}", i + 1),
-                    networks: vec![],
-                })
-                .collect()
+            CommunityRule::from_command_line(&self.community)
         };
         communities.retain(|c| !c.community.as_bytes().is_empty());
         let mut users = config.trap_users().map_err(usage)?;
