@@ -266,7 +266,8 @@ impl App {
             return false;
         }
         let titles: Vec<&str> = self.views.iter().map(|v| v.title()).collect();
-        if let Some(i) = ui::tab_at(&titles, m.column.saturating_sub(areas.tabs.x)) {
+        let x = m.column.saturating_sub(areas.tabs.x);
+        if let Some(i) = ui::tab_at(&titles, self.active, areas.tabs.width, x) {
             self.switch_to(i, effects);
         }
         true

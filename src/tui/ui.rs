@@ -44,24 +44,49 @@ const BRAND: &str = " mibscope ";
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /// Each tab's label and its column span (from the left of the tab bar).
-fn tab_labels(titles: &[&str]) -> Vec<(String, u16, u16)> {
-    let mut x = BRAND.chars().count() as u16 + 1;
-    titles
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let label = format!(" {} {t} ", i + 1);
-            let w = label.chars().count() as u16;
-            let span = (label, x, x + w);
-            x += w + 1;
-            span
-        })
-        .collect()
+/// The tab bar's labels with the columns each takes. When every title does not fit in
+/// `width`, the tabs other than the active one are shortened (`3 Sys`, then `3`; a count
+/// after the title, as in `Traps +3`, stays), so every tab stays on screen in 80 columns.
+fn tab_labels(titles: &[&str], active: usize, width: u16) -> Vec<(String, u16, u16)> {
+    let layout = |keep: Option<usize>| {
+        let mut x = BRAND.chars().count() as u16 + 1;
+        titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let (name, more) = t.split_once(' ').unwrap_or((t, ""));
+                let label = match keep {
+                    Some(n) if i != active => {
+                        let short: String = name.chars().take(n).collect();
+                        let parts = [(i + 1).to_string(), short, more.to_string()];
+                        let parts: Vec<&str> = parts
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|p| !p.is_empty())
+                            .collect();
+                        format!(" {} ", parts.join(" "))
+                    }
+                    _ => format!(" {} {t} ", i + 1),
+                };
+                let w = label.chars().count() as u16;
+                let span = (label, x, x + w);
+                x += w + 1;
+                span
+            })
+            .collect::<Vec<_>>()
+    };
+    let fits =
+        |labels: &Vec<(String, u16, u16)>| labels.last().is_none_or(|(_, _, end)| *end <= width);
+    [None, Some(3), Some(0)]
+        .into_iter()
+        .map(layout)
+        .find(fits)
+        .unwrap_or_else(|| layout(Some(0)))
 }
 
-/// The tab under column `x` of the tab bar.
-pub fn tab_at(titles: &[&str], x: u16) -> Option<usize> {
-    tab_labels(titles)
+/// The tab under column `x` of a tab bar `width` wide.
+pub fn tab_at(titles: &[&str], active: usize, width: u16, x: u16) -> Option<usize> {
+    tab_labels(titles, active, width)
         .iter()
         .position(|(_, start, end)| (*start..*end).contains(&x))
 }
@@ -84,8 +109,10 @@ pub fn render(frame: &mut Frame, app: &App) {
 
 fn render_tabs(frame: &mut Frame, app: &App, area: Rect) {
     let titles: Vec<&str> = app.views().iter().map(|v| v.title()).collect();
+    let labels = tab_labels(&titles, app.active(), area.width);
+    let used: u16 = labels.last().map_or(0, |(_, _, end)| *end);
     let mut spans = vec![Span::styled(BRAND, theme::title()), Span::raw(" ")];
-    for (i, (label, _, _)) in tab_labels(&titles).into_iter().enumerate() {
+    for (i, (label, _, _)) in labels.into_iter().enumerate() {
         let style = if i == app.active() {
             theme::tab_active()
         } else {
@@ -102,7 +129,6 @@ fn render_tabs(frame: &mut Frame, app: &App, area: Rect) {
         ]),
         None => Line::from(Span::styled("offline ", theme::dim())),
     };
-    let used: u16 = tab_labels(&titles).last().map_or(0, |(_, _, end)| *end);
     let width = agent.width() as u16;
     if area.width > used + width + 1 {
         let right = Rect::new(area.right() - width, area.y, width, 1);
