@@ -10,6 +10,16 @@ pub fn hex(s: &str) -> Vec<u8> {
     crate::proto::hex::decode(s).unwrap_or_else(|e| panic!("{e} in {s:?}"))
 }
 
+/// A pass phrase long enough to be one.
+pub fn passphrase(text: &str) -> Passphrase {
+    Passphrase::new("test", text).unwrap()
+}
+
+/// The engine id of RFC 3414's test vectors (A.3): 00..02.
+pub fn rfc3414_engine() -> EngineId {
+    EngineId::new(hex("000000000000000000000002"))
+}
+
 /// A user with pass phrases, as the test bed configures them.
 pub fn user(
     name: &str,
