@@ -52,6 +52,4 @@ pub use tree::{
 };
 
 #[cfg(test)]
-mod cause_tests;
-#[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@
 //! `caching` (the compiled MIB's cache file). Here: the helpers and the MIBs they share.
 
 mod caching;
+mod causes;
 mod linking;
 mod lookups;
 mod modules;

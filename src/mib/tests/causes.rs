@@ -5,15 +5,6 @@
 
 use super::*;
 
-fn compile(sources: &[(&str, &str)]) -> Mib {
-    let mut c = Compiler::default();
-    for (path, text) in sources {
-        c.add_source(path, text.as_bytes());
-    }
-    c.request_all();
-    c.finish()
-}
-
 /// Every diagnostic of a module, as printed.
 fn lines(mib: &Mib, module: &str) -> Vec<String> {
     mib.module_diagnostics(module)
