@@ -360,3 +360,71 @@ fn a_profile_without_its_privacy_pass_phrase_is_asked_for_it() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A small simulated agent named `name` with one interface `port`.
+fn named_agent(name: &str, port: &str) -> mibscope::agent::runner::BackgroundAgent {
+    use mibscope::agent::snapshot::Snapshot;
+    use mibscope::agent::store::StoreOptions;
+    let text = format!(
+        ".1.3.6.1.2.1.1.1.0 STRING \"{name} simulated\"\n\
+         .1.3.6.1.2.1.1.3.0 Timeticks uptime\n\
+         .1.3.6.1.2.1.1.5.0 STRING \"{name}\"\n\
+         .1.3.6.1.2.1.2.1.0 INTEGER 1\n\
+         .1.3.6.1.2.1.2.2.1.1.1 INTEGER 1\n\
+         .1.3.6.1.2.1.2.2.1.2.1 STRING \"{port}\"\n\
+         .1.3.6.1.2.1.2.2.1.7.1 INTEGER 1\n\
+         .1.3.6.1.2.1.2.2.1.8.1 INTEGER 1\n\
+         .1.3.6.1.2.1.2.2.1.10.1 Counter32 100 rate=1000\n\
+         .1.3.6.1.2.1.2.2.1.16.1 Counter32 100 rate=1000\n"
+    );
+    let snapshot = Snapshot::parse(&text, name).unwrap();
+    common::agent::start(
+        &snapshot,
+        &StoreOptions::default(),
+        mibscope::agent::AgentConfig::default(),
+    )
+}
+
+#[test]
+fn the_agents_popup_switches_to_another_profile() {
+    let alpha = named_agent("alpha-sw", "AlphaPort1");
+    let beta = named_agent("beta-rtr", "BetaPort9");
+    let dir = common::tempdir("agents");
+    let profiles = dir.join("profiles.toml");
+    let text = format!(
+        "[agents.alpha]\naddress = \"{}\"\nversion = \"2c\"\ncommunity = \"public\"\n\
+         timeout = 1.0\nretries = 1\nlabels = {{ site = \"lab\" }}\n\n\
+         [agents.beta]\naddress = \"{}\"\nversion = \"2c\"\ncommunity = \"public\"\n\
+         timeout = 1.0\nretries = 1\n",
+        common::agent::spec(alpha.local_addr()),
+        common::agent::spec(beta.local_addr()),
+    );
+    std::fs::write(&profiles, &text).unwrap();
+    let env = format!("MIBSCOPE_PROFILES={}", profiles.display());
+    let Some(ui) = Ui::start_with_env(&env, "tui @alpha --interval 0.5", 120, 30) else {
+        return;
+    };
+    ui.wait_for("MIB tree");
+    ui.keys(&["3"]);
+    ui.wait_for("alpha-sw");
+    ui.keys(&["2"]);
+    ui.wait_for("AlphaPort1");
+    // The popup lists both profiles, the one connected now marked; never the community.
+    ui.keys(&["A"]);
+    let screen = ui.wait_for("beta ");
+    assert!(screen.contains("Connected now"), "{screen}");
+    assert!(screen.contains("site=lab"), "{screen}");
+    assert!(!screen.contains("public"), "{screen}");
+    ui.keys(&["Down", "Enter"]);
+    let beta_label = format!("beta ({})", common::agent::spec(beta.local_addr()));
+    ui.wait_for(&format!("connected to {beta_label}"));
+    // The interfaces view starts again on beta: its port, not alpha's.
+    let screen = ui.wait_for("BetaPort9");
+    assert!(!screen.contains("AlphaPort1"), "{screen}");
+    assert!(screen.contains(&beta_label), "the header: {screen}");
+    ui.keys(&["3"]);
+    let screen = ui.wait_for("beta-rtr");
+    assert!(!screen.contains("alpha-sw"), "{screen}");
+    ui.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -16,6 +16,7 @@ use super::keys::{self, HintGroup, KeyHint, ListCursor, Motion};
 use super::request::{Failure, Reply, RequestId, RequestSpec};
 use super::sanitize::SafeText;
 use super::ui;
+use super::views::agents::{AgentListing, AgentsInput, AgentsPopup};
 use super::views::login::{LoginInput, LoginPrompt, Passphrase};
 use crate::mib::NodeId;
 use crate::tui::component::ViewId;
@@ -33,6 +34,10 @@ pub enum Effect {
     ReloadMibs(Option<std::path::PathBuf>),
     /// Connect with the pass phrase typed at the prompt.
     Login(Passphrase),
+    /// Read the profiles file for the Agents popup.
+    ListAgents,
+    /// Connect to this profile (chosen in the Agents popup).
+    Connect(String),
     Quit,
 }
 
@@ -48,6 +53,8 @@ pub struct Pending {
     pub quiet: bool,
     /// The engine's last word on it (retry 1/2, discovering the agent's engine).
     pub progress: Option<SafeText>,
+    /// It goes to the agent (not local work such as a search of descriptions).
+    pub remote: bool,
 }
 
 /// How long a routine poll may run before the status line shows it.
@@ -61,10 +68,11 @@ impl Pending {
 }
 
 /// The keys that work everywhere (unless a text field has the focus).
-pub const GLOBAL_HINTS: [KeyHint; 6] = [
+pub const GLOBAL_HINTS: [KeyHint; 7] = [
     KeyHint::bar("Tab", "next view"),
     KeyHint::help("Shift-Tab", "previous view"),
     KeyHint::help("1-9", "view by number"),
+    KeyHint::help("A", "agents: connect to a profile"),
     KeyHint::bar("?", "help"),
     KeyHint::help("Esc", "back / cancel"),
     KeyHint::bar("q", "quit"),
@@ -88,6 +96,10 @@ pub struct App {
     reloading: Option<Instant>,
     /// The pass-phrase prompt, while an agent waits for a secret.
     login: Option<LoginPrompt>,
+    /// The Agents popup, when open.
+    agents: Option<AgentsPopup>,
+    /// The profile being connected to, and since when.
+    connecting: Option<(SafeText, Instant)>,
 }
 
 impl App {
@@ -106,6 +118,8 @@ impl App {
             redraw: true,
             reloading: None,
             login: None,
+            agents: None,
+            connecting: None,
         }
     }
 
@@ -132,8 +146,11 @@ impl App {
                 // Spinners and elapsed times move while requests are pending.
                 let now = self.shared.now;
                 let spinning = self.pending.values().any(|p| p.shown(now));
-                self.redraw |=
-                    changed || spinning || self.reloading.is_some() || !effects.is_empty();
+                self.redraw |= changed
+                    || spinning
+                    || self.reloading.is_some()
+                    || self.connecting.is_some()
+                    || !effects.is_empty();
                 return effects;
             }
             Event::Reply { id, reply } => self.reply(id, reply, &mut effects),
@@ -148,7 +165,7 @@ impl App {
             // The loop rebuilds the views with `replace_mib`; nothing else to do here.
             // The loop handles these (a new MIB, a new connection) before the app sees
             // anything of them.
-            Event::MibsLoaded(_) | Event::Connected(_) => {}
+            Event::MibsLoaded(_) | Event::Connected(_) | Event::Agents(_) => {}
             Event::InputClosed(reason) => {
                 self.set_status(Level::Error, &format!("terminal input closed: {reason}"));
                 effects.push(Effect::Quit);
@@ -174,10 +191,23 @@ impl App {
                 LoginInput::Submit(secret) => effects.push(Effect::Login(secret)),
                 LoginInput::GiveUp => {
                     self.login = None;
-                    self.set_status(
-                        Level::Warning,
-                        "not connected: no pass phrase given (restart to connect)",
-                    );
+                    let text = match &self.shared.agent {
+                        Some(a) => format!("no pass phrase given: still connected to {}", a.label),
+                        None => "not connected: no pass phrase given (A lists the agents)".into(),
+                    };
+                    self.set_status(Level::Warning, &text);
+                }
+            }
+            return;
+        }
+        if let Some(popup) = self.agents.as_mut() {
+            match popup.handle(input) {
+                AgentsInput::Stay => {}
+                AgentsInput::Close => self.agents = None,
+                AgentsInput::Connect(name) => {
+                    self.agents = None;
+                    self.connecting = Some((SafeText::new(&name), self.shared.now));
+                    effects.push(Effect::Connect(name));
                 }
             }
             return;
@@ -213,6 +243,9 @@ impl App {
             }
         } else if keys::char(key, '?') {
             self.help = Some(ListCursor::default());
+        } else if keys::char(key, 'A') {
+            self.agents = Some(AgentsPopup::new(self.shared.agent.as_ref()));
+            effects.push(Effect::ListAgents);
         } else if keys::char(key, 'q') {
             effects.push(Effect::Quit);
         } else if keys::plain(key, KeyCode::Esc) {
@@ -358,11 +391,11 @@ impl App {
         for action in std::mem::take(&mut self.queue.actions) {
             match action {
                 Action::Start { id, label, spec } => {
-                    self.track(owner, id, label, false);
+                    self.track(owner, id, label, false, !spec.is_local());
                     effects.push(Effect::Start { id, spec });
                 }
                 Action::Poll { id, label, spec } => {
-                    self.track(owner, id, label, true);
+                    self.track(owner, id, label, true, true);
                     effects.push(Effect::Start { id, spec });
                 }
                 Action::Open(view, node) => self.open(view, node, effects),
@@ -386,7 +419,7 @@ impl App {
     }
 
     /// Remembers a request started by view `owner`, for its replies and the status line.
-    fn track(&mut self, owner: usize, id: RequestId, label: String, quiet: bool) {
+    fn track(&mut self, owner: usize, id: RequestId, label: String, quiet: bool, remote: bool) {
         self.pending.insert(
             id,
             Pending {
@@ -395,6 +428,7 @@ impl App {
                 started: self.shared.now,
                 quiet,
                 progress: None,
+                remote,
             },
         );
     }
@@ -416,6 +450,7 @@ impl App {
 
     /// Asks for a pass phrase before the agent can be used.
     pub fn ask_login(&mut self, prompt: LoginPrompt) {
+        self.connecting = None;
         self.login = Some(prompt);
         self.redraw = true;
     }
@@ -438,16 +473,107 @@ impl App {
         self.redraw = true;
     }
 
-    /// The agent is connected (after a login): the views may use it from now on.
-    pub fn connected(&mut self, agent: super::backend::AgentInfo) -> Vec<Effect> {
+    /// The agent is connected (after a login, or chosen in the Agents popup): the views
+    /// may use it from now on. What was asked of the agent before is cancelled; the views
+    /// that hold one agent's answers (`View::for_one_agent`) are replaced by theirs in
+    /// `fresh` (the views built for a connected agent), the others stay as they are.
+    pub fn connected(
+        &mut self,
+        agent: super::backend::AgentInfo,
+        fresh: Vec<Box<dyn View>>,
+    ) -> Vec<Effect> {
         self.login = None;
+        self.agents = None;
+        self.connecting = None;
+        let mut effects = Vec::new();
+        let shown = self.views[self.active].id();
+        self.leave_active(&mut effects);
+        let remote: Vec<RequestId> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.remote)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in remote {
+            if let Some(p) = self.pending.remove(&id) {
+                effects.push(Effect::Cancel(id));
+                let area = self.body();
+                let mut ctx = Ctx::new(&self.shared, area, &mut self.queue);
+                self.views[p.owner].on_reply(id, Reply::Failed(Failure::Cancelled), &mut ctx);
+            }
+        }
+        self.queue
+            .actions
+            .retain(|a| !matches!(a, Action::Start { .. } | Action::Poll { .. }));
+        let old_ids: Vec<ViewId> = self.views.iter().map(|v| v.id()).collect();
+        let mut views = fresh;
+        for new in &mut views {
+            if new.for_one_agent() {
+                continue;
+            }
+            if let Some(old) = self.views.iter_mut().find(|v| v.id() == new.id()) {
+                std::mem::swap(new, old);
+            }
+        }
+        // Local work (a search of descriptions) goes on for its view, wherever it is now.
+        let pending = std::mem::take(&mut self.pending);
+        for (id, mut p) in pending {
+            let id_of_owner = old_ids[p.owner];
+            match views.iter().position(|v| v.id() == id_of_owner) {
+                Some(i) if !views[i].for_one_agent() => {
+                    p.owner = i;
+                    self.pending.insert(id, p);
+                }
+                _ => effects.push(Effect::Cancel(id)),
+            }
+        }
+        self.views = views;
+        self.active = self.views.iter().position(|v| v.id() == shown).unwrap_or(0);
+        self.back.clear();
         self.set_status(Level::Info, &format!("connected to {}", agent.label));
         self.shared.agent = Some(agent);
         self.redraw = true;
-        let mut effects = Vec::new();
         // The view shown starts what it does on entry (a live view polls).
         self.enter_active(&mut effects);
         effects
+    }
+
+    /// Connecting to the profile chosen failed: the status line says why; the agent
+    /// connected before (if any) stays.
+    pub fn connect_failed(&mut self, why: &str) {
+        self.connecting = None;
+        let text = match &self.shared.agent {
+            Some(a) => format!("{why} (still connected to {})", a.label),
+            None => why.to_string(),
+        };
+        self.set_status(Level::Error, &text);
+        self.redraw = true;
+    }
+
+    /// The Agents popup, when open.
+    pub fn agents(&self) -> Option<&AgentsPopup> {
+        self.agents.as_ref()
+    }
+
+    /// The profiles file was read: the popup (if still open) lists them.
+    pub fn agents_listed(&mut self, listing: AgentListing) {
+        if let Some(popup) = self.agents.as_mut() {
+            popup.listed(listing);
+            self.redraw = true;
+        }
+    }
+
+    /// The profile being connected to, and since when.
+    pub fn connecting(&self) -> Option<&(SafeText, Instant)> {
+        self.connecting.as_ref()
+    }
+
+    /// The node the MIB browser is at (for views rebuilt to open there).
+    pub fn browser_node(&self) -> Option<NodeId> {
+        self.views
+            .iter()
+            .find(|v| v.id() == ViewId::Browser)?
+            .position()
     }
 
     /// A message for the status line from outside the views (start-up notes, warnings).
@@ -563,6 +689,9 @@ impl App {
     pub fn bar_hints(&self) -> (Vec<KeyHint>, Vec<KeyHint>) {
         if self.login.is_some() {
             return (LoginPrompt::HINTS.to_vec(), Vec::new());
+        }
+        if self.agents.is_some() {
+            return (AgentsPopup::HINTS.to_vec(), Vec::new());
         }
         if self.help.is_some() {
             return (

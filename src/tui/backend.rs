@@ -255,6 +255,55 @@ pub async fn login(options: TargetOptions, defaults: Defaults) -> Connected {
     Connected { options, result }
 }
 
+/// The profiles file as read for the Agents popup, with the defaults to connect with.
+pub struct AgentsRead {
+    pub profiles: Result<crate::session::Profiles, crate::session::ProfileError>,
+    /// Where a profiles file is looked for (to say where to create one).
+    pub default_path: Option<std::path::PathBuf>,
+    pub defaults: Defaults,
+}
+
+impl std::fmt::Debug for AgentsRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Profiles and defaults may hold secrets; how many profiles is what matters.
+        match &self.profiles {
+            Ok(p) => write!(f, "AgentsRead({} profiles)", p.len()),
+            Err(e) => write!(f, "AgentsRead(failed: {e})"),
+        }
+    }
+}
+
+/// Reads the profiles file and snmp.conf on the blocking pool and posts them as
+/// `Event::Agents`.
+pub fn read_agents(tx: UnboundedSender<Event>) {
+    tokio::task::spawn_blocking(move || {
+        let read = AgentsRead {
+            profiles: crate::session::Profiles::load_default(),
+            default_path: crate::session::Profiles::default_path(&|k| std::env::var(k).ok()),
+            defaults: Defaults::load(),
+        };
+        let _ = tx.send(Event::Agents(Box::new(read)));
+    });
+}
+
+/// Logs in with `options` (see `login`) as a task posting `Event::Connected`; the
+/// connection is named `label` in the UI. Aborting the handle gives the attempt up.
+pub fn connect(
+    options: TargetOptions,
+    defaults: Defaults,
+    label: String,
+    tx: UnboundedSender<Event>,
+) -> AbortHandle {
+    tokio::spawn(async move {
+        let mut outcome = login(options, defaults).await;
+        if let Ok(conn) = &mut outcome.result {
+            conn.info.label = label;
+        }
+        let _ = tx.send(Event::Connected(Box::new(outcome)));
+    })
+    .abort_handle()
+}
+
 /// A socket task and the agent it talks to.
 #[derive(Clone)]
 pub struct Connection {

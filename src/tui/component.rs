@@ -276,6 +276,12 @@ pub trait View: Component + Send {
         false
     }
 
+    /// Whether the view holds what one agent answered (a live view's history and poll):
+    /// another agent connected, it is replaced by a fresh one.
+    fn for_one_agent(&self) -> bool {
+        false
+    }
+
     /// The MIB node the view is at, for a rebuilt view to open there again.
     fn position(&self) -> Option<NodeId> {
         None

@@ -31,6 +31,8 @@ pub enum Event {
     Trap(TrapEvent),
     /// A login (a pass phrase typed at the prompt) went through, or not.
     Connected(Box<super::backend::Connected>),
+    /// The profiles file was read for the Agents popup.
+    Agents(Box<super::backend::AgentsRead>),
     /// The terminal input ended or failed: nothing more can be read.
     InputClosed(String),
     /// A reload of the MIBs finished (the loop rebuilds the views on it).

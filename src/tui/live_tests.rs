@@ -16,7 +16,7 @@ use crate::monitor::interfaces::tests::poll_store;
 use crate::proto::{Oid, Value, VarBind};
 
 /// The simulated switch, booted at `now`.
-fn switch(now: Instant) -> ObjectStore {
+pub(super) fn switch(now: Instant) -> ObjectStore {
     ObjectStore::build(&Snapshot::embedded_switch(), &StoreOptions::default(), now)
 }
 
@@ -34,7 +34,7 @@ fn take_poll(h: &mut Harness) -> (super::request::RequestId, PollSpec) {
 }
 
 /// Answers the oldest poll from `store` at the harness's time.
-fn answer_poll(h: &mut Harness, store: &ObjectStore) {
+pub(super) fn answer_poll(h: &mut Harness, store: &ObjectStore) {
     let (id, spec) = take_poll(h);
     let (columns, _) = poll_store(store, &spec.columns, h.now);
     let scalars = spec
@@ -56,7 +56,7 @@ fn answer_poll(h: &mut Harness, store: &ObjectStore) {
 }
 
 /// A connected harness on the interfaces view after two polls 2 s apart.
-fn interfaces(width: u16, height: u16) -> (Harness, ObjectStore) {
+pub(super) fn interfaces(width: u16, height: u16) -> (Harness, ObjectStore) {
     let mut h = Harness::new(width, height, true);
     let store = switch(h.now);
     h.keys("2");
@@ -663,7 +663,8 @@ fn a_pass_phrase_asked_for_hidden_then_the_views_start() {
     );
     assert!(h.screen().contains("refused the credentials"));
     // Connected: the prompt closes and the interfaces view polls once shown.
-    for e in h.app.connected(agent) {
+    let views = super::build_views(&h.app.shared.mib, true, None, 24);
+    for e in h.app.connected(agent, views) {
         if let Effect::Start { id, spec } = &e {
             h.started.push((*id, spec.clone()));
         }

@@ -33,6 +33,8 @@ pub mod views;
 pub mod widgets;
 
 #[cfg(test)]
+mod agents_tests;
+#[cfg(test)]
 mod live_tests;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -187,7 +189,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
         now: Instant::now(),
     };
     let listener = start.listener;
-    let mut options = ViewOptions {
+    let mut view_options = ViewOptions {
         // An agent waiting for its pass phrase has its views already.
         connected: connection.is_some() || login.is_some(),
         at: start.at,
@@ -198,7 +200,7 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
             .map(|l| l.local_addrs().to_vec())
             .unwrap_or_default(),
     };
-    let views = build_views_for(&start.loaded.mib, &options);
+    let views = build_views_for(&start.loaded.mib, &view_options);
     let _feed = listener.as_ref().map(|l| TrapFeed::start(l, tx.clone()));
     let mut app = App::new(shared, views, size.width, size.height);
     if let Some(text) = &start.greeting {
@@ -218,6 +220,9 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     }
     let mut effects = start.view.map(|v| app.show_view(v)).unwrap_or_default();
     let fault_key = fault_panic_key();
+    // The profiles file as last read for the Agents popup, and the profile being connected.
+    let mut agents_file: Option<(crate::session::Profiles, crate::session::Defaults)> = None;
+    let mut switching: Option<Switch> = None;
     let result = loop {
         if PANICKED.load(Ordering::Relaxed) {
             break Err(TuiError::Panicked);
@@ -261,6 +266,29 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                         });
                     }
                 }
+                Effect::ListAgents => backend::read_agents(tx.clone()),
+                Effect::Connect(name) => {
+                    let profile = agents_file
+                        .as_ref()
+                        .and_then(|(p, d)| Some((p.get(&name)?, d)));
+                    if let Some((profile, defaults)) = profile {
+                        let (target, _unset) = profile.target_options(defaults);
+                        let label = views::agents::profile_label(
+                            &sanitize::SafeText::new(&profile.name),
+                            &sanitize::SafeText::new(&profile.address),
+                        );
+                        if let Some(old) = switching.take() {
+                            old.task.abort();
+                        }
+                        let task =
+                            backend::connect(target, defaults.clone(), label.clone(), tx.clone());
+                        switching = Some(Switch {
+                            label,
+                            defaults: defaults.clone(),
+                            task,
+                        });
+                    }
+                }
                 Effect::Quit => quit = true,
             }
         }
@@ -296,40 +324,82 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
             let more = match event {
                 Event::Connected(outcome) => {
                     let backend::Connected { options, result } = *outcome;
+                    // From the prompt, or else from a profile chosen in the Agents popup.
+                    let prompt = app.login().is_some();
                     match result {
                         Ok(conn) => {
                             let agent = conn.info().clone();
                             connection = Some(conn);
                             login = None;
-                            app.connected(agent)
+                            switching = None;
+                            // The live views start again on this agent.
+                            view_options.connected = true;
+                            view_options.height = guard.terminal.size()?.height;
+                            view_options.at = app.browser_node().or(view_options.at);
+                            let views = build_views_for(&loaded_now.mib, &view_options);
+                            app.connected(agent, views)
                         }
                         // One secret given, another one missing: keep the first, ask for
                         // the next.
                         Err(backend::ConnectError::Session(
                             crate::session::SessionError::MissingSecret { secret, .. },
-                        )) => {
+                        )) if prompt => {
                             typed = Some((options, secret));
                             app.login_failed(None, Some(secret));
                             Vec::new()
                         }
+                        // A profile chosen needs a pass phrase nobody gave: ask for it.
+                        Err(backend::ConnectError::Session(
+                            crate::session::SessionError::MissingSecret { secret, .. },
+                        )) => {
+                            if let Some(s) = switching.take() {
+                                typed = Some((options.clone(), secret));
+                                app.ask_login(views::login::LoginPrompt::new(&s.label, secret));
+                                login = Some(backend::Login {
+                                    options,
+                                    defaults: s.defaults,
+                                    secret,
+                                    label: s.label,
+                                });
+                            }
+                            Vec::new()
+                        }
                         // A secret refused (or not usable): start again from the first.
-                        Err(e) => {
+                        Err(e) if prompt => {
                             typed = login.as_ref().map(|l| (l.options.clone(), l.secret));
                             app.login_failed(Some(&e.to_string()), typed.as_ref().map(|t| t.1));
                             Vec::new()
                         }
+                        Err(e) => {
+                            let who = switching.take().map(|s| s.label).unwrap_or_default();
+                            app.connect_failed(&format!("cannot connect to {who}: {e}"));
+                            Vec::new()
+                        }
                     }
                 }
+                Event::Agents(read) => {
+                    let backend::AgentsRead {
+                        profiles,
+                        default_path,
+                        defaults,
+                    } = *read;
+                    app.agents_listed(views::agents::AgentListing::new(
+                        profiles.as_ref(),
+                        default_path.as_deref(),
+                    ));
+                    agents_file = profiles.ok().map(|p| (p, defaults));
+                    Vec::new()
+                }
                 Event::MibsLoaded(loaded) => {
-                    options.height = guard.terminal.size()?.height;
-                    options.at =
+                    view_options.height = guard.terminal.size()?.height;
+                    view_options.at =
                         app.browser_position()
                             .and_then(|oid| match loaded.mib.lookup_oid(&oid) {
                                 // Where it was, or its closest ancestor still defined.
                                 (node, depth) if depth > 0 => Some(node),
                                 _ => None,
                             });
-                    let views = build_views_for(&loaded.mib, &options);
+                    let views = build_views_for(&loaded.mib, &view_options);
                     loaded_now = loaded.clone();
                     app.replace_mib(loaded, views)
                 }
@@ -349,6 +419,14 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
     drop(guard);
     drop(listener);
     result
+}
+
+/// A profile being connected to from the Agents popup.
+struct Switch {
+    /// How the UI names it: `lab (udp:127.0.0.1:1161)`.
+    label: String,
+    defaults: crate::session::Defaults,
+    task: tokio::task::AbortHandle,
 }
 
 /// Events handled at most between two frames.

@@ -102,6 +102,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if let Some(cursor) = app.help() {
         render_help(frame, &app.help_groups(), cursor.selected, areas.body);
     }
+    if let Some(popup) = app.agents() {
+        popup.draw(frame, areas.body);
+    }
     if let Some(prompt) = app.login() {
         prompt.draw(frame, areas.body);
     }
@@ -170,6 +173,17 @@ fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         }
         spans.push(Span::styled("  (Esc cancels)", theme::dim()));
         Line::from(spans)
+    } else if let Some((name, since)) = app.connecting() {
+        let frame_no =
+            (now.saturating_duration_since(*since).as_millis() / 100) as usize % SPINNER.len();
+        Line::from(vec![
+            Span::styled(format!("{} ", SPINNER[frame_no]), theme::warning()),
+            Span::raw(format!("connecting to {name}…")),
+            Span::styled(
+                format!("  {}", seconds(now.saturating_duration_since(*since))),
+                theme::dim(),
+            ),
+        ])
     } else if let Some(since) = app.reloading() {
         let frame_no =
             (now.saturating_duration_since(since).as_millis() / 100) as usize % SPINNER.len();
@@ -197,7 +211,7 @@ fn render_status(frame: &mut Frame, app: &App, area: Rect) {
                 theme::dim(),
             )),
             None => Line::from(Span::styled(
-                "offline: browsing MIBs. `mibscope tui AGENT` connects to an agent.",
+                "offline: browsing MIBs. A: connect to an agent of the profiles file.",
                 theme::dim(),
             )),
         }

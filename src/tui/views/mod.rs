@@ -4,6 +4,7 @@
 //! To add a view: implement `Component` + `View` (see `component.rs`), give it a `ViewId`,
 //! and add it to the list `tui::build_views` returns; `Tab` and the help come for free.
 
+pub mod agents;
 pub mod browser;
 pub mod describe;
 pub mod details;

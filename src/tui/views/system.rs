@@ -397,6 +397,10 @@ impl Component for SystemView {
 }
 
 impl View for SystemView {
+    fn for_one_agent(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> ViewId {
         ViewId::System
     }

@@ -632,6 +632,12 @@ impl Component for BrowserView {
 }
 
 impl View for BrowserView {
+    /// Built offline, it cannot query: an agent connected, a connected one replaces it
+    /// (at the same node).
+    fn for_one_agent(&self) -> bool {
+        !self.connected
+    }
+
     fn id(&self) -> ViewId {
         ViewId::Browser
     }

@@ -477,6 +477,10 @@ impl Component for InterfacesView {
 }
 
 impl View for InterfacesView {
+    fn for_one_agent(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> ViewId {
         ViewId::Interfaces
     }

@@ -690,6 +690,10 @@ impl Component for TableView {
 }
 
 impl View for TableView {
+    fn for_one_agent(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> ViewId {
         ViewId::Table
     }
