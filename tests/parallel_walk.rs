@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::agent::{frozen_switch, spec};
+use common::agent::{frozen_switch, size_limited_switch, spec};
 use common::*;
 use mibscope::agent::Faults;
 use mibscope::agent::faults::NonIncreasing;
@@ -62,31 +62,34 @@ fn parallel_whole_tree_walk_equals_snmpbulkwalk() {
     );
 }
 
+/// Walk output without the lines that move between two walks of the frozen switch: its
+/// clock (sysUpTime, snmpEngineTime) and its SNMP counters (the snmp group).
+fn steady(s: &str) -> String {
+    s.lines()
+        .filter(|l| {
+            ![
+                ".1.3.6.1.2.1.1.3.0 ",
+                ".1.3.6.1.2.1.11.",
+                ".1.3.6.1.6.3.10.2.1.3",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// `bulkwalk -v2c -c public EXTRA TARGET ROOT`, numeric: steady stdout, stderr, exit code.
+fn run(target: &str, extra: &[&str], root: &str) -> (String, String, Option<i32>) {
+    let mut args = vec!["bulkwalk", "-v2c", "-c", "public"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[target, root]);
+    let out = mibscope_numeric(&args);
+    (steady(&stdout(&out)), stderr(&out), out.status.code())
+}
+
 #[test]
 fn parallel_equals_serial_and_falls_back_on_a_bad_agent() {
-    // The agent's clock (sysUpTime, snmpEngineTime) and its SNMP counters (the snmp
-    // group) move between two walks.
-    let steady = |s: String| -> String {
-        s.lines()
-            .filter(|l| {
-                ![
-                    ".1.3.6.1.2.1.1.3.0 ",
-                    ".1.3.6.1.2.1.11.",
-                    ".1.3.6.1.6.3.10.2.1.3",
-                ]
-                .iter()
-                .any(|p| l.starts_with(p))
-            })
-            .map(|l| format!("{l}\n"))
-            .collect()
-    };
-    let run = |target: &str, extra: &[&str], root: &str| {
-        let mut args = vec!["bulkwalk", "-v2c", "-c", "public"];
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&[target, root]);
-        let out = mibscope_numeric(&args);
-        (steady(stdout(&out)), stderr(&out), out.status.code())
-    };
     let healthy = frozen_switch(Faults::default());
     let target = spec(healthy.local_addr());
     for (parallel, root) in [
@@ -161,4 +164,69 @@ fn progress_shows_on_a_terminal_and_is_cleared_at_the_end() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written, stdout(&serial));
     assert!(written.lines().count() > 100);
+}
+
+#[test]
+fn an_agent_answering_too_big_gets_smaller_requests_not_a_serial_walk() {
+    // Any answer over 700 bytes refused with tooBig (a few rows of the interface table),
+    // and an agent whose largest message is RFC 3417's minimum, 484 bytes (it cuts GetBulk
+    // answers, and refuses with tooBig what cannot be cut: many non-repeaters).
+    let too_big = frozen_switch(Faults {
+        too_big_above: Some(700),
+        ..Faults::default()
+    });
+    let capped = size_limited_switch(484);
+    for (agent, what) in [
+        (&too_big, "tooBig above 700 bytes"),
+        (&capped, "484-byte agent"),
+    ] {
+        let target = spec(agent.local_addr());
+        for (extra, root) in [
+            (&["-Cparallel=8"][..], ".1"),
+            (&["-Cparallel=8", "-Cr50"][..], ".1.3.6.1.2.1.2"),
+            (&["-Cparallel=3", "-Cr5"][..], ".1.3.6.1.2.1.31"),
+        ] {
+            let serial_args: Vec<&str> = extra[1..].to_vec();
+            let serial = run(&target, &serial_args, root);
+            assert_eq!(serial.2, Some(0), "{what}: {}", serial.1);
+            assert!(serial.0.lines().count() > 100, "{what} {root}");
+            let too_bigs_before = out_too_bigs(&target);
+            let par = run(&target, extra, root);
+            let too_bigs = out_too_bigs(&target) - too_bigs_before;
+            // Same OIDs, same order, same values, a clean exit and nothing on stderr.
+            assert_eq!(par.2, Some(0), "{what} {extra:?} {root}: {}", par.1);
+            assert_eq!(par.1, "", "{what} {extra:?} {root}");
+            if par.0 != serial.0 {
+                let first_difference = par.0.lines().zip(serial.0.lines()).find(|(a, b)| a != b);
+                panic!(
+                    "{what} {extra:?} {root}: differs from the serial walk: {first_difference:?}, \
+                     {} lines vs {}",
+                    par.0.lines().count(),
+                    serial.0.lines().count()
+                );
+            }
+            // The walk learns the agent's limit: a few tooBig answers, where the serial walk
+            // (the old fallback) pays one on many of its requests.
+            assert!(
+                too_bigs <= 12,
+                "{what} {extra:?} {root}: {too_bigs} tooBig answers"
+            );
+        }
+    }
+    assert!(too_big.stats().too_big_faults > 0);
+}
+
+/// The agent's snmpOutTooBigs: how many tooBig answers it has sent.
+fn out_too_bigs(target: &str) -> u64 {
+    let out = mibscope_numeric(&[
+        "get",
+        "-v2c",
+        "-c",
+        "public",
+        "-Oqv",
+        target,
+        ".1.3.6.1.2.1.11.20.0",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).trim().parse().unwrap()
 }

@@ -15,6 +15,12 @@
 //! carries several columns'. An agent that answers with fewer repetitions than asked (its
 //! size limit) only slows the ranges down.
 //!
+//! An agent's size limit is learned, as the engine learns it for one GetBulk: a short answer
+//! (the agent cut it, or the engine asked again with fewer repetitions after a tooBig) sets
+//! the varbinds a request asks for from then on; a tooBig that reaches the walk (the engine
+//! was already down to one repetition) halves them, and the request's ranges are asked
+//! again, fewer to a request. Only a tooBig for a single varbind falls back.
+//!
 //! Each range keeps the serial walk's checks (an OID that does not increase stops it);
 //! when one trips, or the agent answers with an error, the caller is told to fall back to
 //! a serial walk resumed after the last OID already merged, which then reports exactly what
@@ -30,7 +36,7 @@ use crate::proto::pdu::ErrorStatus;
 pub struct RequestTag(pub usize);
 
 /// At most this many varbinds asked for in one request (ranges × max-repetitions): Net-SNMP
-/// agents answer at most 100 (`maxGetbulkResponses`).
+/// agents answer at most 100 (`maxGetbulkResponses`). An agent's size limit lowers it.
 const VARBINDS_PER_REQUEST: u32 = 100;
 
 #[derive(Debug)]
@@ -75,6 +81,15 @@ impl Range {
 struct Batch {
     probes: Vec<usize>,
     walkers: Vec<usize>,
+    /// The max-repetitions asked for the walkers.
+    repetitions: u32,
+}
+
+impl Batch {
+    /// Varbinds the request asked for.
+    fn asked(&self) -> usize {
+        self.probes.len() + self.walkers.len() * self.repetitions as usize
+    }
 }
 
 /// A range's answer held an OID not after the one before it.
@@ -96,8 +111,9 @@ pub struct ParallelWalk {
     max_repetitions: MaxRepetitions,
     /// Requests in flight at most.
     parallel: usize,
-    /// Ranges one request carries at most.
-    per_request: usize,
+    /// Varbinds one request asks for at most: `VARBINDS_PER_REQUEST`, or less once the
+    /// agent showed its size limit.
+    budget: u32,
     /// Every range, by id (ranges are only ever added).
     ranges: Vec<Range>,
     /// Range ids in OID order of their starts.
@@ -122,13 +138,23 @@ impl ParallelWalk {
             root,
             max_repetitions: MaxRepetitions(repetitions),
             parallel: parallel.max(1),
-            per_request: (VARBINDS_PER_REQUEST / repetitions).max(1) as usize,
+            budget: VARBINDS_PER_REQUEST,
             merged: 0,
             requests: Vec::new(),
             in_flight: 0,
             last_returned: None,
             failed: false,
         }
+    }
+
+    /// The max-repetitions a request asks for: the walk's, within the budget.
+    fn repetitions(&self) -> u32 {
+        self.max_repetitions.0.min(self.budget).max(1)
+    }
+
+    /// Ranges one request carries at most.
+    fn per_request(&self) -> usize {
+        (self.budget / self.repetitions()).max(1) as usize
     }
 
     /// True once every range is done (or the walk must fall back).
@@ -139,7 +165,7 @@ impl ParallelWalk {
     /// Requests to send now, as many as may be added in flight: the first ranges in OID
     /// order that are going and not waiting for an answer, those known to hold something
     /// shared out evenly (max-repetitions each), the others asked for one OID each in the
-    /// room left (at most `VARBINDS_PER_REQUEST` varbinds a request).
+    /// room left (at most `budget` varbinds a request).
     pub fn poll_operations(&mut self) -> Vec<(RequestTag, Operation)> {
         let mut ops = Vec::new();
         let free = self.parallel - self.in_flight;
@@ -158,30 +184,29 @@ impl ParallelWalk {
                 probes.push(i);
             }
         }
-        let repetitions = self.max_repetitions.0 as usize;
-        let budget = VARBINDS_PER_REQUEST as usize;
-        let requests = walkers.len().div_ceil(self.per_request).min(free);
-        let share = walkers
-            .len()
-            .div_ceil(requests.max(1))
-            .min(self.per_request);
+        let repetitions = self.repetitions();
+        let (budget, per_request) = (self.budget as usize, self.per_request());
+        let requests = walkers.len().div_ceil(per_request).min(free);
+        let share = walkers.len().div_ceil(requests.max(1)).min(per_request);
         let mut batches: Vec<Batch> = walkers
             .chunks(share.max(1))
             .take(requests)
             .map(|w| Batch {
                 probes: Vec::new(),
                 walkers: w.to_vec(),
+                repetitions,
             })
             .collect();
         let mut probes = probes.into_iter().peekable();
         for b in &mut batches {
-            let room = budget.saturating_sub(b.walkers.len() * repetitions);
+            let room = budget.saturating_sub(b.asked());
             b.probes.extend(probes.by_ref().take(room));
         }
         while batches.len() < free && probes.peek().is_some() {
             batches.push(Batch {
                 probes: probes.by_ref().take(budget).collect(),
                 walkers: Vec::new(),
+                repetitions: 0,
             });
         }
         for batch in batches {
@@ -198,11 +223,7 @@ impl ParallelWalk {
                 }
             };
             let non_repeaters = batch.probes.len() as u32;
-            let max_repetitions = if batch.walkers.is_empty() {
-                MaxRepetitions(0)
-            } else {
-                self.max_repetitions
-            };
+            let max_repetitions = MaxRepetitions(batch.repetitions);
             self.requests[tag] = Some(batch);
             self.in_flight += 1;
             ops.push((
@@ -223,8 +244,22 @@ impl ParallelWalk {
             return ParallelStep::Ready(Vec::new());
         };
         self.in_flight -= 1;
+        if response.error_status == ErrorStatus::TooBig {
+            return self.too_big(&batch);
+        }
         if response.error_status != ErrorStatus::NoError || response.varbinds.is_empty() {
             return self.fail();
+        }
+        // Cut short by the agent's size limit (not by the end of its view, where an agent
+        // may stop repeating): ask for no more than that from now on.
+        let received = response.varbinds.len();
+        if received < batch.asked()
+            && response
+                .varbinds
+                .last()
+                .is_some_and(|vb| !vb.value.is_exception())
+        {
+            self.budget = self.budget.min(received as u32);
         }
         // RFC 3416 4.2.3: one varbind per non-repeater, then the repetitions in order,
         // varbind k of them continuing walker k % n.
@@ -337,6 +372,23 @@ impl ParallelWalk {
         Ok((last_in_range, rest))
     }
 
+    /// The agent refused a request as too big. The engine already asked again with one
+    /// repetition (RFC 3416 4.2.3 lets it halve max-repetitions, and it does down to 1), so
+    /// one varbind per range was too many: half that from now on, and the ranges go back to
+    /// be asked again. A single varbind too big is the agent's answer to the walk: fall
+    /// back, and the serial walk reports it.
+    fn too_big(&mut self, batch: &Batch) -> ParallelStep {
+        let tried = batch.probes.len() + batch.walkers.len();
+        if tried <= 1 {
+            return self.fail();
+        }
+        self.budget = self.budget.min(tried as u32 / 2).max(1);
+        for &i in batch.probes.iter().chain(&batch.walkers) {
+            self.ranges[i].in_flight = false;
+        }
+        ParallelStep::Ready(Vec::new())
+    }
+
     fn fail(&mut self) -> ParallelStep {
         self.failed = true;
         ParallelStep::Fallback {
@@ -353,7 +405,7 @@ impl ParallelWalk {
             .iter()
             .filter(|&&r| !self.ranges[r].done && self.ranges[r].known)
             .count();
-        let wanted = self.parallel * self.per_request;
+        let wanted = self.parallel * self.per_request();
         let slots = wanted.saturating_sub(going);
         if slots == 0 {
             return;
@@ -466,8 +518,6 @@ mod tests {
     use super::*;
     use crate::proto::ber::Quirks;
 
-    /// An agent over a sorted list of OIDs, answering at most `limit` varbinds (a size
-    /// limit, as RFC 3416 4.2.3 lets an agent answer fewer repetitions).
     /// A parallel walk's request: non-repeaters, max-repetitions and OIDs of its GetBulk.
     fn bulk(op: &Operation) -> (usize, u32, &[Oid]) {
         match op {
@@ -480,6 +530,8 @@ mod tests {
         }
     }
 
+    /// An agent over a sorted list of OIDs, answering at most `limit` varbinds (a size
+    /// limit, as RFC 3416 4.2.3 lets an agent answer fewer repetitions).
     fn answer(tree: &[Oid], op: &Operation, limit: usize) -> Response {
         let (np, max_repetitions, oids) = bulk(op);
         let next = |cur: &Oid| match tree.iter().find(|o| *o > cur) {
@@ -531,6 +583,43 @@ mod tests {
         t
     }
 
+    /// An agent over `tree` that answers tooBig when more than `too_big_above` varbinds
+    /// would not fit, as the engine sees it: a GetBulk refused is asked again with half the
+    /// repetitions, down to 1 (`proto::engine`). Counts the tooBig answers in `too_bigs`.
+    fn answer_through_engine(
+        tree: &[Oid],
+        op: &Operation,
+        too_big_above: usize,
+        too_bigs: &mut usize,
+    ) -> Response {
+        let Operation::GetBulk {
+            non_repeaters,
+            mut max_repetitions,
+            oids,
+        } = op.clone()
+        else {
+            panic!("not a GetBulk: {op:?}");
+        };
+        loop {
+            let asked = Operation::GetBulk {
+                non_repeaters,
+                max_repetitions,
+                oids: oids.clone(),
+            };
+            let mut r = answer(tree, &asked, usize::MAX);
+            if r.varbinds.len() <= too_big_above {
+                return r;
+            }
+            *too_bigs += 1;
+            if max_repetitions.0 <= 1 {
+                r.error_status = ErrorStatus::TooBig;
+                r.varbinds.clear();
+                return r;
+            }
+            max_repetitions = MaxRepetitions(max_repetitions.0 / 2);
+        }
+    }
+
     /// Walks `tree` under `root` with requests answered in the order `pick` chooses among
     /// those in flight; returns the OIDs yielded and the number of round trips.
     fn walk(
@@ -538,11 +627,23 @@ mod tests {
         root: Oid,
         parallel: usize,
         limit: usize,
+        pick: impl FnMut(usize) -> usize,
+    ) -> (Vec<Oid>, usize) {
+        walk_with(root, parallel, 10, pick, |op| answer(tree, op, limit))
+    }
+
+    /// Walks `root` with `repetitions`, requests answered by `respond` in the order `pick`
+    /// chooses among those in flight; returns the OIDs yielded and the number of requests.
+    fn walk_with(
+        root: Oid,
+        parallel: usize,
+        repetitions: u32,
         mut pick: impl FnMut(usize) -> usize,
+        mut respond: impl FnMut(&Operation) -> Response,
     ) -> (Vec<Oid>, usize) {
         let bulk = BulkParams {
             non_repeaters: 0,
-            max_repetitions: MaxRepetitions(10),
+            max_repetitions: MaxRepetitions(repetitions),
         };
         let mut w = ParallelWalk::new(root, bulk, parallel);
         let mut got = Vec::new();
@@ -555,7 +656,7 @@ mod tests {
             assert!(pending.len() <= parallel, "{} in flight", pending.len());
             assert!(!pending.is_empty(), "stalled: {:?}", w.ranges);
             let (tag, op) = pending.remove(pick(pending.len()) % pending.len());
-            match w.handle_response(tag, answer(tree, &op, limit)) {
+            match w.handle_response(tag, respond(&op)) {
                 ParallelStep::Ready(v) => got.extend(v),
                 ParallelStep::Fallback { .. } => panic!("fallback"),
             }
@@ -655,6 +756,49 @@ mod tests {
         let ops = w.poll_operations();
         let mut r = answer(&tree(), &ops[0].1, usize::MAX);
         r.varbinds[1].oid = r.varbinds[0].oid.clone();
+        assert_eq!(
+            w.handle_response(ops[0].0, r),
+            ParallelStep::Fallback { after: None }
+        );
+        assert!(w.is_done());
+    }
+
+    #[test]
+    fn an_agent_answering_too_big_gets_smaller_requests_for_the_rest_of_the_walk() {
+        let tree = tree();
+        let root = Oid::from([1, 3]);
+        let mut seed = 5usize;
+        let mut random = move |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for (parallel, repetitions, too_big_above) in
+            [(8, 10, 12), (8, 50, 3), (3, 25, 40), (4, 10, 1), (1, 10, 7)]
+        {
+            let mut too_bigs = 0;
+            let (oids, requests) =
+                walk_with(root.clone(), parallel, repetitions, &mut random, |op| {
+                    answer_through_engine(&tree, op, too_big_above, &mut too_bigs)
+                });
+            let case = format!("parallel {parallel} -Cr{repetitions} tooBig above {too_big_above}");
+            assert_eq!(oids, tree, "{case}");
+            // Learned once (by each request already in flight then), not paid on every
+            // request as a walk asking for the same each time would.
+            assert!(
+                too_bigs * 4 < requests,
+                "{case}: {too_bigs} tooBig answers, {requests} requests"
+            );
+        }
+    }
+
+    #[test]
+    fn a_too_big_answer_to_a_single_varbind_falls_back() {
+        let mut w = ParallelWalk::new(Oid::from([1, 3]), BulkParams::default(), 4);
+        let ops = w.poll_operations();
+        assert_eq!(bulk(&ops[0].1).2.len(), 1);
+        let mut r = answer(&tree(), &ops[0].1, usize::MAX);
+        r.error_status = ErrorStatus::TooBig;
+        r.varbinds.clear();
         assert_eq!(
             w.handle_response(ops[0].0, r),
             ParallelStep::Fallback { after: None }
