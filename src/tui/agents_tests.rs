@@ -183,7 +183,11 @@ fn offline_connects_through_the_popup_and_gains_the_live_views() {
         screen.contains("sysName"),
         "the browser stays at its node: {screen}"
     );
-    // The rebuilt browser queries the new agent.
+    // The rebuilt browser queries the new agent: its keys are in the bar (an offline
+    // browser kept by mistake shows only search).
+    h.keys("1");
+    let bar = h.screen().lines().last().unwrap_or_default().to_string();
+    assert!(bar.contains("g get") && bar.contains("w walk"), "{bar}");
     h.keys("g");
     assert!(
         matches!(h.started.last(), Some((_, RequestSpec::Get(_)))),

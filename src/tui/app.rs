@@ -505,31 +505,9 @@ impl App {
         self.queue
             .actions
             .retain(|a| !matches!(a, Action::Start { .. } | Action::Poll { .. }));
-        let old_ids: Vec<ViewId> = self.views.iter().map(|v| v.id()).collect();
-        let mut views = fresh;
-        for new in &mut views {
-            if new.for_one_agent() {
-                continue;
-            }
-            if let Some(old) = self.views.iter_mut().find(|v| v.id() == new.id()) {
-                std::mem::swap(new, old);
-            }
-        }
-        // Local work (a search of descriptions) goes on for its view, wherever it is now.
-        let pending = std::mem::take(&mut self.pending);
-        for (id, mut p) in pending {
-            let id_of_owner = old_ids[p.owner];
-            match views.iter().position(|v| v.id() == id_of_owner) {
-                Some(i) if !views[i].for_one_agent() => {
-                    p.owner = i;
-                    self.pending.insert(id, p);
-                }
-                _ => effects.push(Effect::Cancel(id)),
-            }
-        }
-        self.views = views;
-        self.active = self.views.iter().position(|v| v.id() == shown).unwrap_or(0);
-        self.back.clear();
+        // What one agent answered goes; the rest (the MIB's views, a search of
+        // descriptions under way) stays.
+        effects.extend(self.adopt_views(fresh, shown, |v| !v.for_one_agent()));
         self.set_status(Level::Info, &format!("connected to {}", agent.label));
         self.shared.agent = Some(agent);
         self.redraw = true;
@@ -588,6 +566,46 @@ impl App {
         });
     }
 
+    /// Puts `fresh` in place of the views, keeping each old view `keep` accepts (matched
+    /// by `ViewId`) with its pending requests; the requests of the views replaced are
+    /// cancelled. `shown` stays the active view when it is still there.
+    fn adopt_views(
+        &mut self,
+        fresh: Vec<Box<dyn View>>,
+        shown: ViewId,
+        keep: impl Fn(&dyn View) -> bool,
+    ) -> Vec<Effect> {
+        let old_ids: Vec<ViewId> = self.views.iter().map(|v| v.id()).collect();
+        let mut views = fresh;
+        let mut kept = Vec::new();
+        for new in &mut views {
+            let old = self
+                .views
+                .iter_mut()
+                .find(|v| v.id() == new.id() && keep(v.as_ref()));
+            if let Some(old) = old {
+                std::mem::swap(new, old);
+                kept.push(new.id());
+            }
+        }
+        let mut effects = Vec::new();
+        for (id, mut p) in std::mem::take(&mut self.pending) {
+            let owner = old_ids[p.owner];
+            match views.iter().position(|v| v.id() == owner) {
+                Some(i) if kept.contains(&owner) => {
+                    p.owner = i;
+                    self.pending.insert(id, p);
+                }
+                _ => effects.push(Effect::Cancel(id)),
+            }
+        }
+        self.views = views;
+        self.active = self.views.iter().position(|v| v.id() == shown).unwrap_or(0);
+        self.back.clear();
+        self.redraw = true;
+        effects
+    }
+
     /// Puts a newly loaded MIB in place with views built on it. Requests of the old views
     /// are cancelled; the same tab stays shown.
     pub fn replace_mib(
@@ -597,23 +615,8 @@ impl App {
     ) -> Vec<Effect> {
         // Views that hold nothing of the old MIB stay as they are (a live view keeps its
         // history and its poll); the others are the new ones, their requests cancelled.
-        let mut views = views;
-        let mut kept = Vec::new();
-        for (i, new) in views.iter_mut().enumerate() {
-            let old = self
-                .views
-                .iter_mut()
-                .find(|v| v.id() == new.id() && v.survives_mib_reload());
-            if let Some(old) = old {
-                std::mem::swap(new, old);
-                kept.push(i);
-            }
-        }
-        let (stay, gone): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|(_, p)| kept.contains(&p.owner));
-        self.pending = stay;
-        let effects: Vec<Effect> = gone.into_keys().map(Effect::Cancel).collect();
+        let shown = self.views[self.active].id();
+        let effects = self.adopt_views(views, shown, |v| v.survives_mib_reload());
         self.reloading = None;
         let modules = loaded.mib.module_count();
         let errors = loaded
@@ -624,26 +627,11 @@ impl App {
             .count();
         self.shared.mib = loaded.mib.clone();
         self.shared.loaded = loaded;
-        self.active = self.active.min(views.len().saturating_sub(1));
-        self.views = views;
-        self.back.clear();
-        self.redraw = true;
         self.set_status(
             Level::Info,
             &format!("MIBs loaded again: {modules} modules, {errors} errors"),
         );
         effects
-    }
-
-    /// Where the MIB browser is, as an OID of the MIB shown now (for the views built on a
-    /// reloaded MIB to open there).
-    pub fn browser_position(&self) -> Option<crate::proto::oid::Oid> {
-        let node = self
-            .views
-            .iter()
-            .find(|v| v.id() == ViewId::Browser)?
-            .position()?;
-        Some(self.shared.mib.node(node).oid())
     }
 
     /// Since when the MIBs are being loaded again, if they are.

@@ -700,10 +700,10 @@ fn a_mib_reload_keeps_the_rates_their_poll_and_the_browsers_place() {
         .map(|(id, _)| *id)
         .expect("a poll in flight");
     // The reload lands: views rebuilt on the new MIB at the browser's place.
-    let at = h.app.browser_position().expect("the browser is somewhere");
-    assert_eq!(at.to_string(), ".1.3.6.1.2.1.31.1.1.1.18");
     let mib = super::tests::loaded().mib.clone();
-    let views = super::build_views(&mib, true, mib.node_at(&at), 48);
+    let at = h.app.browser_node().expect("the browser is somewhere");
+    assert_eq!(mib.node(at).oid().to_string(), ".1.3.6.1.2.1.31.1.1.1.18");
+    let views = super::build_views(&mib, true, Some(at), 48);
     let effects = h.app.replace_mib(super::tests::loaded(), views);
     assert!(
         !effects.contains(&super::app::Effect::Cancel(in_flight)),

@@ -392,13 +392,14 @@ pub async fn run(start: Start) -> Result<(), TuiError> {
                 }
                 Event::MibsLoaded(loaded) => {
                     view_options.height = guard.terminal.size()?.height;
-                    view_options.at =
-                        app.browser_position()
-                            .and_then(|oid| match loaded.mib.lookup_oid(&oid) {
-                                // Where it was, or its closest ancestor still defined.
-                                (node, depth) if depth > 0 => Some(node),
-                                _ => None,
-                            });
+                    view_options.at = app
+                        .browser_node()
+                        .map(|n| app.shared.mib.node(n).oid())
+                        .and_then(|oid| match loaded.mib.lookup_oid(&oid) {
+                            // Where it was, or its closest ancestor still defined.
+                            (node, depth) if depth > 0 => Some(node),
+                            _ => None,
+                        });
                     let views = build_views_for(&loaded.mib, &view_options);
                     loaded_now = loaded.clone();
                     app.replace_mib(loaded, views)

@@ -54,9 +54,6 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        if ACTIVE.load(Ordering::SeqCst) {
-            let _ = self.terminal.show_cursor();
-        }
         restore();
     }
 }
